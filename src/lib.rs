@@ -1,0 +1,1 @@
+//! memory-console: a terminal admin console for ibl.ai chat memory.
