@@ -1,1 +1,6 @@
 //! memory-console: a terminal admin console for ibl.ai chat memory.
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod logging;

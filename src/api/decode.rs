@@ -1,0 +1,247 @@
+//! Tolerant decoding of response bodies: the shapes real servers send, not just the documented ones.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::error::{ApiError, FieldMessage};
+use super::models::{MemoryEntry, OrgInfo, UserSummary, UsersPage};
+
+/// How much of a bad body an error quotes.
+const EXCERPT_CHARS: usize = 160;
+
+/// A short, printable excerpt of a body for error messages; control characters are escaped so
+/// a hostile server cannot reach the terminal through an error line.
+pub fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out = String::new();
+    for (i, c) in text.trim().chars().enumerate() {
+        if i == EXCERPT_CHARS {
+            out.push('…');
+            break;
+        }
+        if c.is_control() || is_format_char(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_format_char(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}' | '\u{061c}')
+}
+
+/// Decodes JSON into `T`, mapping failures to [`ApiError::Malformed`] with an excerpt.
+pub fn json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| malformed(e.to_string(), body))
+}
+
+fn malformed(reason: impl Into<String>, body: &[u8]) -> ApiError {
+    ApiError::Malformed {
+        reason: reason.into(),
+        excerpt: excerpt(body),
+    }
+}
+
+/// A memory GET may answer one object, a list, or `{"results": [...]}`; all become a list.
+pub fn memory_entries(body: &[u8]) -> Result<Vec<MemoryEntry>, ApiError> {
+    let value: Value = json(body)?;
+    let items = match value {
+        Value::Array(items) => items,
+        Value::Object(mut map) => match map.remove("results").or_else(|| map.remove("data")) {
+            Some(Value::Array(items)) => items,
+            Some(Value::Null) => Vec::new(),
+            Some(_) => return Err(malformed("`results` is not a list", body)),
+            None => vec![Value::Object(map)],
+        },
+        Value::Null => Vec::new(),
+        _ => return Err(malformed("expected a memory object or a list", body)),
+    };
+    items
+        .into_iter()
+        .map(|item| {
+            serde_json::from_value(item).map_err(|e| malformed(format!("memory entry: {e}"), body))
+        })
+        .collect()
+}
+
+/// The users list; `results` may also come as `{"results": {"data": [...]}}` (with policies)
+/// or under a top-level `data`.
+pub fn users_page(body: &[u8], requested_page: u32) -> Result<UsersPage, ApiError> {
+    let value: Value = json(body)?;
+    let Value::Object(mut map) = value else {
+        return Err(malformed("expected an object with `results`", body));
+    };
+    let results = match map.remove("results") {
+        Some(Value::Object(mut inner)) => inner.remove("data").unwrap_or(Value::Null),
+        Some(v) => v,
+        None => map.remove("data").unwrap_or(Value::Null),
+    };
+    let results: Vec<UserSummary> = match results {
+        Value::Null => Vec::new(),
+        v @ Value::Array(_) => {
+            serde_json::from_value(v).map_err(|e| malformed(format!("users: {e}"), body))?
+        }
+        _ => return Err(malformed("`results` is not a list", body)),
+    };
+    let number = |v: Option<Value>| -> Option<u64> {
+        match v? {
+            Value::Number(n) => n.as_u64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    };
+    let count = number(map.remove("count")).unwrap_or(results.len() as u64);
+    let page_number = |v| number(v).and_then(|n| u32::try_from(n).ok());
+    Ok(UsersPage {
+        count,
+        page: requested_page,
+        next_page: page_number(map.remove("next_page")),
+        previous_page: page_number(map.remove("previous_page")),
+        results,
+    })
+}
+
+/// Org info is documented as one object; a list of them is accepted too.
+pub fn org_info(body: &[u8], key: &str) -> Result<OrgInfo, ApiError> {
+    let value: Value = json(body)?;
+    let item = match value {
+        Value::Array(items) => {
+            let mut orgs: Vec<OrgInfo> = serde_json::from_value(Value::Array(items))
+                .map_err(|e| malformed(format!("org info: {e}"), body))?;
+            let pos = orgs.iter().position(|o| o.key == key).unwrap_or(0);
+            if orgs.is_empty() {
+                return Err(ApiError::NotFound {
+                    detail: Some(format!("no org with key {key}")),
+                });
+            }
+            return Ok(orgs.swap_remove(pos));
+        }
+        Value::Object(mut map) => match map.remove("results") {
+            Some(Value::Array(mut items)) if !items.is_empty() => items.swap_remove(0),
+            _ => Value::Object(map),
+        },
+        _ => return Err(malformed("expected an org object", body)),
+    };
+    serde_json::from_value(item).map_err(|e| malformed(format!("org info: {e}"), body))
+}
+
+/// Error bodies: DRF's `{"field": ["msg"]}`, `{"detail": "..."}`, a list of strings, or text.
+pub fn error_messages(body: &[u8]) -> Vec<FieldMessage> {
+    let Ok(value) = serde_json::from_slice::<Value>(body) else {
+        let text = excerpt(body);
+        return if text.is_empty() {
+            Vec::new()
+        } else {
+            vec![FieldMessage {
+                field: None,
+                message: text,
+            }]
+        };
+    };
+    let mut out = Vec::new();
+    collect_messages(None, &value, &mut out);
+    out
+}
+
+fn collect_messages(field: Option<&str>, value: &Value, out: &mut Vec<FieldMessage>) {
+    match value {
+        Value::String(s) => out.push(FieldMessage {
+            field: field.map(str::to_owned),
+            message: excerpt(s.as_bytes()),
+        }),
+        Value::Array(items) => items.iter().for_each(|v| collect_messages(field, v, out)),
+        Value::Object(map) => {
+            for (k, v) in map {
+                let name = match k.as_str() {
+                    "detail" | "non_field_errors" | "message" | "error" => field,
+                    other => Some(other),
+                };
+                collect_messages(name, v, out);
+            }
+        }
+        Value::Null => {}
+        other => out.push(FieldMessage {
+            field: field.map(str::to_owned),
+            message: other.to_string(),
+        }),
+    }
+}
+
+/// The `detail` of an error body, when it has one.
+pub fn detail(body: &[u8]) -> Option<String> {
+    let messages = error_messages(body);
+    if messages.is_empty() {
+        None
+    } else {
+        Some(
+            messages
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_in_three_shapes() {
+        let one = br#"{"id": 1, "username": "u", "platform_key": "main", "content": "c"}"#;
+        let list = br#"[{"id": 1, "username": "u", "platform_key": "main", "content": "c"}]"#;
+        let paged = br#"{"count": 1, "results": [{"id": 1, "username": "u", "platform_key": "main", "content": "c"}]}"#;
+        let a = memory_entries(one).unwrap();
+        assert_eq!(a.len(), 1);
+        assert_eq!(a, memory_entries(list).unwrap());
+        assert_eq!(a, memory_entries(paged).unwrap());
+        assert!(memory_entries(b"[]").unwrap().is_empty());
+        assert!(matches!(
+            memory_entries(b"42"),
+            Err(ApiError::Malformed { .. })
+        ));
+        assert!(matches!(
+            memory_entries(b"<html>"),
+            Err(ApiError::Malformed { .. })
+        ));
+    }
+
+    #[test]
+    fn drf_field_errors_become_messages() {
+        let m = error_messages(br#"{"username": ["This field is required."], "detail": "Bad"}"#);
+        assert!(m.contains(&FieldMessage {
+            field: Some("username".into()),
+            message: "This field is required.".into()
+        }));
+        assert!(m.contains(&FieldMessage {
+            field: None,
+            message: "Bad".into()
+        }));
+        assert_eq!(detail(b"plain text"), Some("plain text".into()));
+        assert_eq!(detail(b""), None);
+    }
+
+    #[test]
+    fn excerpts_are_short_and_inert() {
+        let e = excerpt("\u{1b}]0;pwned\u{7}hi\u{202e}".as_bytes());
+        assert!(
+            !e.chars().any(|c| c.is_control() || is_format_char(c)),
+            "{e:?}"
+        );
+        assert!(e.contains("\\u{1b}"));
+        let long = "x".repeat(1000);
+        assert!(excerpt(long.as_bytes()).chars().count() <= EXCERPT_CHARS + 1);
+    }
+
+    #[test]
+    fn users_page_tolerates_policies_shape_and_nulls() {
+        let body = br#"{"count": 3, "next_page": null, "previous_page": null, "results": {"allowed_policies": [], "data": [{"username": "a", "user_id": 1}]}}"#;
+        let p = users_page(body, 1).unwrap();
+        assert_eq!(p.count, 3);
+        assert_eq!(p.next_page, None);
+        assert_eq!(p.results[0].username, "a");
+    }
+}
