@@ -1,0 +1,348 @@
+//! [`TextView`]: a large untrusted text, sanitized once and wrapped to a pane width, from which a
+//! frame draws only the rows it shows.
+//!
+//! Wrapping is by grapheme at the pane width, measured as ratatui draws (see [`super::width`]):
+//! a wide character that would straddle the right edge moves to the next row whole. A grapheme
+//! wider than the pane itself (a CJK character at width 1) gets a row of its own; that is the only
+//! row wider than the width, and ratatui clips it. Rows are cut from the sanitized text, so
+//! escapes such as `\x1b` count for width and can be split across rows like any other text.
+//! Lines are split on `'\n'` only (a `'\r'` is shown as `\r`); a trailing `'\n'` gives a last,
+//! empty line, as it is stored.
+//!
+//! Cost, with n the content size in bytes, L the number of lines and R the number of rows at the
+//! current width:
+//!
+//! - [`TextView::new`]: O(n) once (sanitize, find line starts, note which lines are ASCII).
+//! - First query at a new width: O(L + bytes of non-ASCII lines) to count rows per line into a
+//!   prefix array and record the wrap positions of non-ASCII lines; ASCII lines wrap every
+//!   `width` bytes, so neither time nor memory goes into their rows. Only the last width is kept.
+//! - Afterwards, [`TextView::total_rows`] is O(1), finding the row at any offset is O(log L)
+//!   (binary search in the prefix array), and [`TextView::visual_rows`] is O(log L + visible
+//!   bytes): the rows borrow slices of the sanitized text, so a single 5 MB line costs a frame no
+//!   more than any other line.
+
+use std::cell::RefCell;
+use std::ops::Range;
+
+use ratatui::text::{Line, Span};
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::sanitize::sanitize_line;
+use super::width::grapheme_width;
+
+/// A sanitized text with per-width wrap information, computed lazily.
+#[derive(Debug)]
+pub struct TextView {
+    /// Sanitized content; the only control character left is the `'\n'` between lines.
+    text: String,
+    /// Byte offset in `text` where each line starts; never empty.
+    line_starts: Vec<usize>,
+    /// Whether each line is ASCII: those wrap by arithmetic, without looking at their bytes.
+    ascii: Vec<bool>,
+    wrap: RefCell<Option<Wrap>>,
+}
+
+/// Wrap information for one width.
+#[derive(Debug)]
+struct Wrap {
+    width: usize,
+    /// `first_row[i]` is the first row of line `i`; the last entry is the total row count.
+    first_row: Vec<usize>,
+    /// Where the continuation rows of non-ASCII lines start, as offsets in `text`.
+    breaks: Vec<usize>,
+    /// Line `i`'s breaks are `breaks[first_break[i]..first_break[i + 1]]`.
+    first_break: Vec<usize>,
+}
+
+/// A position in the text that survives a width change: the byte offset, in the sanitized text,
+/// of the start of a row. Keep one from [`TextView::anchor_at`] before a resize and turn it back
+/// into a row with [`TextView::row_of_anchor`] so the same text stays at the top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Anchor(pub usize);
+
+impl TextView {
+    /// Sanitizes `content` and indexes its lines. O(n).
+    pub fn new(content: &str) -> Self {
+        let text = sanitize_line(content).into_owned();
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        let mut view = TextView {
+            text,
+            line_starts,
+            ascii: Vec::new(),
+            wrap: RefCell::new(None),
+        };
+        view.ascii = (0..view.line_count())
+            .map(|i| view.line(i).is_ascii())
+            .collect();
+        view
+    }
+
+    /// The whole sanitized text, lines separated by `'\n'`.
+    pub fn sanitized(&self) -> &str {
+        &self.text
+    }
+
+    /// Number of logical lines (at least 1: empty content is one empty line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Logical line `i`, sanitized, without its `'\n'`. Panics if `i >= line_count()`.
+    pub fn line(&self, i: usize) -> &str {
+        &self.text[self.line_range(i)]
+    }
+
+    fn line_range(&self, i: usize) -> Range<usize> {
+        let end = match self.line_starts.get(i + 1) {
+            Some(next) => next - 1,
+            None => self.text.len(),
+        };
+        self.line_starts[i]..end
+    }
+
+    /// Number of rows the text takes at `width`; 0 when `width` is 0.
+    pub fn total_rows(&self, width: u16) -> usize {
+        self.with_wrap(width, |w| w.map_or(0, Wrap::total_rows))
+    }
+
+    /// The rows of line `line` at `width` (empty when `width` is 0). Panics if
+    /// `line >= line_count()`.
+    pub fn line_rows(&self, width: u16, line: usize) -> Range<usize> {
+        self.with_wrap(width, |w| {
+            w.map_or(0..0, |w| w.first_row[line]..w.first_row[line + 1])
+        })
+    }
+
+    /// The logical line that row `row` belongs to, if there is such a row at `width`.
+    pub fn line_of_row(&self, width: u16, row: usize) -> Option<usize> {
+        self.with_wrap(width, |w| {
+            let w = w?;
+            (row < w.total_rows()).then(|| w.line_of_row(row))
+        })
+    }
+
+    /// Up to `height` rows from `first_row` at `width`, as slices of the sanitized text.
+    pub fn visual_row_strs(&self, width: u16, first_row: usize, height: usize) -> Vec<&str> {
+        self.with_wrap(width, |w| {
+            let Some(w) = w else { return Vec::new() };
+            let end = first_row.saturating_add(height).min(w.total_rows());
+            if first_row >= end {
+                return Vec::new();
+            }
+            let mut rows = Vec::with_capacity(end - first_row);
+            let mut line = w.line_of_row(first_row);
+            for row in first_row..end {
+                while w.first_row[line + 1] <= row {
+                    line += 1;
+                }
+                let range = self.row_range(w, line, row - w.first_row[line]);
+                rows.push(&self.text[range]);
+            }
+            rows
+        })
+    }
+
+    /// Up to `height` rows from `first_row` at `width`, ready to draw one per terminal row. Each
+    /// fits in `width` cells (see the module doc for the one exception).
+    pub fn visual_rows(&self, width: u16, first_row: usize, height: usize) -> Vec<Line<'_>> {
+        self.visual_row_strs(width, first_row, height)
+            .into_iter()
+            .map(|row| Line::from(Span::raw(row)))
+            .collect()
+    }
+
+    /// Where row `row` starts at `width` (the end of the text past the last row).
+    pub fn anchor_at(&self, width: u16, row: usize) -> Anchor {
+        self.with_wrap(width, |w| {
+            let Some(w) = w else { return Anchor(0) };
+            if row >= w.total_rows() {
+                return Anchor(self.text.len());
+            }
+            let line = w.line_of_row(row);
+            Anchor(self.row_range(w, line, row - w.first_row[line]).start)
+        })
+    }
+
+    /// The row at `width` that contains `anchor`. O(log n).
+    pub fn row_of_anchor(&self, width: u16, anchor: Anchor) -> usize {
+        self.with_wrap(width, |w| {
+            let Some(w) = w else { return 0 };
+            let at = anchor.0.min(self.text.len());
+            let line = self.line_starts.partition_point(|&s| s <= at) - 1;
+            let start = self.line_starts[line];
+            let within = if self.ascii[line] {
+                (at - start) / w.width
+            } else {
+                w.breaks_of(line).partition_point(|&b| b <= at)
+            };
+            let rows = w.first_row[line + 1] - w.first_row[line];
+            w.first_row[line] + within.min(rows - 1)
+        })
+    }
+
+    fn with_wrap<T>(&self, width: u16, f: impl FnOnce(Option<&Wrap>) -> T) -> T {
+        let width = usize::from(width);
+        if width == 0 {
+            return f(None);
+        }
+        let mut cache = self.wrap.borrow_mut();
+        if cache.as_ref().is_none_or(|w| w.width != width) {
+            *cache = Some(self.compute_wrap(width));
+        }
+        f(cache.as_ref())
+    }
+
+    fn compute_wrap(&self, width: usize) -> Wrap {
+        let lines = self.line_count();
+        let mut first_row = Vec::with_capacity(lines + 1);
+        let mut first_break = Vec::with_capacity(lines + 1);
+        let mut breaks = Vec::new();
+        let mut rows = 0;
+        first_row.push(0);
+        first_break.push(0);
+        for i in 0..lines {
+            let range = self.line_range(i);
+            rows += if self.ascii[i] {
+                range.len().div_ceil(width).max(1)
+            } else {
+                let before = breaks.len();
+                push_breaks(&self.text[range.clone()], range.start, width, &mut breaks);
+                breaks.len() - before + 1
+            };
+            first_row.push(rows);
+            first_break.push(breaks.len());
+        }
+        Wrap {
+            width,
+            first_row,
+            breaks,
+            first_break,
+        }
+    }
+
+    fn row_range(&self, w: &Wrap, line: usize, row_in_line: usize) -> Range<usize> {
+        let line_range = self.line_range(line);
+        if self.ascii[line] {
+            let start = line_range.start + row_in_line * w.width;
+            return start..(start + w.width).min(line_range.end);
+        }
+        let breaks = w.breaks_of(line);
+        let start = match row_in_line {
+            0 => line_range.start,
+            j => breaks[j - 1],
+        };
+        let end = breaks.get(row_in_line).copied().unwrap_or(line_range.end);
+        start..end
+    }
+}
+
+impl Wrap {
+    fn total_rows(&self) -> usize {
+        self.first_row.last().copied().unwrap_or(0)
+    }
+
+    fn line_of_row(&self, row: usize) -> usize {
+        self.first_row.partition_point(|&r| r <= row) - 1
+    }
+
+    fn breaks_of(&self, line: usize) -> &[usize] {
+        &self.breaks[self.first_break[line]..self.first_break[line + 1]]
+    }
+}
+
+/// Appends to `breaks` the offsets (`base` + position in `line`) where rows after the first
+/// start when `line` is wrapped greedily at `width` cells.
+fn push_breaks(line: &str, base: usize, width: usize, breaks: &mut Vec<usize>) {
+    let mut row_start = 0;
+    let mut used = 0;
+    for (at, g) in line.grapheme_indices(true) {
+        let w = grapheme_width(g);
+        // `at > row_start`: a row always takes at least one grapheme, so a grapheme wider than
+        // the pane cannot stall the wrap.
+        if used + w > width && at > row_start {
+            breaks.push(base + at);
+            row_start = at;
+            used = 0;
+        }
+        used += w;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(view: &TextView, width: u16) -> Vec<&str> {
+        view.visual_row_strs(width, 0, usize::MAX)
+    }
+
+    #[test]
+    fn empty_content_is_one_empty_row() {
+        let v = TextView::new("");
+        assert_eq!(v.total_rows(10), 1);
+        assert_eq!(rows(&v, 10), vec![""]);
+        assert_eq!(v.total_rows(0), 0);
+        assert!(v.visual_rows(0, 0, 10).is_empty());
+    }
+
+    #[test]
+    fn wraps_ascii_and_keeps_empty_lines() {
+        let v = TextView::new("abcdefg\n\nxy\n");
+        assert_eq!(rows(&v, 3), vec!["abc", "def", "g", "", "xy", ""]);
+        assert_eq!(v.total_rows(3), 6);
+        assert_eq!(v.line_rows(3, 2), 4..5);
+        assert_eq!(v.line_of_row(3, 1), Some(0));
+        assert_eq!(v.line_of_row(3, 6), None);
+    }
+
+    #[test]
+    fn wide_chars_do_not_straddle_the_edge() {
+        let v = TextView::new("a日本語b");
+        assert_eq!(rows(&v, 4), vec!["a日", "本語", "b"]);
+        assert_eq!(rows(&v, 3), vec!["a日", "本", "語b"]);
+    }
+
+    #[test]
+    fn wide_char_at_width_one_gets_its_own_row() {
+        let v = TextView::new("日本a");
+        assert_eq!(rows(&v, 1), vec!["日", "本", "a"]);
+    }
+
+    #[test]
+    fn escapes_are_wrapped_as_text() {
+        let v = TextView::new("\x1b[2J");
+        assert_eq!(rows(&v, 4), vec!["\\x1b", "[2J"]);
+        for row in v.visual_rows(4, 0, 10) {
+            assert!(row.width() <= 4);
+        }
+    }
+
+    #[test]
+    fn window_in_the_middle_of_a_long_line() {
+        let line: String = "0123456789".repeat(1000);
+        let v = TextView::new(&line);
+        assert_eq!(v.total_rows(7), 10_000usize.div_ceil(7));
+        let window = v.visual_row_strs(7, 500, 3);
+        assert_eq!(
+            window,
+            vec![&line[3500..3507], &line[3507..3514], &line[3514..3521]]
+        );
+    }
+
+    #[test]
+    fn anchors_survive_a_width_change() {
+        let v = TextView::new("héllo wörld, this is a line\nand another one");
+        let a = v.anchor_at(5, 3);
+        let row = v.row_of_anchor(9, a);
+        let start = v.anchor_at(9, row).0;
+        assert!(start <= a.0);
+        assert!(a.0 < start + v.visual_row_strs(9, row, 1)[0].len());
+        assert_eq!(v.row_of_anchor(5, a), 3);
+    }
+}
