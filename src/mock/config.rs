@@ -1,0 +1,134 @@
+//! `MockConfig`: everything that shapes a mock server instance, with builder-style setters.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::args::MockServerArgs;
+
+/// What a memory GET answers: real deployments differ, so the client must cope with both.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MemoryShape {
+    /// The user's first entry as one JSON object (what the OpenAPI description says).
+    #[default]
+    Object,
+    /// A JSON array of all the user's entries.
+    List,
+}
+
+/// Where the initial data comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum SeedSource {
+    /// The demo seed embedded from `assets/demo/seed.json`.
+    #[default]
+    Builtin,
+    /// A seed JSON file of the same format.
+    File(PathBuf),
+    /// Seed JSON given inline (handy in tests).
+    Json(String),
+}
+
+/// Configuration of one mock server. `Default` is the built-in seed with no faults.
+#[derive(Debug, Clone)]
+pub struct MockConfig {
+    pub api_key: String,
+    pub seed: SeedSource,
+    /// Users generated on top of the seed into its first org.
+    pub extra_users: usize,
+    pub latency: Duration,
+    pub task_delay: Duration,
+    pub fail_rate: f64,
+    pub error_rate: f64,
+    pub throttle_rate: f64,
+    pub memory_shape: MemoryShape,
+    /// Seed of the fault RNG; same seed and same request order give the same faults.
+    pub fault_seed: u64,
+}
+
+impl Default for MockConfig {
+    fn default() -> Self {
+        Self {
+            api_key: "demo-key".to_owned(),
+            seed: SeedSource::Builtin,
+            extra_users: 0,
+            latency: Duration::ZERO,
+            task_delay: Duration::from_millis(3000),
+            fail_rate: 0.0,
+            error_rate: 0.0,
+            throttle_rate: 0.0,
+            memory_shape: MemoryShape::Object,
+            fault_seed: 0,
+        }
+    }
+}
+
+impl MockConfig {
+    pub fn with_api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = key.into();
+        self
+    }
+
+    pub fn with_seed(mut self, seed: SeedSource) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    pub fn with_extra_users(mut self, count: usize) -> Self {
+        self.extra_users = count;
+        self
+    }
+
+    pub fn with_latency(mut self, latency: Duration) -> Self {
+        self.latency = latency;
+        self
+    }
+
+    pub fn with_task_delay(mut self, delay: Duration) -> Self {
+        self.task_delay = delay;
+        self
+    }
+
+    pub fn with_fail_rate(mut self, rate: f64) -> Self {
+        self.fail_rate = rate;
+        self
+    }
+
+    pub fn with_error_rate(mut self, rate: f64) -> Self {
+        self.error_rate = rate;
+        self
+    }
+
+    pub fn with_throttle_rate(mut self, rate: f64) -> Self {
+        self.throttle_rate = rate;
+        self
+    }
+
+    pub fn with_memory_shape(mut self, shape: MemoryShape) -> Self {
+        self.memory_shape = shape;
+        self
+    }
+
+    pub fn with_fault_seed(mut self, seed: u64) -> Self {
+        self.fault_seed = seed;
+        self
+    }
+}
+
+impl From<&MockServerArgs> for MockConfig {
+    fn from(args: &MockServerArgs) -> Self {
+        Self {
+            api_key: args.api_key.clone(),
+            seed: args
+                .seed
+                .clone()
+                .map_or(SeedSource::Builtin, SeedSource::File),
+            extra_users: args.users,
+            latency: Duration::from_millis(args.latency_ms),
+            task_delay: Duration::from_millis(args.task_delay_ms),
+            fail_rate: args.fail_rate,
+            error_rate: args.error_rate,
+            throttle_rate: args.throttle_rate,
+            memory_shape: args.memory_shape,
+            fault_seed: args.fault_seed,
+        }
+    }
+}
