@@ -1,0 +1,510 @@
+//! The audit log: one JSON line per change, an "intent" line before each request and an
+//! "outcome" line after it, linked by a correlation id.
+//!
+//! The rule for callers: no request that changes data is sent unless [`AuditLog::intent`]
+//! returned `Ok`. An intent line without an outcome line means the result is unknown (the
+//! program stopped, or the task was cancelled, while the request was in flight).
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+use super::private_file::open_append;
+use super::{StoreError, now_utc};
+use crate::api::{ApiError, OrgScope, UserRef};
+
+/// What an admin did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Create,
+    Update,
+    EntryUpdate,
+    Erase,
+    EntryErase,
+    Restore,
+    Enable,
+    Disable,
+    Purge,
+    Export,
+}
+
+/// Which of the two lines of an action a record is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Intent,
+    Outcome,
+}
+
+/// How an action ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditResult {
+    Ok,
+    Failed,
+    /// The console declined before or instead of sending (e.g. a restore onto live memory).
+    Refused,
+}
+
+/// Who acts, against which server, with which key: the same for every line of a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditContext {
+    pub os_user: String,
+    pub profile: String,
+    pub base_url: String,
+    pub key_fingerprint: String,
+}
+
+impl AuditContext {
+    /// The OS user comes from `USER`, else `USERNAME`, else is "unknown".
+    pub fn new(profile: &str, base_url: &str, api_key: &SecretString) -> AuditContext {
+        let os_user = ["USER", "USERNAME"]
+            .iter()
+            .filter_map(|v| std::env::var(v).ok())
+            .find(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| "unknown".into());
+        AuditContext {
+            os_user,
+            profile: profile.into(),
+            base_url: base_url.into(),
+            key_fingerprint: key_fingerprint(api_key),
+        }
+    }
+}
+
+/// What an action is about.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Target {
+    pub org: Option<String>,
+    pub user: Option<String>,
+    pub entry_id: Option<i64>,
+    pub backup_path: Option<PathBuf>,
+}
+
+impl Target {
+    pub fn user(org: &OrgScope, user: &UserRef) -> Target {
+        Target {
+            org: Some(org.key.clone()),
+            user: Some(user.username.clone()),
+            ..Target::default()
+        }
+    }
+
+    pub fn org(org: &OrgScope) -> Target {
+        Target {
+            org: Some(org.key.clone()),
+            ..Target::default()
+        }
+    }
+
+    pub fn entry(mut self, id: i64) -> Target {
+        self.entry_id = Some(id);
+        self
+    }
+
+    pub fn backup(mut self, path: impl Into<PathBuf>) -> Target {
+        self.backup_path = Some(path.into());
+        self
+    }
+}
+
+/// How a request ended, for the outcome line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub result: AuditResult,
+    pub http_status: Option<u16>,
+    pub task_id: Option<String>,
+    /// A backup written during the action (e.g. before an erase).
+    pub backup_path: Option<PathBuf>,
+    pub error: Option<String>,
+}
+
+impl Outcome {
+    pub fn ok() -> Outcome {
+        Outcome {
+            result: AuditResult::Ok,
+            http_status: None,
+            task_id: None,
+            backup_path: None,
+            error: None,
+        }
+    }
+
+    pub fn failed(message: impl Into<String>) -> Outcome {
+        Outcome {
+            result: AuditResult::Failed,
+            error: Some(message.into()),
+            ..Outcome::ok()
+        }
+    }
+
+    pub fn refused(message: impl Into<String>) -> Outcome {
+        Outcome {
+            result: AuditResult::Refused,
+            error: Some(message.into()),
+            ..Outcome::ok()
+        }
+    }
+
+    /// A failed request, with the HTTP status the error carries.
+    pub fn api_error(e: &ApiError) -> Outcome {
+        Outcome {
+            http_status: http_status_of(e),
+            ..Outcome::failed(e.to_string())
+        }
+    }
+
+    pub fn status(mut self, status: u16) -> Outcome {
+        self.http_status = Some(status);
+        self
+    }
+
+    pub fn task(mut self, task_id: impl Into<String>) -> Outcome {
+        self.task_id = Some(task_id.into());
+        self
+    }
+
+    pub fn backup(mut self, path: impl Into<PathBuf>) -> Outcome {
+        self.backup_path = Some(path.into());
+        self
+    }
+}
+
+/// The HTTP status behind an API error, when there was one.
+pub fn http_status_of(e: &ApiError) -> Option<u16> {
+    match e {
+        ApiError::Unauthorized { .. } => Some(401),
+        ApiError::Forbidden { .. } => Some(403),
+        ApiError::NotFound { .. } => Some(404),
+        ApiError::RateLimited { .. } => Some(429),
+        ApiError::Validation { status, .. }
+        | ApiError::Server { status, .. }
+        | ApiError::UnexpectedStatus { status, .. } => Some(*status),
+        _ => None,
+    }
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    #[serde(with = "time::serde::rfc3339")]
+    pub time: OffsetDateTime,
+    pub phase: Phase,
+    /// Links an intent line to its outcome line.
+    pub id: String,
+    pub os_user: String,
+    pub profile: String,
+    pub base_url: String,
+    pub key_fingerprint: String,
+    pub action: Action,
+    pub org: Option<String>,
+    pub user: Option<String>,
+    pub entry_id: Option<i64>,
+    pub task_id: Option<String>,
+    pub http_status: Option<u16>,
+    pub backup_path: Option<PathBuf>,
+    /// `None` on intent lines.
+    pub result: Option<AuditResult>,
+    pub error: Option<String>,
+}
+
+/// An open audit log; clones share the file, and lines from many tasks never interleave.
+#[derive(Debug, Clone)]
+pub struct AuditLog {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    path: PathBuf,
+    file: Mutex<Sink>,
+}
+
+#[derive(Debug)]
+struct Sink {
+    file: File,
+    /// True when the file may end inside a line (a torn or failed write); the next line
+    /// then starts with a newline so it stays whole.
+    torn: bool,
+}
+
+impl AuditLog {
+    /// Opens (creating with mode 0600) the log at `path`; see [`super::DataDir::audit_log`].
+    pub fn open(path: impl AsRef<Path>) -> Result<AuditLog, StoreError> {
+        let path = path.as_ref();
+        let mut file = open_append(path)?;
+        let torn = ends_inside_a_line(&mut file).map_err(|e| StoreError::io("read", path, e))?;
+        Ok(AuditLog {
+            inner: Arc::new(Inner {
+                path: path.to_path_buf(),
+                file: Mutex::new(Sink { file, torn }),
+            }),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Writes the intent line. An error here means: do not send the request.
+    pub fn intent(
+        &self,
+        ctx: &AuditContext,
+        action: Action,
+        target: Target,
+    ) -> Result<Pending, StoreError> {
+        let record = AuditRecord {
+            time: now_utc(),
+            phase: Phase::Intent,
+            id: uuid::Uuid::new_v4().simple().to_string(),
+            os_user: ctx.os_user.clone(),
+            profile: ctx.profile.clone(),
+            base_url: ctx.base_url.clone(),
+            key_fingerprint: ctx.key_fingerprint.clone(),
+            action,
+            org: target.org,
+            user: target.user,
+            entry_id: target.entry_id,
+            task_id: None,
+            http_status: None,
+            backup_path: target.backup_path,
+            result: None,
+            error: None,
+        };
+        self.append(&record)?;
+        Ok(Pending {
+            log: self.clone(),
+            record,
+        })
+    }
+
+    /// Appends one record as one line, flushed to disk before returning.
+    pub fn append(&self, record: &AuditRecord) -> Result<(), StoreError> {
+        let path = &self.inner.path;
+        let mut line = serde_json::to_vec(record).map_err(|e| StoreError::Encode {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        line.push(b'\n');
+        // A poisoned lock only means another thread panicked; the file itself is fine, and
+        // `torn` covers a write that may have stopped halfway.
+        let mut sink = self
+            .inner
+            .file
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if sink.torn {
+            line.insert(0, b'\n');
+        }
+        sink.torn = true;
+        sink.file
+            .write_all(&line)
+            .and_then(|()| sink.file.sync_data())
+            .map_err(|e| StoreError::io("append to", path, e))?;
+        sink.torn = false;
+        Ok(())
+    }
+}
+
+/// An action whose intent is logged and whose outcome is still to be written.
+#[must_use = "finish the action with an outcome line"]
+#[derive(Debug)]
+pub struct Pending {
+    log: AuditLog,
+    record: AuditRecord,
+}
+
+impl Pending {
+    /// The correlation id shared by the intent and outcome lines.
+    pub fn id(&self) -> &str {
+        &self.record.id
+    }
+
+    /// Writes the outcome line.
+    pub fn finish(self, outcome: Outcome) -> Result<(), StoreError> {
+        let mut record = self.record;
+        record.time = now_utc();
+        record.phase = Phase::Outcome;
+        record.result = Some(outcome.result);
+        record.http_status = outcome.http_status;
+        record.task_id = outcome.task_id;
+        record.error = outcome.error;
+        if outcome.backup_path.is_some() {
+            record.backup_path = outcome.backup_path;
+        }
+        self.log.append(&record)
+    }
+}
+
+/// The first 12 hex digits of the SHA-256 of the key: enough to tell keys apart in the log,
+/// useless for recovering the key.
+pub fn key_fingerprint(key: &SecretString) -> String {
+    Sha256::digest(key.expose_secret().as_bytes())[..6]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The last `n` records of the log, oldest first. A missing file has none; lines that do not
+/// parse (a torn last line, a hand edit) are skipped.
+pub fn read_recent(path: &Path, n: usize) -> Result<Vec<AuditRecord>, StoreError> {
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(StoreError::io("open", path, e)),
+    };
+    let tail = read_tail_lines(&mut file, n).map_err(|e| StoreError::io("read", path, e))?;
+    let mut records: Vec<AuditRecord> = tail
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .filter_map(|l| serde_json::from_slice(l).ok())
+        .collect();
+    let skip = records.len().saturating_sub(n);
+    records.drain(..skip);
+    Ok(records)
+}
+
+/// Reads backwards from the end until the text holds `n` whole lines (plus the possibly torn
+/// last one), so a long log costs no more than its tail.
+fn read_tail_lines(file: &mut File, n: usize) -> io::Result<Vec<u8>> {
+    const BLOCK: u64 = 64 * 1024;
+    let len = file.seek(SeekFrom::End(0))?;
+    let mut start = len;
+    let mut buf = Vec::new();
+    while start > 0 {
+        let step = BLOCK.min(start);
+        start -= step;
+        file.seek(SeekFrom::Start(start))?;
+        let mut block = vec![0; usize::try_from(step).unwrap_or(usize::MAX)];
+        file.read_exact(&mut block)?;
+        block.extend_from_slice(&buf);
+        buf = block;
+        if buf.iter().filter(|&&b| b == b'\n').count() > n.saturating_add(1) {
+            break;
+        }
+    }
+    if start > 0 {
+        // The first line may be cut; drop it.
+        let first_newline = buf.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
+        buf.drain(..first_newline);
+    }
+    Ok(buf)
+}
+
+fn ends_inside_a_line(file: &mut File) -> io::Result<bool> {
+    let len = file.seek(SeekFrom::End(0))?;
+    if len == 0 {
+        return Ok(false);
+    }
+    file.seek(SeekFrom::Start(len - 1))?;
+    let mut last = [0u8; 1];
+    file.read_exact(&mut last)?;
+    Ok(last[0] != b'\n')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> AuditContext {
+        AuditContext::new("prod", "https://x.example", &SecretString::from("k"))
+    }
+
+    #[test]
+    fn intent_and_outcome_share_an_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let log = AuditLog::open(&path).unwrap();
+        let org = OrgScope::new("main");
+        let p = log
+            .intent(
+                &ctx(),
+                Action::EntryErase,
+                Target::user(&org, &UserRef::by_name("ann")).entry(7),
+            )
+            .unwrap();
+        let id = p.id().to_owned();
+        p.finish(Outcome::ok().status(204)).unwrap();
+        let recs = read_recent(&path, 10).unwrap();
+        assert_eq!(recs.len(), 2);
+        assert_eq!(recs[0].phase, Phase::Intent);
+        assert_eq!(recs[0].result, None);
+        assert_eq!(recs[1].phase, Phase::Outcome);
+        assert_eq!(recs[1].result, Some(AuditResult::Ok));
+        assert_eq!(recs[1].http_status, Some(204));
+        assert!(recs.iter().all(|r| r.id == id && r.entry_id == Some(7)));
+        assert_eq!(recs[0].action, Action::EntryErase);
+        let raw = std::fs::read_to_string(&path).unwrap();
+        assert!(raw.contains("\"action\":\"entry_erase\""), "{raw}");
+        assert!(raw.contains("\"phase\":\"intent\""), "{raw}");
+    }
+
+    #[test]
+    fn a_torn_line_is_skipped_and_the_next_line_stays_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        {
+            let log = AuditLog::open(&path).unwrap();
+            let p = log
+                .intent(&ctx(), Action::Erase, Target::default())
+                .unwrap();
+            p.finish(Outcome::failed("boom")).unwrap();
+        }
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        f.write_all(br#"{"time":"2024-01-0"#).unwrap();
+        assert_eq!(read_recent(&path, 10).unwrap().len(), 2);
+        let log = AuditLog::open(&path).unwrap();
+        let p = log
+            .intent(&ctx(), Action::Export, Target::default())
+            .unwrap();
+        p.finish(Outcome::ok()).unwrap();
+        let recs = read_recent(&path, 10).unwrap();
+        assert_eq!(recs.len(), 4);
+        assert_eq!(recs[3].action, Action::Export);
+    }
+
+    #[test]
+    fn read_recent_keeps_the_last_n_of_a_long_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let log = AuditLog::open(&path).unwrap();
+        let big = "x".repeat(3000);
+        for i in 0..100 {
+            let p = log
+                .intent(&ctx(), Action::Update, Target::default().entry(i))
+                .unwrap();
+            p.finish(Outcome::failed(big.clone())).unwrap();
+        }
+        let recs = read_recent(&path, 5).unwrap();
+        assert_eq!(recs.len(), 5);
+        assert_eq!(recs[4].entry_id, Some(99));
+        assert_eq!(recs[0].entry_id, Some(97));
+        assert_eq!(read_recent(&path, 1000).unwrap().len(), 200);
+        assert!(read_recent(&dir.path().join("none"), 5).unwrap().is_empty());
+    }
+
+    #[test]
+    fn fingerprints_are_12_hex_digits() {
+        let f = key_fingerprint(&SecretString::from("abc"));
+        // SHA-256("abc") = ba7816bf8f01cfea...
+        assert_eq!(f, "ba7816bf8f01");
+    }
+
+    #[test]
+    fn api_errors_carry_their_status() {
+        let o = Outcome::api_error(&ApiError::Forbidden { detail: None });
+        assert_eq!(o.http_status, Some(403));
+        assert_eq!(o.result, AuditResult::Failed);
+        assert_eq!(http_status_of(&ApiError::Timeout), None);
+    }
+}

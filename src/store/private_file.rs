@@ -1,0 +1,169 @@
+//! Files only the owner can read, written atomically: backups, drafts and the audit log hold
+//! personal data, so they are private from the moment they exist (mode set at creation, never
+//! chmod afterwards, which would leave a window where others could open them).
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use super::StoreError;
+
+/// Creates `dir` and any missing parents; directories created here get mode 0700.
+pub fn create_private_dir_all(dir: &Path) -> Result<(), StoreError> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .map_err(|e| StoreError::io("create directory", dir, e))
+}
+
+/// Writes `bytes` to `path`, replacing what is there, so that a reader sees the old file or
+/// the new one and never a part; a crash leaves at most a stray temp file beside it.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    let tmp = write_temp(path, bytes)?;
+    if let Err(e) = fs::rename(&tmp, path) {
+        let _ = fs::remove_file(&tmp);
+        return Err(StoreError::io("replace", path, e));
+    }
+    sync_parent(path)
+}
+
+/// Like [`write_atomic`], but fails with [`StoreError::Exists`] instead of replacing a file.
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    let tmp = write_temp(path, bytes)?;
+    // A hard link fails when the target exists, unlike rename, so the publish is both
+    // atomic and non-clobbering.
+    let linked = fs::hard_link(&tmp, path);
+    let _ = fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => sync_parent(path),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(StoreError::Exists {
+            path: path.to_path_buf(),
+        }),
+        Err(e) => Err(StoreError::io("create", path, e)),
+    }
+}
+
+/// Opens a log for appending (O_APPEND, so each write lands at the end), creating it with
+/// mode 0600 and its directory with 0700.
+pub fn open_append(path: &Path) -> Result<File, StoreError> {
+    if let Some(parent) = parent_dir(path) {
+        create_private_dir_all(parent)?;
+    }
+    let mut opts = OpenOptions::new();
+    opts.append(true).create(true).read(true);
+    private_mode(&mut opts);
+    opts.open(path).map_err(|e| StoreError::io("open", path, e))
+}
+
+/// Writes a private temp file next to `path` and flushes it to disk.
+fn write_temp(path: &Path, bytes: &[u8]) -> Result<PathBuf, StoreError> {
+    let dir = parent_dir(path).unwrap_or(Path::new("."));
+    create_private_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
+    let mut opts = OpenOptions::new();
+    opts.write(true).create_new(true);
+    private_mode(&mut opts);
+    let result = opts.open(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    match result {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            Err(StoreError::io("write", path, e))
+        }
+    }
+}
+
+fn parent_dir(path: &Path) -> Option<&Path> {
+    path.parent().filter(|p| !p.as_os_str().is_empty())
+}
+
+fn private_mode(opts: &mut OpenOptions) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = opts;
+}
+
+/// Makes a rename or link durable: the directory entry lives in the parent directory.
+fn sync_parent(path: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        let dir = parent_dir(path).unwrap_or(Path::new("."));
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| StoreError::io("sync directory", dir, e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+#[cfg(test)]
+#[cfg(unix)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(p: &Path) -> u32 {
+        fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn files_are_private_and_dirs_too() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("a/b/file.json");
+        write_atomic(&path, b"one").unwrap();
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&root.path().join("a")), 0o700);
+        assert_eq!(mode(&root.path().join("a/b")), 0o700);
+        write_atomic(&path, b"two").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"two");
+        assert_eq!(mode(&path), 0o600);
+        let log = root.path().join("logs/x.jsonl");
+        let mut f = open_append(&log).unwrap();
+        f.write_all(b"line\n").unwrap();
+        assert_eq!(mode(&log), 0o600);
+        // Only the files written remain: no temp file is left behind.
+        let names: Vec<_> = fs::read_dir(root.path().join("a/b"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec!["file.json"]);
+    }
+
+    #[test]
+    fn write_new_never_replaces() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("f");
+        write_new(&path, b"first").unwrap();
+        let err = write_new(&path, b"second").unwrap_err();
+        assert!(matches!(err, StoreError::Exists { .. }), "{err}");
+        assert_eq!(fs::read(&path).unwrap(), b"first");
+        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn errors_name_the_path() {
+        let root = tempfile::tempdir().unwrap();
+        let blocker = root.path().join("blocker");
+        fs::write(&blocker, b"").unwrap();
+        let err = write_atomic(&blocker.join("x"), b"").unwrap_err();
+        assert!(err.to_string().contains("blocker"), "{err}");
+    }
+}

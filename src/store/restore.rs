@@ -1,0 +1,176 @@
+//! Restoring an erase backup: writing a user's memory back, at most once, and never over
+//! memory the user has gathered since.
+//!
+//! Auditing is the caller's part: log a `restore` intent (with the backup path) before
+//! calling [`restore_backup`], and its outcome after.
+
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+use time::OffsetDateTime;
+
+use super::backup::{mark_restored, read_backup};
+use super::{StoreError, rfc3339};
+use crate::api::{ApiClient, ApiError, MemoryEntry, MemoryWrite, OrgScope, UserRef};
+
+#[derive(Debug, Error)]
+pub enum RestoreError {
+    /// The backup could not be read or is not a valid backup; nothing was sent.
+    #[error(transparent)]
+    Backup(StoreError),
+    #[error("backup {path} was already restored at {at}; nothing was sent")]
+    AlreadyRestored { path: PathBuf, at: String },
+    #[error(
+        "backup {path} was taken from {backup_base_url}, but this profile talks to {client_base_url}; nothing was sent"
+    )]
+    OtherServer {
+        path: PathBuf,
+        backup_base_url: String,
+        client_base_url: String,
+    },
+    #[error("backup {path} holds no entries with content; nothing to restore")]
+    NothingToRestore { path: PathBuf },
+    #[error("cannot check {user}'s current memory, so nothing was sent: {source}")]
+    Check { user: String, source: ApiError },
+    #[error("user {user} has memory again ({entries} entries); erase or edit it instead")]
+    HasMemory { user: String, entries: usize },
+    #[error(
+        "restoring {user} stopped after {created} of {total} entries; the backup is not marked restored: {source}"
+    )]
+    Partial {
+        user: String,
+        created: usize,
+        total: usize,
+        /// What the server answered for the entries that were written.
+        written: Vec<MemoryEntry>,
+        source: ApiError,
+    },
+    #[error(
+        "all {} entries of {} were restored, but the backup could not be marked restored: {source}", .report.created.len(), .report.user.username
+    )]
+    Mark {
+        report: Box<RestoreReport>,
+        source: StoreError,
+    },
+}
+
+/// What a restore wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestoreReport {
+    pub backup_path: PathBuf,
+    pub org: OrgScope,
+    pub user: UserRef,
+    /// The entries as the server answered them.
+    pub created: Vec<MemoryEntry>,
+    /// Backup entries whose content was `null`; there is no text to write back.
+    pub skipped_null: Vec<i64>,
+    pub restored_at: Option<OffsetDateTime>,
+}
+
+/// Writes the backup's entries back (one POST each, keeping `session_id`) into the backup's
+/// org, or `org_scope_override`. Refuses, before sending anything, a backup already restored,
+/// one taken from another server, and a user who has memory again; marks the backup
+/// restored afterwards.
+pub async fn restore_backup(
+    client: &ApiClient,
+    backup_path: &Path,
+    org_scope_override: Option<OrgScope>,
+) -> Result<RestoreReport, RestoreError> {
+    let backup = read_backup(backup_path).map_err(RestoreError::Backup)?;
+    if let Some(at) = backup.restored_at {
+        return Err(RestoreError::AlreadyRestored {
+            path: backup_path.to_path_buf(),
+            at: rfc3339(at),
+        });
+    }
+    if normalized(&backup.base_url) != normalized(client.base_url()) {
+        return Err(RestoreError::OtherServer {
+            path: backup_path.to_path_buf(),
+            backup_base_url: backup.base_url.clone(),
+            client_base_url: client.base_url().to_owned(),
+        });
+    }
+    let org = org_scope_override.unwrap_or_else(|| backup.org_scope());
+    let user = backup.user_ref();
+    let (writes, skipped_null): (Vec<_>, Vec<_>) =
+        backup.entries.iter().partition(|e| e.content.is_some());
+    if writes.is_empty() {
+        return Err(RestoreError::NothingToRestore {
+            path: backup_path.to_path_buf(),
+        });
+    }
+    let current = client
+        .get_memory(&org, &user)
+        .await
+        .map_err(|source| RestoreError::Check {
+            user: user.username.clone(),
+            source,
+        })?;
+    if !current.is_empty() {
+        return Err(RestoreError::HasMemory {
+            user: user.username.clone(),
+            entries: current.len(),
+        });
+    }
+    let mut created = Vec::with_capacity(writes.len());
+    for entry in &writes {
+        let write = MemoryWrite {
+            content: entry.content.clone().unwrap_or_default(),
+            session_id: entry.session_id.clone(),
+        };
+        match client.create_memory(&org, &user, &write).await {
+            Ok(e) => created.push(e),
+            Err(source) => {
+                return Err(RestoreError::Partial {
+                    user: user.username.clone(),
+                    created: created.len(),
+                    total: writes.len(),
+                    written: created,
+                    source,
+                });
+            }
+        }
+    }
+    let mut report = RestoreReport {
+        backup_path: backup_path.to_path_buf(),
+        org,
+        user,
+        created,
+        skipped_null: skipped_null.iter().map(|e| e.id).collect(),
+        restored_at: None,
+    };
+    match mark_restored(backup_path) {
+        Ok(b) => {
+            report.restored_at = b.restored_at;
+            Ok(report)
+        }
+        Err(source) => Err(RestoreError::Mark {
+            report: Box::new(report),
+            source,
+        }),
+    }
+}
+
+/// Compares base URLs the way the client stores them: parsed, without a trailing slash.
+fn normalized(raw: &str) -> String {
+    url::Url::parse(raw.trim())
+        .map(|u| u.as_str().trim_end_matches('/').to_owned())
+        .unwrap_or_else(|_| raw.trim().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_compare_without_trailing_slash_or_case() {
+        assert_eq!(
+            normalized("https://X.example/"),
+            normalized("https://x.example")
+        );
+        assert_ne!(
+            normalized("https://x.example"),
+            normalized("https://y.example")
+        );
+    }
+}
