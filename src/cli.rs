@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::mock::MockServerArgs;
+
 /// A terminal admin console for ibl.ai chat memory. With no config file it runs a demo
 /// against a built-in mock server.
 ///
@@ -20,6 +22,18 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
 
+    /// Run against the built-in mock server, even when a config file exists.
+    #[arg(long)]
+    pub demo: bool,
+
+    /// Open this org first.
+    #[arg(long, value_name = "ORG")]
+    pub org: Option<String>,
+
+    /// Refuse every change (edit, create, erase, on/off); the server sees only GETs.
+    #[arg(long)]
+    pub read_only: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -28,4 +42,6 @@ pub struct Cli {
 pub enum Command {
     /// Check the config and print the chosen profile (never the key).
     Config,
+    /// Run the ibl-compatible mock server in the foreground.
+    MockServer(MockServerArgs),
 }

@@ -1,9 +1,13 @@
 //! memory-console: a terminal admin console for ibl.ai chat memory.
 
 pub mod api;
+pub mod app;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod logging;
 pub mod mock;
 pub mod store;
 pub mod text;
+pub mod tui;
+pub mod ui;

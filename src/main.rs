@@ -1,20 +1,185 @@
 //! The memory-console binary: parse arguments, then run the console or a subcommand.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use memory_console::api::{ApiClient, ClientSettings, OrgScope};
+use memory_console::app::{App, Keymap, Level, Session};
 use memory_console::cli::{Cli, Command};
-use memory_console::config;
+use memory_console::config::{self, OrgChoice};
+use memory_console::console::{Console, ConsoleParts};
+use memory_console::mock::{MockConfig, MockServer};
+use memory_console::ui::Theme;
+use memory_console::{logging, tui};
+use secrecy::SecretString;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     match cli.command {
         Some(Command::Config) => show_config(&cli),
-        None => {
-            eprintln!("the console arrives in a later change; try `memory-console config`");
-            ExitCode::from(2)
+        Some(Command::MockServer(ref args)) => {
+            logging::init_stderr("info");
+            match runtime.block_on(memory_console::mock::run_foreground(args.clone())) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
         }
+        None => match runtime.block_on(run_console(&cli)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
     }
+}
+
+/// What the console connects to.
+struct Target {
+    session: Session,
+    client: ApiClient,
+    orgs: Vec<OrgChoice>,
+    data_dir: PathBuf,
+    ui: toml::Table,
+    warnings: Vec<String>,
+    /// Kept alive for the whole run in demo mode.
+    _mock: Option<MockServer>,
+}
+
+async fn run_console(cli: &Cli) -> Result<(), String> {
+    let target = connect(cli).await?;
+    for w in &target.warnings {
+        eprintln!("warning: {w}");
+    }
+    let log = logging::init_file(&target.data_dir.join("logs")).map_err(|e| {
+        format!(
+            "cannot open the log file in {}: {e}",
+            target.data_dir.display()
+        )
+    })?;
+    let keymap = Keymap::with_overrides(target.ui.get("keys").and_then(|v| v.as_table()))?;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = Theme::from_config(target.ui.get("theme").and_then(|v| v.as_table()), no_color)?;
+    let mut session = target.session;
+    session.log_path = Some(log.path.clone());
+    let mut app = App::new(session, keymap, target.orgs);
+    if let Some(wanted) = &cli.org {
+        let Some(i) = app.orgs.iter().position(|o| &o.choice.scope.key == wanted) else {
+            let known: Vec<_> = app
+                .orgs
+                .iter()
+                .map(|o| o.choice.scope.key.clone())
+                .collect();
+            return Err(format!(
+                "no org {wanted:?} in this profile; orgs: {}",
+                known.join(", ")
+            ));
+        };
+        app.orgs_list.selected = i;
+    }
+    if let Some(w) = target.warnings.first() {
+        app.set_status(Level::Warning, w.clone());
+    }
+    tracing::info!(profile = %app.session.profile, demo = app.session.demo, "console starting");
+    let (guard, terminal) =
+        tui::TerminalGuard::enter().map_err(|e| format!("cannot use this terminal: {e}"))?;
+    let parts = ConsoleParts {
+        client: target.client,
+        backups_dir: target.data_dir.join("backups"),
+        theme,
+    };
+    let mut console = Console::start(terminal, app, parts);
+    let result = tui::run(&mut console).await;
+    drop(guard);
+    result.map_err(|e| format!("terminal error: {e}"))
+}
+
+async fn connect(cli: &Cli) -> Result<Target, String> {
+    let loaded = if cli.demo {
+        None
+    } else {
+        config::load(cli.config.as_deref()).map_err(|e| e.to_string())?
+    };
+    let Some(loaded) = loaded else {
+        return demo(cli).await;
+    };
+    let profile = loaded
+        .profile(cli.profile.as_deref())
+        .map_err(|e| e.to_string())?;
+    let client = ApiClient::new(&profile.settings).map_err(|e| e.to_string())?;
+    let data_dir = loaded
+        .data_dir()
+        .ok_or("cannot find a data dir: set MEMORY_CONSOLE_DATA_DIR")?;
+    Ok(Target {
+        session: Session {
+            demo: false,
+            profile: profile.name.clone(),
+            base_url: profile.base_url.clone(),
+            key_source: profile.key_source.clone(),
+            read_only: cli.read_only || profile.read_only,
+            log_path: None,
+            task_poll_give_up: profile.task_poll_give_up,
+        },
+        client,
+        orgs: profile.orgs,
+        data_dir,
+        ui: loaded.file.ui.clone(),
+        warnings: loaded.warnings.clone(),
+        _mock: None,
+    })
+}
+
+async fn demo(cli: &Cli) -> Result<Target, String> {
+    // A fresh key each run: the demo server on loopback answers nobody else.
+    let key = uuid::Uuid::new_v4().to_string();
+    let mock = MockServer::start(MockConfig::default().with_api_key(key.clone()))
+        .await
+        .map_err(|e| format!("cannot start the demo server: {e}"))?;
+    let settings = ClientSettings::new(mock.base_url(), SecretString::from(key));
+    let client = ApiClient::new(&settings).map_err(|e| e.to_string())?;
+    let orgs = mock
+        .state()
+        .orgs()
+        .into_iter()
+        .map(|key| OrgChoice {
+            scope: OrgScope::new(key),
+            name: None,
+        })
+        .collect();
+    let data_dir = config::data_dir(None)
+        .ok_or("cannot find a data dir: set MEMORY_CONSOLE_DATA_DIR")?
+        .join("demo");
+    Ok(Target {
+        session: Session {
+            demo: true,
+            profile: "demo".into(),
+            base_url: mock.base_url(),
+            key_source: "the built-in demo server".into(),
+            read_only: cli.read_only,
+            log_path: None,
+            task_poll_give_up: std::time::Duration::from_secs(600),
+        },
+        client,
+        orgs,
+        data_dir,
+        ui: toml::Table::new(),
+        warnings: Vec::new(),
+        _mock: Some(mock),
+    })
 }
 
 fn show_config(cli: &Cli) -> ExitCode {
@@ -34,14 +199,14 @@ fn show_config(cli: &Cli) -> ExitCode {
     }
     match loaded.profile(cli.profile.as_deref()) {
         Ok(p) => {
-            println!("config:   {}", loaded.path.display());
-            println!("profile:  {}", p.name);
-            println!("base_url: {}", p.base_url);
-            println!("key:      from {}", p.key_source);
+            println!("config:    {}", loaded.path.display());
+            println!("profile:   {}", p.name);
+            println!("base_url:  {}", p.base_url);
+            println!("key:       from {}", p.key_source);
             println!("read_only: {}", p.read_only);
             for o in &p.orgs {
                 println!(
-                    "org:      {} (platform_key {})",
+                    "org:       {} (platform_key {})",
                     o.scope.key, o.scope.platform_key
                 );
             }

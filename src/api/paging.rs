@@ -6,11 +6,17 @@ use super::models::UsersPage;
 
 /// Tracks which page to ask for next. Stops when `next_page` is missing, does not advance,
 /// or names a page already seen, since some servers repeat the last page forever.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PageCursor {
     next: Option<u32>,
     seen: HashSet<u32>,
     finished: bool,
+}
+
+impl Default for PageCursor {
+    fn default() -> Self {
+        PageCursor::new()
+    }
 }
 
 impl PageCursor {

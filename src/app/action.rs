@@ -1,0 +1,79 @@
+//! What a key can ask the console to do, independent of which key asks.
+
+use serde::Deserialize;
+
+/// One user intention. The keymap turns keys into these; `update` carries them out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    NextPane,
+    PrevPane,
+    Up,
+    Down,
+    Top,
+    Bottom,
+    PageUp,
+    PageDown,
+    Open,
+    Search,
+    Refresh,
+    Edit,
+    Create,
+    Erase,
+    ToggleMemory,
+    Help,
+    Quit,
+}
+
+impl Action {
+    pub const ALL: [Action; 17] = [
+        Action::NextPane,
+        Action::PrevPane,
+        Action::Up,
+        Action::Down,
+        Action::Top,
+        Action::Bottom,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Open,
+        Action::Search,
+        Action::Refresh,
+        Action::Edit,
+        Action::Create,
+        Action::Erase,
+        Action::ToggleMemory,
+        Action::Help,
+        Action::Quit,
+    ];
+
+    /// Short words for the footer and the help overlay.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::NextPane => "next pane",
+            Action::PrevPane => "previous pane",
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::PageUp => "page up",
+            Action::PageDown => "page down",
+            Action::Open => "open",
+            Action::Search => "search users",
+            Action::Refresh => "refresh",
+            Action::Edit => "edit memory",
+            Action::Create => "create memory",
+            Action::Erase => "erase memory",
+            Action::ToggleMemory => "memory on/off",
+            Action::Help => "help",
+            Action::Quit => "quit",
+        }
+    }
+
+    /// Actions that change data on the server; refused in read-only mode.
+    pub fn is_write(self) -> bool {
+        matches!(
+            self,
+            Action::Edit | Action::Create | Action::Erase | Action::ToggleMemory
+        )
+    }
+}

@@ -1,0 +1,20 @@
+//! The console's logic: state, the keymap, `update` and the effect runner. No drawing here.
+
+mod action;
+mod editor;
+mod event;
+mod keymap;
+mod runner;
+mod state;
+mod update;
+
+pub use action::Action;
+pub use editor::{EditKind, Editor};
+pub use event::{Effect, EraseReport, Input, Msg, ReqId, Target};
+pub use keymap::{KeyBinding, Keymap};
+pub use runner::Runner;
+pub use state::{
+    App, Dialog, EraseDialog, Level, ListCursor, Load, MemoryPane, OrgItem, Pane, Session, Status,
+    TaskItem, TasksPane, UsersPane,
+};
+pub use update::{PAGE_SIZE, SEARCH_DEBOUNCE};

@@ -1,0 +1,265 @@
+//! The console's state: what each pane shows, what is loading, and what is open.
+
+use std::time::{Duration, Instant};
+
+use crate::api::{MemoryEntry, OrgInfo, PageCursor, TaskId, TaskPhase, TaskState, UserSummary};
+use crate::config::OrgChoice;
+use crate::text::TextView;
+
+use super::editor::Editor;
+use super::event::{ReqId, Target};
+
+/// Something fetched from the server.
+#[derive(Debug, Clone, Default)]
+pub enum Load<T> {
+    #[default]
+    Idle,
+    Loading,
+    Ready(T),
+    /// What failed and what to do, ready to show.
+    Failed(String),
+}
+
+impl<T> Load<T> {
+    pub fn ready(&self) -> Option<&T> {
+        match self {
+            Load::Ready(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn is_loading(&self) -> bool {
+        matches!(self, Load::Loading)
+    }
+}
+
+/// The four panes, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Orgs,
+    Users,
+    Memory,
+    Tasks,
+}
+
+impl Pane {
+    pub const ORDER: [Pane; 4] = [Pane::Orgs, Pane::Users, Pane::Memory, Pane::Tasks];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Orgs => "Orgs",
+            Pane::Users => "Users",
+            Pane::Memory => "Memory",
+            Pane::Tasks => "Tasks",
+        }
+    }
+}
+
+/// One org of the profile and what the server said about it.
+#[derive(Debug, Clone)]
+pub struct OrgItem {
+    pub choice: OrgChoice,
+    pub info: Load<OrgInfo>,
+}
+
+impl OrgItem {
+    /// The configured name, else the server's, else the key.
+    pub fn display_name(&self) -> &str {
+        self.choice
+            .name
+            .as_deref()
+            .or_else(|| self.info.ready().and_then(|i| i.name.as_deref()))
+            .unwrap_or(&self.choice.scope.key)
+    }
+}
+
+/// A selection with a scroll offset over a list of `len` rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListCursor {
+    pub selected: usize,
+    pub offset: usize,
+}
+
+impl ListCursor {
+    /// Moves by `delta` rows within `len`, keeping the selection inside a view of `height`.
+    pub fn move_by(&mut self, delta: isize, len: usize, height: usize) {
+        if len == 0 {
+            *self = ListCursor::default();
+            return;
+        }
+        let target = self.selected as isize + delta;
+        self.selected = target.clamp(0, len as isize - 1) as usize;
+        self.reveal(height);
+    }
+
+    pub fn reveal(&mut self, height: usize) {
+        let height = height.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + height {
+            self.offset = self.selected + 1 - height;
+        }
+    }
+}
+
+/// The users of the chosen org, loaded page by page as the operator scrolls.
+#[derive(Debug, Clone, Default)]
+pub struct UsersPane {
+    pub org: Option<usize>,
+    pub items: Vec<UserSummary>,
+    pub count: Option<u64>,
+    pub cursor: PageCursor,
+    /// The page request in flight, if any; answers to any other id are stale.
+    pub loading: Option<ReqId>,
+    pub error: Option<String>,
+    pub list: ListCursor,
+    /// The search the list shows.
+    pub search: String,
+    /// The search being typed, while the search box is open.
+    pub search_input: Option<String>,
+    pub search_token: u64,
+}
+
+/// The memory of the opened user.
+#[derive(Debug, Default)]
+pub struct MemoryPane {
+    pub target: Option<Target>,
+    pub user_label: String,
+    pub req: ReqId,
+    pub entries: Load<Vec<MemoryEntry>>,
+    /// The entries' content laid out for display, built once per load.
+    pub view: Option<TextView>,
+    pub status_req: ReqId,
+    pub enabled: Load<bool>,
+    pub scroll: usize,
+}
+
+impl MemoryPane {
+    pub fn entries(&self) -> &[MemoryEntry] {
+        self.entries.ready().map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The text an editor starts from: all entries' content, the first entry's when one.
+    pub fn editable_text(&self) -> String {
+        self.entries()
+            .first()
+            .map(|e| e.text().to_owned())
+            .unwrap_or_default()
+    }
+
+    pub fn total_bytes(&self) -> usize {
+        self.entries().iter().map(|e| e.text().len()).sum()
+    }
+}
+
+/// One queued update of this run, polled until it ends.
+#[derive(Debug, Clone)]
+pub struct TaskItem {
+    pub target: Target,
+    pub task_id: TaskId,
+    pub kind: &'static str,
+    pub state: Option<TaskState>,
+    /// Why the state could not be read, while it cannot.
+    pub unknown_reason: Option<String>,
+    pub created: Instant,
+    pub next_delay: Duration,
+    pub gave_up: bool,
+    /// The text sent, kept so a failed update loses nothing.
+    pub text: String,
+}
+
+impl TaskItem {
+    pub fn phase(&self) -> TaskPhase {
+        self.state
+            .as_ref()
+            .map(|s| s.phase)
+            .unwrap_or(TaskPhase::Queued)
+    }
+
+    pub fn is_open(&self) -> bool {
+        !self.phase().is_final() && !self.gave_up
+    }
+}
+
+/// The tasks of this run.
+#[derive(Debug, Clone, Default)]
+pub struct TasksPane {
+    pub items: Vec<TaskItem>,
+    pub list: ListCursor,
+}
+
+/// The erase confirmation: proceeds only when the username is typed.
+#[derive(Debug, Clone)]
+pub struct EraseDialog {
+    pub target: Target,
+    pub org_name: String,
+    pub entries: Vec<MemoryEntry>,
+    pub typed: String,
+    pub mismatch: bool,
+}
+
+impl EraseDialog {
+    pub fn bytes(&self) -> usize {
+        self.entries.iter().map(|e| e.text().len()).sum()
+    }
+}
+
+/// A window over the panes; at most one at a time.
+#[derive(Debug)]
+pub enum Dialog {
+    Help {
+        scroll: usize,
+    },
+    Erase(EraseDialog),
+    /// Quit with unsaved text in the editor?
+    ConfirmQuit,
+    /// Leave the editor and drop the changes?
+    ConfirmDiscard,
+}
+
+/// How loud a status line is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Success,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone)]
+pub struct Status {
+    pub text: String,
+    pub level: Level,
+}
+
+/// Where the console runs: against the built-in mock or a configured server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub demo: bool,
+    pub profile: String,
+    pub base_url: String,
+    pub key_source: String,
+    pub read_only: bool,
+    pub log_path: Option<std::path::PathBuf>,
+    pub task_poll_give_up: Duration,
+}
+
+/// The whole console.
+#[derive(Debug)]
+pub struct App {
+    pub session: Session,
+    pub keymap: super::keymap::Keymap,
+    pub orgs: Vec<OrgItem>,
+    pub orgs_list: ListCursor,
+    pub users: UsersPane,
+    pub memory: MemoryPane,
+    pub tasks: TasksPane,
+    pub focus: Pane,
+    pub editor: Option<Editor>,
+    pub dialog: Option<Dialog>,
+    pub status: Option<Status>,
+    pub size: (u16, u16),
+    pub tick: u64,
+    pub next_req: ReqId,
+    pub should_quit: bool,
+}

@@ -1,0 +1,92 @@
+//! A console on any ratatui backend: the app, its runner and the message queue, so whole
+//! flows run on `TestBackend` exactly as on a terminal.
+
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+use crate::api::ApiClient;
+use crate::app::{App, Input, Msg, Runner};
+use crate::ui::{self, Theme};
+
+pub struct Console<B: Backend> {
+    pub terminal: Terminal<B>,
+    pub app: App,
+    pub theme: Theme,
+    runner: Runner,
+    rx: UnboundedReceiver<Msg>,
+}
+
+/// What a console needs besides the app and the terminal.
+pub struct ConsoleParts {
+    pub client: ApiClient,
+    pub backups_dir: std::path::PathBuf,
+    pub theme: Theme,
+}
+
+impl<B: Backend> Console<B> {
+    /// Builds the console and starts its first loads.
+    pub fn start(terminal: Terminal<B>, mut app: App, parts: ConsoleParts) -> Console<B> {
+        let (tx, rx) = unbounded_channel();
+        let runner = Runner::new(
+            parts.client,
+            tx,
+            app.session.read_only,
+            app.session.profile.clone(),
+            parts.backups_dir,
+        );
+        if let Ok(size) = terminal.size() {
+            app.size = (size.width, size.height);
+        }
+        let effects = app.start();
+        runner.run_all(effects);
+        Console {
+            terminal,
+            app,
+            theme: parts.theme,
+            runner,
+            rx,
+        }
+    }
+
+    pub fn draw(&mut self) -> Result<(), B::Error> {
+        let (app, theme) = (&self.app, &self.theme);
+        self.terminal.draw(|f| ui::draw(f, app, theme))?;
+        Ok(())
+    }
+
+    /// Feeds one input to the app and starts the effects it asks for.
+    pub fn handle(&mut self, input: Input) {
+        let effects = self.app.update(input);
+        self.runner.run_all(effects);
+    }
+
+    pub async fn next_msg(&mut self) -> Option<Msg> {
+        self.rx.recv().await
+    }
+
+    /// Handles every message already waiting, so one frame shows them all.
+    pub fn drain_ready(&mut self) {
+        while let Ok(msg) = self.rx.try_recv() {
+            self.handle(Input::Msg(msg));
+        }
+    }
+
+    /// Handles messages until `done` holds or `timeout` passes; answers whether it held.
+    pub async fn settle_until(&mut self, timeout: Duration, done: impl Fn(&App) -> bool) -> bool {
+        let deadline = Instant::now() + timeout;
+        while !done(&self.app) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            match tokio::time::timeout(left, self.rx.recv()).await {
+                Ok(Some(msg)) => self.handle(Input::Msg(msg)),
+                Ok(None) | Err(_) => return done(&self.app),
+            }
+        }
+        true
+    }
+}

@@ -1,0 +1,136 @@
+//! The Memory pane: entry details and the content, wrapped and escaped, one screenful at a time.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
+
+use crate::app::{App, Load, Pane};
+use crate::text::{sanitize_single_line, truncate_with_ellipsis};
+
+use super::theme::Theme;
+use super::widgets::{human_bytes, pane_block, spinner};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let m = &app.memory;
+    let focused = app.focus == Pane::Memory;
+    let title = match &m.target {
+        Some(t) => format!(
+            " Memory · {} · {} ",
+            sanitize_single_line(&m.user_label),
+            sanitize_single_line(&t.org.key)
+        ),
+        None => " Memory ".into(),
+    };
+    let block = pane_block(title, focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = inner.width as usize;
+    let note = |text: String, style| Paragraph::new(Line::styled(text, style));
+    if m.target.is_none() {
+        frame.render_widget(
+            note(
+                "pick a user and press Enter to read their memory".into(),
+                theme.muted,
+            ),
+            inner,
+        );
+        return;
+    }
+    let entries = match &m.entries {
+        Load::Idle | Load::Loading => {
+            frame.render_widget(
+                note(
+                    format!("{} loading memory…", spinner(app.tick)),
+                    theme.muted,
+                ),
+                inner,
+            );
+            return;
+        }
+        Load::Failed(e) => {
+            frame.render_widget(
+                Paragraph::new(e.clone())
+                    .style(theme.error)
+                    .wrap(ratatui::widgets::Wrap { trim: false }),
+                inner,
+            );
+            return;
+        }
+        Load::Ready(entries) => entries,
+    };
+    let mut head: Vec<Line> = Vec::new();
+    let enabled = match &m.enabled {
+        Load::Ready(true) => Span::styled("memory on", theme.success),
+        Load::Ready(false) => Span::styled("memory off", theme.warning),
+        Load::Failed(_) => Span::styled("on/off unknown", theme.muted),
+        _ => Span::styled(format!("{} on/off", spinner(app.tick)), theme.muted),
+    };
+    let mut status = vec![enabled];
+    if let Some(task) = app.pending_task() {
+        status.push(Span::raw("  "));
+        status.push(Span::styled(
+            format!(
+                "{} update pending ({})",
+                spinner(app.tick),
+                task.state
+                    .as_ref()
+                    .map(|s| s.raw.as_str())
+                    .unwrap_or("queued")
+            ),
+            theme.warning,
+        ));
+    }
+    if entries.is_empty() {
+        head.push(Line::from(status));
+        head.push(Line::styled(
+            "no memory yet: press n to create it",
+            theme.muted,
+        ));
+        frame.render_widget(Paragraph::new(head), inner);
+        return;
+    }
+    for e in entries.iter().take(3) {
+        let session = e
+            .session_id
+            .as_deref()
+            .map(|s| truncate_with_ellipsis(s, 9).into_owned())
+            .unwrap_or_else(|| "-".into());
+        let text = format!(
+            "#{} · {} · {} · session {} · {}",
+            e.id,
+            sanitize_single_line(&e.username),
+            sanitize_single_line(&e.platform_key),
+            sanitize_single_line(&session),
+            human_bytes(e.text().len())
+        );
+        head.push(Line::styled(
+            truncate_with_ellipsis(&text, width).into_owned(),
+            theme.accent,
+        ));
+    }
+    head.push(Line::from(status));
+    let head_height = (head.len() as u16).min(inner.height);
+    let [head_area, text_area] = ratatui::layout::Layout::vertical([
+        ratatui::layout::Constraint::Length(head_height),
+        ratatui::layout::Constraint::Min(0),
+    ])
+    .areas(inner);
+    frame.render_widget(Paragraph::new(head), head_area);
+    let Some(view) = &m.view else {
+        return;
+    };
+    let rows_width = text_area.width.max(1);
+    let height = text_area.height as usize;
+    let rows = view.visual_rows(rows_width, m.scroll, height);
+    frame.render_widget(Paragraph::new(rows), text_area);
+    let total = view.total_rows(rows_width);
+    if total > height && text_area.width > 1 {
+        let mut state = ScrollbarState::new(total.saturating_sub(height)).position(m.scroll);
+        frame.render_stateful_widget(
+            Scrollbar::new(ScrollbarOrientation::VerticalRight).style(theme.muted),
+            text_area,
+            &mut state,
+        );
+    }
+}

@@ -1,0 +1,71 @@
+//! Drawing: one file per pane or dialog. Draw functions read the state and never change it.
+
+mod chrome;
+mod dialogs;
+mod editor;
+pub mod layout;
+mod memory;
+mod orgs;
+mod tasks;
+pub mod theme;
+mod users;
+mod widgets;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::app::App;
+use crate::text::sanitize::is_always_escaped;
+
+pub use theme::Theme;
+
+/// Draws the whole console for the frame's size.
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
+    let area = frame.area();
+    if layout::too_small(area) {
+        frame.render_widget(
+            Paragraph::new(Line::raw(format!(
+                "terminal too small: {}x{}, need {}x{}",
+                area.width,
+                area.height,
+                layout::MIN_WIDTH,
+                layout::MIN_HEIGHT
+            )))
+            .wrap(Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
+    let a = layout::areas(area, app.orgs.len(), app.tasks.items.len());
+    chrome::header(frame, a.header, app, theme);
+    orgs::draw(frame, a.orgs, app, theme);
+    users::draw(frame, a.users, app, theme);
+    memory::draw(frame, a.memory, app, theme);
+    tasks::draw(frame, a.tasks, app, theme);
+    chrome::footer(frame, a.footer, app, theme);
+    chrome::status(frame, a.status, app, theme);
+    if app.editor.is_some() {
+        let body = Rect::new(
+            area.x,
+            a.header.bottom(),
+            area.width,
+            a.footer.y - a.header.bottom(),
+        );
+        editor::draw(frame, body, app, theme);
+    }
+    dialogs::draw(frame, area, app, theme);
+    scrub(frame.buffer_mut());
+}
+
+/// The last guard: any cell still holding a control or invisible format character (the
+/// editor shows the text as it is) is replaced, so no such byte reaches the terminal.
+pub fn scrub(buf: &mut Buffer) {
+    for cell in buf.content.iter_mut() {
+        if cell.symbol().chars().any(is_always_escaped) {
+            cell.set_symbol("�");
+        }
+    }
+}
