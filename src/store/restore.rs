@@ -32,7 +32,7 @@ pub enum RestoreError {
     NothingToRestore { path: PathBuf },
     #[error("cannot check {user}'s current memory, so nothing was sent: {source}")]
     Check { user: String, source: ApiError },
-    #[error("user {user} has memory again ({entries} entries); erase or edit it instead")]
+    #[error("user {user} has memory again; erase or edit it instead (nothing was sent)")]
     HasMemory { user: String, entries: usize },
     #[error(
         "restoring {user} stopped after {created} of {total} entries; the backup is not marked restored: {source}"
