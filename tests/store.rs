@@ -321,6 +321,8 @@ async fn restore_posts_the_backup_content_when_the_user_has_none() {
     assert!(report.restored_at.is_some());
     assert_eq!(read_backup(&path).unwrap().restored_at, report.restored_at);
 
+    assert!(!path.with_extension("json.restoring").exists());
+
     let again = restore_backup(&client(&server), &path, None)
         .await
         .unwrap_err();
@@ -442,4 +444,24 @@ async fn restore_can_target_another_org() {
         .await
         .unwrap();
     assert_eq!(report.org, scope);
+}
+
+#[tokio::test]
+async fn a_restore_in_progress_blocks_a_second_one() {
+    let server = MockServer::start().await;
+    let root = tempfile::tempdir().unwrap();
+    let path = write_backup(
+        root.path(),
+        &backup(&server.uri(), "johndoe", vec![entry(1, Some("x"))]),
+    )
+    .unwrap();
+    let lock = path.with_extension("json.restoring");
+    fs::write(&lock, "12345\n").unwrap();
+    let err = restore_backup(&client(&server), &path, None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, RestoreError::InProgress { .. }), "{err}");
+    assert!(err.to_string().contains(".restoring"), "{err}");
+    assert!(lock.exists(), "someone else's lock stays");
+    assert!(server.received_requests().await.unwrap().is_empty());
 }
