@@ -1036,3 +1036,7 @@ fn joined_content(entries: &[MemoryEntry]) -> String {
             .join("\n"),
     }
 }
+
+#[cfg(test)]
+#[path = "update_tests.rs"]
+mod tests;
