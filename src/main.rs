@@ -5,12 +5,13 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use memory_console::api::{ApiClient, ClientSettings, OrgScope};
-use memory_console::app::{App, Keymap, Level, Session};
+use memory_console::app::{App, Level, Session};
 use memory_console::cli::{Cli, Command};
 use memory_console::config::{self, OrgChoice};
 use memory_console::console::{Console, ConsoleParts};
 use memory_console::mock::{MockConfig, MockServer};
-use memory_console::ui::Theme;
+use memory_console::store::DataDir;
+use memory_console::ui;
 use memory_console::{logging, tui};
 use secrecy::SecretString;
 
@@ -65,15 +66,18 @@ async fn run_console(cli: &Cli) -> Result<(), String> {
     for w in &target.warnings {
         eprintln!("warning: {w}");
     }
-    let log = logging::init_file(&target.data_dir.join("logs")).map_err(|e| {
+    let data_dir = DataDir::new(&target.data_dir);
+    data_dir
+        .create()
+        .map_err(|e| format!("cannot prepare the data dir: {e}"))?;
+    let log = logging::init_file(&data_dir.logs()).map_err(|e| {
         format!(
             "cannot open the log file in {}: {e}",
-            target.data_dir.display()
+            data_dir.logs().display()
         )
     })?;
-    let keymap = Keymap::with_overrides(target.ui.get("keys").and_then(|v| v.as_table()))?;
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let theme = Theme::from_config(target.ui.get("theme").and_then(|v| v.as_table()), no_color)?;
+    let (keymap, theme) = ui::settings::from_config(&target.ui, no_color)?;
     let mut session = target.session;
     session.log_path = Some(log.path.clone());
     let mut app = App::new(session, keymap, target.orgs);
@@ -99,7 +103,7 @@ async fn run_console(cli: &Cli) -> Result<(), String> {
         tui::TerminalGuard::enter().map_err(|e| format!("cannot use this terminal: {e}"))?;
     let parts = ConsoleParts {
         client: target.client,
-        backups_dir: target.data_dir.join("backups"),
+        backups_dir: data_dir.backups(),
         theme,
     };
     let mut console = Console::start(terminal, app, parts);

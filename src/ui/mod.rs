@@ -6,6 +6,7 @@ mod editor;
 pub mod layout;
 mod memory;
 mod orgs;
+pub mod settings;
 mod tasks;
 pub mod theme;
 mod users;
