@@ -5,12 +5,13 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use memory_console::api::{ApiClient, ClientSettings, OrgScope};
+use memory_console::app::Trail;
 use memory_console::app::{App, Level, Session};
 use memory_console::cli::{Cli, Command};
 use memory_console::config::{self, OrgChoice};
 use memory_console::console::{Console, ConsoleParts};
 use memory_console::mock::{MockConfig, MockServer};
-use memory_console::store::DataDir;
+use memory_console::store::{AuditContext, AuditLog, DataDir};
 use memory_console::ui;
 use memory_console::{logging, tui};
 use secrecy::SecretString;
@@ -57,6 +58,8 @@ struct Target {
     data_dir: PathBuf,
     ui: toml::Table,
     warnings: Vec<String>,
+    /// Who and where the audit log says changes come from.
+    audit: AuditContext,
     /// Kept alive for the whole run in demo mode.
     _mock: Option<MockServer>,
 }
@@ -101,10 +104,23 @@ async fn run_console(cli: &Cli) -> Result<(), String> {
     tracing::info!(profile = %app.session.profile, demo = app.session.demo, "console starting");
     let (guard, terminal) =
         tui::TerminalGuard::enter().map_err(|e| format!("cannot use this terminal: {e}"))?;
+    let trail = match AuditLog::open(data_dir.audit_log()) {
+        Ok(log) => Some(Trail::new(log, target.audit)),
+        Err(e) => {
+            // Changes that cannot be traced are not made.
+            app.session.read_only = true;
+            app.set_status(
+                Level::Error,
+                format!("the audit log cannot be opened ({e}): changes are switched off"),
+            );
+            None
+        }
+    };
     let parts = ConsoleParts {
         client: target.client,
-        backups_dir: data_dir.backups(),
+        data_dir,
         theme,
+        trail,
     };
     let mut console = Console::start(terminal, app, parts);
     let result = tui::run(&mut console).await;
@@ -125,6 +141,7 @@ async fn connect(cli: &Cli) -> Result<Target, String> {
         .profile(cli.profile.as_deref())
         .map_err(|e| e.to_string())?;
     let client = ApiClient::new(&profile.settings).map_err(|e| e.to_string())?;
+    let audit = AuditContext::new(&profile.name, &profile.base_url, &profile.settings.api_key);
     let data_dir = loaded
         .data_dir()
         .ok_or("cannot find a data dir: set MEMORY_CONSOLE_DATA_DIR")?;
@@ -143,6 +160,7 @@ async fn connect(cli: &Cli) -> Result<Target, String> {
         data_dir,
         ui: loaded.file.ui.clone(),
         warnings: loaded.warnings.clone(),
+        audit,
         _mock: None,
     })
 }
@@ -155,6 +173,7 @@ async fn demo(cli: &Cli) -> Result<Target, String> {
         .map_err(|e| format!("cannot start the demo server: {e}"))?;
     let settings = ClientSettings::new(mock.base_url(), SecretString::from(key));
     let client = ApiClient::new(&settings).map_err(|e| e.to_string())?;
+    let audit = AuditContext::new("demo", &mock.base_url(), &settings.api_key);
     let orgs = mock
         .state()
         .orgs()
@@ -182,6 +201,7 @@ async fn demo(cli: &Cli) -> Result<Target, String> {
         data_dir,
         ui: toml::Table::new(),
         warnings: Vec::new(),
+        audit,
         _mock: Some(mock),
     })
 }

@@ -1,158 +1,15 @@
 //! Whole console flows on TestBackend against the built-in mock server over loopback:
 //! the keys an operator presses, the requests the server sees, the files left behind.
 
-use std::path::Path;
+mod common;
+
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use memory_console::api::{ApiClient, ClientSettings, OrgScope, TaskPhase};
-use memory_console::app::{App, Input, Keymap, Load, Pane, Session};
-use memory_console::config::OrgChoice;
-use memory_console::console::{Console, ConsoleParts};
-use memory_console::mock::{MockConfig, MockServer};
-use memory_console::ui::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use common::console_rig::{WAIT, quick, rig, rig_with_backups, walk};
+use crossterm::event::KeyCode;
+use memory_console::api::TaskPhase;
+use memory_console::app::{Load, Pane};
 use reqwest::Method;
-use secrecy::SecretString;
-
-const WAIT: Duration = Duration::from_secs(10);
-
-struct Rig {
-    mock: MockServer,
-    console: Console<TestBackend>,
-    data: tempfile::TempDir,
-}
-
-async fn rig(config: MockConfig, read_only: bool) -> Rig {
-    rig_with_backups(config, read_only, None).await
-}
-
-async fn rig_with_backups(config: MockConfig, read_only: bool, backups: Option<&Path>) -> Rig {
-    let mock = MockServer::start(config.with_api_key("flow-key"))
-        .await
-        .expect("mock");
-    let client = ApiClient::new(&ClientSettings::new(
-        mock.base_url(),
-        SecretString::from("flow-key"),
-    ))
-    .expect("client");
-    let data = tempfile::tempdir().expect("tempdir");
-    let session = Session {
-        demo: true,
-        profile: "flows".into(),
-        base_url: mock.base_url(),
-        key_source: "env var IBL_API_KEY".into(),
-        read_only,
-        log_path: None,
-        task_poll_give_up: Duration::from_secs(60),
-    };
-    let orgs = mock
-        .state()
-        .orgs()
-        .into_iter()
-        .map(|k| OrgChoice {
-            scope: OrgScope::new(k),
-            name: None,
-        })
-        .collect();
-    let app = App::new(session, Keymap::default(), orgs);
-    let parts = ConsoleParts {
-        client,
-        backups_dir: backups
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| data.path().join("backups")),
-        theme: Theme::plain(),
-    };
-    let terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
-    let mut console = Console::start(terminal, app, parts);
-    assert!(
-        console
-            .settle_until(WAIT, |a| !a.users.items.is_empty())
-            .await,
-        "users load"
-    );
-    Rig {
-        mock,
-        console,
-        data,
-    }
-}
-
-fn quick() -> MockConfig {
-    MockConfig::default().with_task_delay(Duration::from_millis(150))
-}
-
-impl Rig {
-    fn keys(&mut self, text: &str) {
-        for c in text.chars() {
-            self.press(KeyCode::Char(c));
-        }
-    }
-
-    fn press(&mut self, code: KeyCode) {
-        self.console
-            .handle(Input::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-    }
-
-    fn ctrl(&mut self, c: char) {
-        self.console.handle(Input::Key(KeyEvent::new(
-            KeyCode::Char(c),
-            KeyModifiers::CONTROL,
-        )));
-    }
-
-    /// Finds a user with the server-side search and opens their memory.
-    async fn open_user(&mut self, username: &str) {
-        self.keys("/");
-        self.keys(username);
-        self.press(KeyCode::Enter);
-        let name = username.to_owned();
-        assert!(
-            self.console
-                .settle_until(WAIT, |a| a.users.loading.is_none()
-                    && a.users.items.iter().any(|u| u.username == name))
-                .await,
-            "search finds {username}"
-        );
-        let index = self
-            .console
-            .app
-            .users
-            .items
-            .iter()
-            .position(|u| u.username == username)
-            .expect("listed");
-        self.console.app.users.list.selected = index;
-        self.console.app.focus = Pane::Users;
-        self.press(KeyCode::Enter);
-        assert!(
-            self.console
-                .settle_until(WAIT, |a| matches!(a.memory.entries, Load::Ready(_))
-                    && matches!(a.memory.enabled, Load::Ready(_)))
-                .await,
-            "memory of {username} loads"
-        );
-    }
-
-    fn screen(&mut self) -> String {
-        self.console.draw().expect("draw");
-        let buf = self.console.terminal.backend().buffer();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            for x in 0..buf.area.width {
-                out.push_str(buf[(x, y)].symbol());
-            }
-            out.push('\n');
-        }
-        out
-    }
-
-    fn writes(&self) -> u64 {
-        let s = self.mock.state();
-        s.count(Method::PUT) + s.count(Method::POST) + s.count(Method::DELETE)
-    }
-}
 
 #[tokio::test]
 async fn find_a_user_edit_save_and_watch_the_task_complete() {
@@ -291,7 +148,7 @@ async fn erase_writes_a_private_backup_first_and_needs_the_username() {
 #[tokio::test]
 async fn no_backup_no_erase() {
     let blocker = tempfile::NamedTempFile::new().expect("file");
-    let impossible = blocker.path().join("backups");
+    let impossible = blocker.path().join("data");
     let mut r = rig_with_backups(quick(), false, Some(&impossible)).await;
     r.open_user("paragraphs.pete").await;
     r.keys("d");
@@ -442,19 +299,4 @@ async fn hostile_memory_never_reaches_the_screen_raw() {
             .chars()
             .any(|c| c.is_control() || c == '\u{202e}')
     }));
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(rd) = std::fs::read_dir(dir) {
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(walk(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
 }

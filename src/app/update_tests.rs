@@ -254,12 +254,17 @@ fn saving_an_edit_replaces_and_tracks_the_task() {
             text,
             session_id,
             target,
+            base,
         },
     ] = fx.as_slice()
     else {
         panic!("{fx:?}")
     };
     assert_eq!(text, "Xhello");
+    assert_eq!(
+        base, "hello",
+        "the save checks the server still has what the edit started from"
+    );
     assert_eq!(session_id.as_deref(), Some("s-1"));
     assert!(
         a.editor.as_ref().unwrap().saving,

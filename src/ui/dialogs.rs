@@ -18,26 +18,61 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Some(Dialog::ConfirmQuit) => question(
             frame,
             area,
-            "Quit and lose the unsaved edit? y: quit, any other key: stay",
+            " Unsaved changes ",
+            "Quit with an unsaved edit? It is kept as a draft and offered when you open this \
+             user again. y: quit, any other key: stay"
+                .into(),
             theme,
         ),
         Some(Dialog::ConfirmDiscard) => question(
             frame,
             area,
-            "Drop the changes in the editor? y: drop them, any other key: keep editing",
+            " Unsaved changes ",
+            "Drop the changes in the editor? y: drop them, any other key: keep editing".into(),
+            theme,
+        ),
+        Some(Dialog::Conflict(c)) => super::conflict::draw(frame, area, c, theme),
+        Some(Dialog::Audit { records, scroll }) => {
+            super::audit::draw(frame, area, records, *scroll, theme)
+        }
+        Some(Dialog::RestoreDraft { draft, .. }) => question(
+            frame,
+            area,
+            " Unsaved draft ",
+            format!(
+                "You have an unsaved edit of {}'s memory from {} ({} bytes). \
+                 r: restore it into the editor   d: discard it   Esc: decide later",
+                sanitize_single_line(&draft.username),
+                draft
+                    .saved_at
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default(),
+                draft.text.len()
+            ),
+            theme,
+        ),
+        Some(Dialog::ConfirmRestore { target, backup }) => question(
+            frame,
+            area,
+            " Undo erase ",
+            format!(
+                "Restore the memory of {} from {}? y: restore, any other key: cancel",
+                sanitize_single_line(&target.user.username),
+                sanitize_single_line(&backup.display().to_string())
+            ),
             theme,
         ),
         None => {}
     }
 }
 
-fn question(frame: &mut Frame, area: Rect, text: &str, theme: &Theme) {
-    let r = centered(area, 50, 5);
+fn question(frame: &mut Frame, area: Rect, title: &str, text: String, theme: &Theme) {
+    let r = centered(area, 60, 7);
     frame.render_widget(Clear, r);
     frame.render_widget(
-        Paragraph::new(text.to_owned())
+        Paragraph::new(text)
             .wrap(Wrap { trim: true })
-            .block(pane_block(" Unsaved changes ".into(), true, theme)),
+            .block(pane_block(title.to_owned(), true, theme)),
         r,
     );
 }

@@ -1,6 +1,8 @@
 //! Drawing: one file per pane or dialog. Draw functions read the state and never change it.
 
+mod audit;
 mod chrome;
+mod conflict;
 mod dialogs;
 mod editor;
 pub mod layout;
