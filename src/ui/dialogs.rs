@@ -79,7 +79,17 @@ fn question(frame: &mut Frame, area: Rect, title: &str, text: String, theme: &Th
 
 fn help(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme: &Theme) {
     let r = centered(area, 60, area.height.saturating_sub(2).max(3));
-    let mut lines = vec![Line::styled("Keys", theme.accent)];
+    let log = match &app.session.log_path {
+        Some(p) => p.display().to_string(),
+        None => "none".into(),
+    };
+    let mut lines = vec![
+        Line::raw(format!("key from: {}", app.session.key_source)),
+        Line::raw(format!("log file: {log}")),
+        Line::styled("↑/↓ scroll, any other key closes this window", theme.muted),
+        Line::raw(""),
+        Line::styled("Keys", theme.accent),
+    ];
     for action in Action::ALL {
         let keys = app
             .keymap
@@ -106,13 +116,6 @@ fn help(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme: &Theme) 
         "             Esc  leave (asks when there are changes)",
     ));
     lines.push(Line::raw("   Ctrl-Z/Ctrl-R  undo / redo"));
-    lines.push(Line::raw(""));
-    lines.push(Line::raw(format!("key from: {}", app.session.key_source)));
-    match &app.session.log_path {
-        Some(p) => lines.push(Line::raw(format!("log file: {}", p.display()))),
-        None => lines.push(Line::raw("log file: none")),
-    }
-    lines.push(Line::styled("any key closes this window", theme.muted));
     frame.render_widget(Clear, r);
     frame.render_widget(
         Paragraph::new(lines)

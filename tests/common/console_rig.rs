@@ -39,12 +39,23 @@ pub async fn rig_full(
     root: Option<&Path>,
     audit_path: Option<&Path>,
 ) -> Rig {
-    let mock = MockServer::start(config.with_api_key("flow-key"))
+    rig_keyed(config, read_only, root, audit_path, "flow-key").await
+}
+
+/// A rig whose mock server and client use `key`.
+pub async fn rig_keyed(
+    config: MockConfig,
+    read_only: bool,
+    root: Option<&Path>,
+    audit_path: Option<&Path>,
+    key: &str,
+) -> Rig {
+    let mock = MockServer::start(config.with_api_key(key))
         .await
         .expect("mock");
     let client = ApiClient::new(&ClientSettings::new(
         mock.base_url(),
-        SecretString::from("flow-key"),
+        SecretString::from(key.to_owned()),
     ))
     .expect("client");
     let data = tempfile::tempdir().expect("tempdir");
@@ -75,7 +86,11 @@ pub async fn rig_full(
         .map(Path::to_path_buf)
         .unwrap_or_else(|| data.path().join("audit.jsonl"));
     let log = AuditLog::open(&audit_path).expect("audit log opens");
-    let ctx = AuditContext::new("flows", &mock.base_url(), &SecretString::from("flow-key"));
+    let ctx = AuditContext::new(
+        "flows",
+        &mock.base_url(),
+        &SecretString::from(key.to_owned()),
+    );
     let parts = ConsoleParts {
         client,
         data_dir: dirs,
