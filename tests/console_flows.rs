@@ -300,3 +300,50 @@ async fn hostile_memory_never_reaches_the_screen_raw() {
             .any(|c| c.is_control() || c == '\u{202e}')
     }));
 }
+
+#[tokio::test]
+async fn the_mouse_focuses_selects_and_scrolls() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    use memory_console::app::Input;
+    let mut r = rig(quick(), false).await;
+    let areas = r.console.app.areas();
+    let mouse = |kind, column, row| {
+        Input::Mouse(MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: crossterm::event::KeyModifiers::NONE,
+        })
+    };
+    // Click the third user row: focus, select and open.
+    let (x, y) = (areas.users.x + 2, areas.users.y + 3);
+    r.console
+        .handle(mouse(MouseEventKind::Down(MouseButton::Left), x, y));
+    assert_eq!(r.console.app.users.list.selected, 2);
+    let third = r.console.app.users.items[2].username.clone();
+    assert!(
+        r.console
+            .settle_until(WAIT, |a| a
+                .memory
+                .target
+                .as_ref()
+                .is_some_and(|t| t.user.username == third))
+            .await
+    );
+    // The wheel over the users list scrolls it, whatever has the focus.
+    r.console.handle(mouse(MouseEventKind::ScrollDown, x, y));
+    assert_eq!(r.console.app.users.list.selected, 5);
+    assert_eq!(
+        r.console.app.focus,
+        Pane::Memory,
+        "the wheel does not steal the focus"
+    );
+    // A click in the tasks pane focuses it.
+    let t = areas.tasks;
+    r.console.handle(mouse(
+        MouseEventKind::Down(MouseButton::Left),
+        t.x + 1,
+        t.y + 1,
+    ));
+    assert_eq!(r.console.app.focus, Pane::Tasks);
+}
