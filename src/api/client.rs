@@ -114,13 +114,7 @@ impl ApiClient {
         user: &UserRef,
         write: &MemoryWrite,
     ) -> Result<MemoryEntry, ApiError> {
-        let path = self.memory_path(org, user, None)?;
-        let body = write_body(org, user, write);
-        let reply = self
-            .transport
-            .send(Method::POST, &path, &[], Some(&body))
-            .await?;
-        decode::json(&reply.body)
+        self.send_write(Method::POST, org, user, None, write).await
     }
 
     /// Replaces the user's memory. The server queues it; the change lands when the task ends.
@@ -130,13 +124,7 @@ impl ApiClient {
         user: &UserRef,
         write: &MemoryWrite,
     ) -> Result<QueuedUpdate, ApiError> {
-        let path = self.memory_path(org, user, None)?;
-        let body = write_body(org, user, write);
-        let reply = self
-            .transport
-            .send(Method::PUT, &path, &[], Some(&body))
-            .await?;
-        decode::json(&reply.body)
+        self.send_write(Method::PUT, org, user, None, write).await
     }
 
     /// Changes one entry; the server answers the entry at once.
@@ -147,12 +135,22 @@ impl ApiClient {
         entry_id: i64,
         write: &MemoryWrite,
     ) -> Result<MemoryEntry, ApiError> {
-        let path = self.memory_path(org, user, Some(entry_id))?;
+        self.send_write(Method::PUT, org, user, Some(entry_id), write)
+            .await
+    }
+
+    /// Sends a memory body (username, platform_key, content, session_id) and decodes the answer.
+    async fn send_write<T: serde::de::DeserializeOwned>(
+        &self,
+        method: Method,
+        org: &OrgScope,
+        user: &UserRef,
+        entry: Option<i64>,
+        write: &MemoryWrite,
+    ) -> Result<T, ApiError> {
+        let path = self.memory_path(org, user, entry)?;
         let body = write_body(org, user, write);
-        let reply = self
-            .transport
-            .send(Method::PUT, &path, &[], Some(&body))
-            .await?;
+        let reply = self.transport.send(method, &path, &[], Some(&body)).await?;
         decode::json(&reply.body)
     }
 
