@@ -78,11 +78,16 @@ fn help(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme: &Theme) 
         None => lines.push(Line::raw("log file: none")),
     }
     lines.push(Line::styled("any key closes this window", theme.muted));
+    let title = if lines.len() > r.height.saturating_sub(2) as usize {
+        " Help · j/k scroll "
+    } else {
+        " Help "
+    };
     frame.render_widget(Clear, r);
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((scroll.min(u16::MAX as usize) as u16, 0))
-            .block(pane_block(" Help ".into(), true, theme)),
+            .block(pane_block(title.into(), true, theme)),
         r,
     );
 }
@@ -121,13 +126,18 @@ fn erase(frame: &mut Frame, area: Rect, d: &EraseDialog, theme: &Theme) {
         } else {
             Line::raw("")
         },
-        Line::styled("Enter: erase   Esc: cancel (the default)", theme.muted),
     ];
     frame.render_widget(Clear, r);
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(pane_block(" Erase memory ".into(), true, theme).border_style(theme.error)),
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            pane_block(" Erase memory ".into(), true, theme)
+                .border_style(theme.error)
+                // On the border, so a short terminal still shows what the keys do.
+                .title_bottom(Line::styled(
+                    " Enter: erase · Esc: cancel (default) ",
+                    theme.muted,
+                )),
+        ),
         r,
     );
 }
