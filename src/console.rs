@@ -8,7 +8,8 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 use crate::api::ApiClient;
-use crate::app::{App, Input, Msg, Runner};
+use crate::app::{App, Effect, Input, Msg, Runner, Trail};
+use crate::store::{DataDir, save_draft};
 use crate::ui::{self, Theme};
 
 pub struct Console<B: Backend> {
@@ -17,13 +18,17 @@ pub struct Console<B: Backend> {
     pub theme: Theme,
     runner: Runner,
     rx: UnboundedReceiver<Msg>,
+    data_dir: DataDir,
 }
 
 /// What a console needs besides the app and the terminal.
 pub struct ConsoleParts {
     pub client: ApiClient,
-    pub backups_dir: std::path::PathBuf,
+    /// Where backups and drafts go.
+    pub data_dir: DataDir,
     pub theme: Theme,
+    /// The audit log; without one, writes are not sent.
+    pub trail: Option<Trail>,
 }
 
 impl<B: Backend> Console<B> {
@@ -35,7 +40,8 @@ impl<B: Backend> Console<B> {
             tx,
             app.session.read_only,
             app.session.profile.clone(),
-            parts.backups_dir,
+            parts.data_dir.clone(),
+            parts.trail,
         );
         if let Ok(size) = terminal.size() {
             app.size = (size.width, size.height);
@@ -48,6 +54,7 @@ impl<B: Backend> Console<B> {
             theme: parts.theme,
             runner,
             rx,
+            data_dir: parts.data_dir,
         }
     }
 
@@ -61,6 +68,17 @@ impl<B: Backend> Console<B> {
     pub fn handle(&mut self, input: Input) {
         let effects = self.app.update(input);
         self.runner.run_all(effects);
+    }
+
+    /// Writes unsaved editor text as a draft now, waiting for the disk: for quitting, and for
+    /// a signal that ends the process.
+    pub fn save_draft_now(&mut self) -> Result<Option<std::path::PathBuf>, String> {
+        match self.app.draft_effect() {
+            Some(Effect::SaveDraft { draft }) => save_draft(&self.data_dir.drafts(), &draft)
+                .map(Some)
+                .map_err(|e| e.to_string()),
+            _ => Ok(None),
+        }
     }
 
     pub async fn next_msg(&mut self) -> Option<Msg> {

@@ -14,9 +14,14 @@ pub struct LogGuard {
     pub path: PathBuf,
 }
 
-/// Sends tracing output to `<dir>/memory-console.log`. Request headers are never logged, so
-/// the key cannot reach the file.
+/// Sends tracing output to `<dir>/memory-console.log` at `info` unless `MEMORY_CONSOLE_LOG`
+/// says otherwise. Request headers are never logged, so the key cannot reach the file.
 pub fn init_file(dir: &Path) -> std::io::Result<LogGuard> {
+    init_file_with(dir, "info")
+}
+
+/// [`init_file`] with another default filter (tests use `trace`).
+pub fn init_file_with(dir: &Path, default: &str) -> std::io::Result<LogGuard> {
     std::fs::create_dir_all(dir)?;
     let name = "memory-console.log";
     let path = dir.join(name);
@@ -26,7 +31,7 @@ pub fn init_file(dir: &Path) -> std::io::Result<LogGuard> {
         .open(&path)?;
     restrict_to_owner(&path);
     let (writer, guard) = tracing_appender::non_blocking(file);
-    let filter = EnvFilter::try_from_env(LOG_ENV).unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_from_env(LOG_ENV).unwrap_or_else(|_| EnvFilter::new(default));
     // A second init (tests start several consoles in one process) keeps the first logger.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -5,12 +5,14 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use memory_console::api::{ApiClient, ClientSettings, OrgScope};
-use memory_console::app::{App, Keymap, Level, Session};
+use memory_console::app::Trail;
+use memory_console::app::{App, Level, Session};
 use memory_console::cli::{Cli, Command};
 use memory_console::config::{self, OrgChoice};
 use memory_console::console::{Console, ConsoleParts};
 use memory_console::mock::{MockConfig, MockServer};
-use memory_console::ui::Theme;
+use memory_console::store::{AuditContext, AuditLog, DataDir};
+use memory_console::ui;
 use memory_console::{logging, tui};
 use secrecy::SecretString;
 
@@ -56,6 +58,8 @@ struct Target {
     data_dir: PathBuf,
     ui: toml::Table,
     warnings: Vec<String>,
+    /// Who and where the audit log says changes come from.
+    audit: AuditContext,
     /// Kept alive for the whole run in demo mode.
     _mock: Option<MockServer>,
 }
@@ -65,15 +69,18 @@ async fn run_console(cli: &Cli) -> Result<(), String> {
     for w in &target.warnings {
         eprintln!("warning: {w}");
     }
-    let log = logging::init_file(&target.data_dir.join("logs")).map_err(|e| {
+    let data_dir = DataDir::new(&target.data_dir);
+    data_dir
+        .create()
+        .map_err(|e| format!("cannot prepare the data dir: {e}"))?;
+    let log = logging::init_file(&data_dir.logs()).map_err(|e| {
         format!(
             "cannot open the log file in {}: {e}",
-            target.data_dir.display()
+            data_dir.logs().display()
         )
     })?;
-    let keymap = Keymap::with_overrides(target.ui.get("keys").and_then(|v| v.as_table()))?;
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let theme = Theme::from_config(target.ui.get("theme").and_then(|v| v.as_table()), no_color)?;
+    let (keymap, theme) = ui::settings::from_config(&target.ui, no_color)?;
     let mut session = target.session;
     session.log_path = Some(log.path.clone());
     let mut app = App::new(session, keymap, target.orgs);
@@ -97,10 +104,23 @@ async fn run_console(cli: &Cli) -> Result<(), String> {
     tracing::info!(profile = %app.session.profile, demo = app.session.demo, "console starting");
     let (guard, terminal) =
         tui::TerminalGuard::enter().map_err(|e| format!("cannot use this terminal: {e}"))?;
+    let trail = match AuditLog::open(data_dir.audit_log()) {
+        Ok(log) => Some(Trail::new(log, target.audit)),
+        Err(e) => {
+            // Changes that cannot be traced are not made.
+            app.session.read_only = true;
+            app.set_status(
+                Level::Error,
+                format!("the audit log cannot be opened ({e}): changes are switched off"),
+            );
+            None
+        }
+    };
     let parts = ConsoleParts {
         client: target.client,
-        backups_dir: target.data_dir.join("backups"),
+        data_dir,
         theme,
+        trail,
     };
     let mut console = Console::start(terminal, app, parts);
     let result = tui::run(&mut console).await;
@@ -121,6 +141,7 @@ async fn connect(cli: &Cli) -> Result<Target, String> {
         .profile(cli.profile.as_deref())
         .map_err(|e| e.to_string())?;
     let client = ApiClient::new(&profile.settings).map_err(|e| e.to_string())?;
+    let audit = AuditContext::new(&profile.name, &profile.base_url, &profile.settings.api_key);
     let data_dir = loaded
         .data_dir()
         .ok_or("cannot find a data dir: set MEMORY_CONSOLE_DATA_DIR")?;
@@ -139,6 +160,7 @@ async fn connect(cli: &Cli) -> Result<Target, String> {
         data_dir,
         ui: loaded.file.ui.clone(),
         warnings: loaded.warnings.clone(),
+        audit,
         _mock: None,
     })
 }
@@ -151,6 +173,7 @@ async fn demo(cli: &Cli) -> Result<Target, String> {
         .map_err(|e| format!("cannot start the demo server: {e}"))?;
     let settings = ClientSettings::new(mock.base_url(), SecretString::from(key));
     let client = ApiClient::new(&settings).map_err(|e| e.to_string())?;
+    let audit = AuditContext::new("demo", &mock.base_url(), &settings.api_key);
     let orgs = mock
         .state()
         .orgs()
@@ -178,6 +201,7 @@ async fn demo(cli: &Cli) -> Result<Target, String> {
         data_dir,
         ui: toml::Table::new(),
         warnings: Vec::new(),
+        audit,
         _mock: Some(mock),
     })
 }

@@ -98,6 +98,13 @@ pub async fn run(console: &mut Console<CrosstermBackend<Stdout>>) -> io::Result<
             break;
         }
     }
+    // Quitting with unsaved text was confirmed, a signal came, or the input ended: the text
+    // still goes to a draft, offered again when this user is next opened.
+    match console.save_draft_now() {
+        Ok(Some(path)) => tracing::info!(path = %path.display(), "draft saved on exit"),
+        Ok(None) => {}
+        Err(e) => tracing::error!(error = %e, "draft not saved on exit"),
+    }
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! Nothing here knows about the terminal UI.
 
 mod client;
-mod decode;
+pub mod decode;
 mod error;
 mod models;
 mod paging;

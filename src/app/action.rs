@@ -21,12 +21,14 @@ pub enum Action {
     Create,
     Erase,
     ToggleMemory,
+    UndoErase,
+    AuditLog,
     Help,
     Quit,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 19] = [
         Action::NextPane,
         Action::PrevPane,
         Action::Up,
@@ -42,6 +44,8 @@ impl Action {
         Action::Create,
         Action::Erase,
         Action::ToggleMemory,
+        Action::UndoErase,
+        Action::AuditLog,
         Action::Help,
         Action::Quit,
     ];
@@ -64,6 +68,8 @@ impl Action {
             Action::Create => "create memory",
             Action::Erase => "erase memory",
             Action::ToggleMemory => "memory on/off",
+            Action::UndoErase => "undo the last erase",
+            Action::AuditLog => "audit log",
             Action::Help => "help",
             Action::Quit => "quit",
         }
@@ -73,7 +79,11 @@ impl Action {
     pub fn is_write(self) -> bool {
         matches!(
             self,
-            Action::Edit | Action::Create | Action::Erase | Action::ToggleMemory
+            Action::Edit
+                | Action::Create
+                | Action::Erase
+                | Action::ToggleMemory
+                | Action::UndoErase
         )
     }
 }

@@ -21,6 +21,9 @@ pub struct Editor {
     /// A save is in flight; keys still edit, a second save waits.
     pub saving: bool,
     pub error: Option<String>,
+    /// The text last written as a draft, and when.
+    pub draft_text: Option<String>,
+    pub draft_at: std::time::Instant,
 }
 
 impl Editor {
@@ -38,6 +41,8 @@ impl Editor {
             textarea,
             saving: false,
             error: None,
+            draft_text: None,
+            draft_at: std::time::Instant::now(),
         }
     }
 

@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use crate::store::{AuditRecord, Draft};
+
 use crate::api::{
     ApiError, MemoryEntry, MemoryStatus, OrgInfo, OrgScope, QueuedUpdate, TaskId, TaskState,
     UserRef, UsersPage, UsersQuery,
@@ -21,6 +23,9 @@ pub struct Target {
 }
 
 /// Everything `update` reacts to.
+// One input is moved per event; boxing the message would cost an allocation each time for
+// no gain.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Input {
     Key(KeyEvent),
@@ -37,6 +42,8 @@ pub enum Input {
 pub struct EraseReport {
     pub backup: std::path::PathBuf,
     pub outcome: crate::api::EraseOutcome,
+    /// The server answered "nothing there" on a read after the DELETE.
+    pub verified: bool,
 }
 
 /// Results of effects, coming back to `update`.
@@ -75,6 +82,33 @@ pub enum Msg {
         target: Target,
         result: Result<EraseReport, String>,
     },
+    /// A write was not sent (the audit log could not be written, or a check failed).
+    NotSent {
+        target: Target,
+        why: String,
+    },
+    /// The memory changed on the server since the edit started; nothing was sent.
+    Conflict {
+        target: Target,
+        mine: String,
+        server: Vec<MemoryEntry>,
+        creating: bool,
+    },
+    Restored {
+        target: Target,
+        result: Result<String, String>,
+    },
+    DraftFound {
+        target: Target,
+        draft: Draft,
+    },
+    /// Only failures are worth showing.
+    DraftSaveFailed {
+        why: String,
+    },
+    Audit {
+        result: Result<Vec<AuditRecord>, String>,
+    },
     TaskPolled {
         task: usize,
         result: Result<TaskState, ApiError>,
@@ -104,14 +138,17 @@ pub enum Effect {
         req: ReqId,
         target: Target,
     },
+    /// Checks the user still has no memory, then creates it.
     Create {
         target: Target,
         text: String,
     },
+    /// Re-reads the memory and replaces it only if it still is `base`.
     Replace {
         target: Target,
         text: String,
         session_id: Option<String>,
+        base: String,
     },
     SetEnabled {
         target: Target,
@@ -122,6 +159,21 @@ pub enum Effect {
         target: Target,
         entries: Vec<MemoryEntry>,
     },
+    /// Writes a backup's entries back (undo of an erase).
+    Restore {
+        target: Target,
+        backup: std::path::PathBuf,
+    },
+    SaveDraft {
+        draft: Draft,
+    },
+    LoadDraft {
+        target: Target,
+    },
+    RemoveDraft {
+        target: Target,
+    },
+    LoadAudit,
     PollTask {
         task: usize,
         target: Target,
@@ -143,6 +195,7 @@ impl Effect {
                 | Effect::Replace { .. }
                 | Effect::SetEnabled { .. }
                 | Effect::Erase { .. }
+                | Effect::Restore { .. }
         )
     }
 }

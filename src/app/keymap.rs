@@ -215,6 +215,8 @@ impl Default for Keymap {
             (KeyBinding::plain('n'), Action::Create),
             (KeyBinding::plain('d'), Action::Erase),
             (KeyBinding::plain('t'), Action::ToggleMemory),
+            (KeyBinding::plain('u'), Action::UndoErase),
+            (KeyBinding::plain('a'), Action::AuditLog),
             (KeyBinding::plain('?'), Action::Help),
             (KeyBinding::plain('q'), Action::Quit),
             (KeyBinding::ctrl('c'), Action::Quit),

@@ -4,9 +4,12 @@ mod action;
 mod editor;
 mod event;
 mod keymap;
+mod local;
 mod runner;
 mod state;
+mod trail;
 mod update;
+mod writes;
 
 pub use action::Action;
 pub use editor::{EditKind, Editor};
@@ -14,7 +17,8 @@ pub use event::{Effect, EraseReport, Input, Msg, ReqId, Target};
 pub use keymap::{KeyBinding, Keymap};
 pub use runner::Runner;
 pub use state::{
-    App, Dialog, EraseDialog, Level, ListCursor, Load, MemoryPane, OrgItem, Pane, Session, Status,
-    TaskItem, TasksPane, UsersPane,
+    App, ConflictDialog, Dialog, EraseDialog, Level, ListCursor, Load, MemoryPane, OrgItem, Pane,
+    Session, Status, TaskItem, TasksPane, UsersPane,
 };
-pub use update::{PAGE_SIZE, SEARCH_DEBOUNCE};
+pub use trail::Trail;
+pub use update::{DRAFT_EVERY, PAGE_SIZE, SEARCH_DEBOUNCE};

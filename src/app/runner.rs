@@ -1,23 +1,23 @@
 //! Runs effects on tokio: each one gets a clone of the client and sends its result back as a
 //! message. Writes pass a read-only check here too, so the server sees only GETs in read-only
-//! mode whatever the UI does.
-
-use std::path::PathBuf;
+//! mode whatever the UI does, and every write is audited.
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::api::{ApiClient, ApiError, EraseOutcome, MemoryWrite};
-use crate::store::{Backup, write_backup};
+use crate::api::ApiClient;
+use crate::store::DataDir;
 
-use super::event::{Effect, EraseReport, Msg};
+use super::event::{Effect, Msg};
+use super::trail::Trail;
 
 #[derive(Debug, Clone)]
 pub struct Runner {
-    client: ApiClient,
+    pub(super) client: ApiClient,
     tx: UnboundedSender<Msg>,
     read_only: bool,
-    profile: String,
-    backups_dir: PathBuf,
+    pub(super) profile: String,
+    pub(super) dirs: DataDir,
+    pub(super) trail: Option<Trail>,
 }
 
 impl Runner {
@@ -26,14 +26,16 @@ impl Runner {
         tx: UnboundedSender<Msg>,
         read_only: bool,
         profile: String,
-        backups_dir: PathBuf,
+        dirs: DataDir,
+        trail: Option<Trail>,
     ) -> Runner {
         Runner {
             client,
             tx,
             read_only,
             profile,
-            backups_dir,
+            dirs,
+            trail,
         }
     }
 
@@ -51,15 +53,16 @@ impl Runner {
         }
         let this = self.clone();
         tokio::spawn(async move {
-            let msg = this.perform(effect).await;
-            // The receiver is gone only when the console is closing.
-            let _ = this.tx.send(msg);
+            if let Some(msg) = this.perform(effect).await {
+                // The receiver is gone only when the console is closing.
+                let _ = this.tx.send(msg);
+            }
         });
     }
 
-    async fn perform(&self, effect: Effect) -> Msg {
+    async fn perform(&self, effect: Effect) -> Option<Msg> {
         let c = &self.client;
-        match effect {
+        Some(match effect {
             Effect::LoadOrgInfo { org, scope } => Msg::OrgInfo {
                 org,
                 result: c.org_info(&scope).await,
@@ -76,38 +79,20 @@ impl Runner {
                 req,
                 result: c.memory_status(&target.org, &target.user).await,
             },
-            Effect::Create { target, text } => {
-                let result = c
-                    .create_memory(&target.org, &target.user, &MemoryWrite::new(text))
-                    .await;
-                Msg::Created { target, result }
-            }
+            Effect::Create { target, text } => self.create(target, text).await,
             Effect::Replace {
                 target,
                 text,
                 session_id,
-            } => {
-                let write = MemoryWrite {
-                    content: text.clone(),
-                    session_id,
-                };
-                let result = c.replace_memory(&target.org, &target.user, &write).await;
-                Msg::Queued {
-                    target,
-                    text,
-                    result,
-                }
-            }
-            Effect::SetEnabled { target, enabled } => {
-                let result = c
-                    .set_memory_enabled(&target.org, &target.user, enabled)
-                    .await;
-                Msg::Toggled { target, result }
-            }
-            Effect::Erase { target, entries } => {
-                let result = self.backup_then_erase(&target, entries).await;
-                Msg::Erased { target, result }
-            }
+                base,
+            } => self.replace(target, text, session_id, base).await,
+            Effect::SetEnabled { target, enabled } => self.set_enabled(target, enabled).await,
+            Effect::Erase { target, entries } => self.erase(target, entries).await,
+            Effect::Restore { target, backup } => self.restore(target, backup).await,
+            Effect::SaveDraft { draft } => return self.save_draft(draft).await,
+            Effect::LoadDraft { target } => return self.load_draft(target).await,
+            Effect::RemoveDraft { target } => return self.remove_draft(target).await,
+            Effect::LoadAudit => self.load_audit().await,
             Effect::PollTask {
                 task,
                 target,
@@ -124,43 +109,6 @@ impl Runner {
                 tokio::time::sleep(after).await;
                 Msg::SearchDue { token }
             }
-        }
-    }
-
-    /// Writes the backup first; if that fails nothing is deleted.
-    async fn backup_then_erase(
-        &self,
-        target: &super::event::Target,
-        entries: Vec<crate::api::MemoryEntry>,
-    ) -> Result<EraseReport, String> {
-        let backup = Backup::new(
-            &self.profile,
-            self.client.base_url(),
-            &target.org,
-            &target.user,
-            entries,
-        );
-        let dir = self.backups_dir.clone();
-        let path = tokio::task::spawn_blocking(move || write_backup(&dir, &backup))
-            .await
-            .map_err(|e| format!("the backup could not be written ({e}); nothing was erased"))?
-            .map_err(|e| format!("the backup could not be written ({e}); nothing was erased"))?;
-        let outcome = self
-            .client
-            .erase_memory(&target.org, &target.user)
-            .await
-            .map_err(|e: ApiError| {
-                format!(
-                    "{e}; nothing was erased, the backup at {} stays",
-                    path.display()
-                )
-            })?;
-        if outcome == EraseOutcome::NothingThere {
-            tracing::warn!(user = %target.user.username, "erase found nothing on the server");
-        }
-        Ok(EraseReport {
-            backup: path,
-            outcome,
         })
     }
 }

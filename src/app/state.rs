@@ -204,6 +204,18 @@ impl EraseDialog {
     }
 }
 
+/// The server's memory changed while it was being edited: both versions, nothing sent.
+#[derive(Debug, Clone)]
+pub struct ConflictDialog {
+    pub target: Target,
+    pub mine: String,
+    pub server: String,
+    pub session_id: Option<String>,
+    /// The edit was a create, and meanwhile the user got memory.
+    pub creating: bool,
+    pub scroll: usize,
+}
+
 /// A window over the panes; at most one at a time.
 #[derive(Debug)]
 pub enum Dialog {
@@ -211,6 +223,21 @@ pub enum Dialog {
         scroll: usize,
     },
     Erase(EraseDialog),
+    Conflict(ConflictDialog),
+    /// An unsaved edit from earlier exists for the user just opened.
+    RestoreDraft {
+        target: Target,
+        draft: crate::store::Draft,
+    },
+    /// Undo of this run's last erase, from its backup.
+    ConfirmRestore {
+        target: Target,
+        backup: std::path::PathBuf,
+    },
+    Audit {
+        records: Load<Vec<crate::store::AuditRecord>>,
+        scroll: usize,
+    },
     /// Quit with unsaved text in the editor?
     ConfirmQuit,
     /// Leave the editor and drop the changes?
@@ -262,4 +289,6 @@ pub struct App {
     pub tick: u64,
     pub next_req: ReqId,
     pub should_quit: bool,
+    /// This run's last erase, for `u`.
+    pub last_erase: Option<(Target, std::path::PathBuf)>,
 }

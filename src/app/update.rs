@@ -23,6 +23,8 @@ use super::state::{
 pub const PAGE_SIZE: u32 = 50;
 /// Pause after the last keystroke of a search before asking the server.
 pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(300);
+/// How often unsaved editor text is written as a draft.
+pub const DRAFT_EVERY: Duration = Duration::from_secs(3);
 const FIRST_POLL: Duration = Duration::from_secs(1);
 const MAX_POLL: Duration = Duration::from_secs(10);
 
@@ -54,6 +56,7 @@ impl App {
             tick: 0,
             next_req: 1,
             should_quit: false,
+            last_erase: None,
         }
     }
 
@@ -110,7 +113,7 @@ impl App {
             }
             Input::Tick => {
                 self.tick = self.tick.wrapping_add(1);
-                Vec::new()
+                self.autosave_draft()
             }
             Input::Msg(msg) => self.on_msg(msg),
         }
@@ -207,6 +210,14 @@ impl App {
             Action::Create => self.start_create(),
             Action::Erase => self.start_erase(),
             Action::ToggleMemory => self.toggle_memory(),
+            Action::UndoErase => self.start_undo_erase(),
+            Action::AuditLog => {
+                self.dialog = Some(Dialog::Audit {
+                    records: Load::Loading,
+                    scroll: 0,
+                });
+                vec![Effect::LoadAudit]
+            }
         }
     }
 
@@ -555,11 +566,16 @@ impl App {
             EditKind::Replace { session_id } => {
                 editor.saving = true;
                 editor.error = None;
-                self.set_status(Level::Info, "saving…");
+                let base = editor.original.clone();
+                self.set_status(
+                    Level::Info,
+                    "checking for changes on the server, then saving…",
+                );
                 vec![Effect::Replace {
                     target,
                     text,
                     session_id,
+                    base,
                 }]
             }
             EditKind::Create => {
@@ -669,6 +685,107 @@ impl App {
                 }
                 _ => {}
             },
+            Dialog::Conflict(c) => match key.code {
+                KeyCode::Down | KeyCode::Char('j') => c.scroll += 1,
+                KeyCode::Up | KeyCode::Char('k') => c.scroll = c.scroll.saturating_sub(1),
+                KeyCode::Char('y') => {
+                    // Send mine, but only over the version just shown.
+                    let c = c.clone();
+                    self.dialog = None;
+                    if let Some(ed) = self.editor.as_mut().filter(|ed| ed.target == c.target) {
+                        ed.saving = true;
+                        ed.original = c.server.clone();
+                        if c.creating {
+                            ed.kind = EditKind::Replace {
+                                session_id: c.session_id.clone(),
+                            };
+                        }
+                    }
+                    self.set_status(Level::Info, "saving over the server's version…");
+                    return vec![Effect::Replace {
+                        target: c.target,
+                        text: c.mine,
+                        session_id: c.session_id,
+                        base: c.server,
+                    }];
+                }
+                KeyCode::Char('t') => {
+                    let target = c.target.clone();
+                    self.dialog = None;
+                    self.editor = None;
+                    self.set_status(
+                        Level::Info,
+                        "kept the server's version; your text stays in a draft until you discard it",
+                    );
+                    if self.memory.target.as_ref() == Some(&target) {
+                        return self.refresh_memory();
+                    }
+                }
+                KeyCode::Esc | KeyCode::Char('e') => {
+                    let c = c.clone();
+                    self.dialog = None;
+                    if let Some(ed) = self.editor.as_mut().filter(|ed| ed.target == c.target) {
+                        // The operator has now seen the server's text; the next save checks
+                        // against it.
+                        ed.original = c.server;
+                        if c.creating {
+                            ed.kind = EditKind::Replace {
+                                session_id: c.session_id,
+                            };
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Dialog::RestoreDraft { target, draft } => match key.code {
+                KeyCode::Char('r') => {
+                    let (target, draft) = (target.clone(), draft.clone());
+                    self.dialog = None;
+                    let first = self.memory.entries().first();
+                    let kind = match first {
+                        None => EditKind::Create,
+                        Some(e) => EditKind::Replace {
+                            session_id: e.session_id.clone(),
+                        },
+                    };
+                    // The draft's own starting point, so a save detects any change since.
+                    let mut ed = Editor::new(target, kind, draft.original.clone(), &draft.text);
+                    ed.draft_text = Some(draft.text);
+                    self.editor = Some(ed);
+                }
+                KeyCode::Char('d') => {
+                    let target = target.clone();
+                    self.dialog = None;
+                    self.set_status(Level::Info, "draft discarded");
+                    return vec![Effect::RemoveDraft { target }];
+                }
+                KeyCode::Esc => self.dialog = None,
+                _ => {}
+            },
+            Dialog::ConfirmRestore { target, backup } => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    let (target, backup) = (target.clone(), backup.clone());
+                    self.dialog = None;
+                    if let Err(why) = self.permits(Action::UndoErase) {
+                        self.set_status(Level::Warning, why);
+                        return Vec::new();
+                    }
+                    self.set_status(Level::Info, "restoring from the backup…");
+                    return vec![Effect::Restore { target, backup }];
+                }
+                _ => {
+                    self.dialog = None;
+                    self.set_status(Level::Info, "restore cancelled");
+                }
+            },
+            Dialog::Audit { scroll, .. } => match key.code {
+                KeyCode::Down | KeyCode::Char('j') => *scroll += 1,
+                KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+                KeyCode::PageDown => *scroll += 10,
+                KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+                _ => self.dialog = None,
+            },
+
             Dialog::ConfirmQuit => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => self.should_quit = true,
                 _ => self.dialog = None,
@@ -793,6 +910,14 @@ impl App {
                     Ok(entries) => {
                         self.memory.view = Some(TextView::new(&joined_content(&entries)));
                         self.memory.entries = Load::Ready(entries);
+                        if let Some(target) = self
+                            .memory
+                            .target
+                            .clone()
+                            .filter(|_| !self.session.read_only && self.editor.is_none())
+                        {
+                            return vec![Effect::LoadDraft { target }];
+                        }
                     }
                     Err(e) => {
                         let text = self.explain("loading memory failed", &e);
@@ -811,24 +936,28 @@ impl App {
                 }
                 Vec::new()
             }
-            Msg::Created { target, result } => {
-                match result {
-                    Ok(_) => {
-                        if self.editor.as_ref().is_some_and(|e| e.target == target) {
-                            self.editor = None;
-                        }
-                        self.set_status(
-                            Level::Success,
-                            format!("memory created for {}", target.user.username),
-                        );
-                        if self.memory.target.as_ref() == Some(&target) {
-                            return self.refresh_memory();
-                        }
+            Msg::Created { target, result } => match result {
+                Ok(_) => {
+                    if self.editor.as_ref().is_some_and(|e| e.target == target) {
+                        self.editor = None;
                     }
-                    Err(e) => self.save_failed(&target, &e),
+                    self.set_status(
+                        Level::Success,
+                        format!("memory created for {}", target.user.username),
+                    );
+                    let mut fx = vec![Effect::RemoveDraft {
+                        target: target.clone(),
+                    }];
+                    if self.memory.target.as_ref() == Some(&target) {
+                        fx.extend(self.refresh_memory());
+                    }
+                    fx
                 }
-                Vec::new()
-            }
+                Err(e) => {
+                    let text = self.explain("saving failed; your text is still in the editor", &e);
+                    self.save_failed(&target, text)
+                }
+            },
             Msg::Queued {
                 target,
                 text,
@@ -859,8 +988,8 @@ impl App {
                     }]
                 }
                 Err(e) => {
-                    self.save_failed(&target, &e);
-                    Vec::new()
+                    let text = self.explain("saving failed; your text is still in the editor", &e);
+                    self.save_failed(&target, text)
                 }
             },
             Msg::Toggled { target, result } => {
@@ -894,20 +1023,27 @@ impl App {
             Msg::Erased { target, result } => {
                 match result {
                     Ok(report) => {
-                        let what = match report.outcome {
-                            crate::api::EraseOutcome::Erased => "memory erased",
-                            crate::api::EraseOutcome::NothingThere => {
-                                "the server had no memory to erase"
+                        let (level, what) = match (report.outcome, report.verified) {
+                            (crate::api::EraseOutcome::Erased, true) => {
+                                (Level::Success, "memory erased")
                             }
+                            (crate::api::EraseOutcome::NothingThere, true) => {
+                                (Level::Success, "the server had no memory to erase")
+                            }
+                            (_, false) => (
+                                Level::Error,
+                                "the server accepted the erase but still returns data",
+                            ),
                         };
                         self.set_status(
-                            Level::Success,
+                            level,
                             format!(
-                                "{what} for {}; backup at {}",
+                                "{what} for {}; backup at {} (u undoes)",
                                 target.user.username,
                                 report.backup.display()
                             ),
                         );
+                        self.last_erase = Some((target.clone(), report.backup));
                     }
                     Err(why) => self.set_status(Level::Error, format!("erase failed: {why}")),
                 }
@@ -917,6 +1053,43 @@ impl App {
                 Vec::new()
             }
             Msg::TaskPolled { task, result } => self.on_task_polled(task, result),
+            Msg::NotSent { target, why } => self.save_failed(&target, why),
+            Msg::Conflict {
+                target,
+                mine,
+                server,
+                creating,
+            } => self.on_conflict(target, mine, server, creating),
+            Msg::Restored { target, result } => {
+                match result {
+                    Ok(text) => {
+                        self.set_status(Level::Success, text);
+                        if self.last_erase.as_ref().is_some_and(|(t, _)| *t == target) {
+                            self.last_erase = None;
+                        }
+                    }
+                    Err(why) => self.set_status(Level::Error, format!("restore refused: {why}")),
+                }
+                if self.memory.target.as_ref() == Some(&target) {
+                    return self.refresh_memory();
+                }
+                Vec::new()
+            }
+            Msg::DraftFound { target, draft } => self.on_draft_found(target, draft),
+            Msg::DraftSaveFailed { why } => {
+                self.set_status(Level::Warning, format!("draft: {why}"));
+                Vec::new()
+            }
+            Msg::Audit { result } => {
+                if let Some(Dialog::Audit { records, .. }) = &mut self.dialog {
+                    *records = match result {
+                        Ok(r) => Load::Ready(r),
+                        Err(e) => Load::Failed(e),
+                    };
+                }
+                Vec::new()
+            }
+
             Msg::SearchDue { token } => {
                 if token == self.users.search_token && self.users.search_input.is_some() {
                     let input = self.users.search_input.clone();
@@ -943,13 +1116,127 @@ impl App {
         fx
     }
 
-    fn save_failed(&mut self, target: &Target, e: &ApiError) {
-        let text = self.explain("saving failed; your text is still in the editor", e);
-        if let Some(ed) = self.editor.as_mut().filter(|ed| &ed.target == target) {
-            ed.saving = false;
-            ed.error = Some(text.clone());
+    /// A save that did not happen: the editor stays open with its text, which also goes to a
+    /// draft so not even a crash loses it.
+    fn save_failed(&mut self, target: &Target, text: String) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        if self.editor.as_ref().is_some_and(|ed| &ed.target == target) {
+            if let Some(ed) = self.editor.as_mut() {
+                ed.saving = false;
+                ed.error = Some(text.clone());
+            }
+            fx.extend(self.draft_effect());
         }
         self.set_status(Level::Error, text);
+        fx
+    }
+
+    /// The current editor text as a draft to write, when it differs from what the edit
+    /// started from.
+    pub fn draft_effect(&mut self) -> Option<Effect> {
+        let profile = self.session.profile.clone();
+        let ed = self.editor.as_mut()?;
+        let text = ed.text();
+        if text == ed.original {
+            return None;
+        }
+        ed.draft_text = Some(text.clone());
+        ed.draft_at = Instant::now();
+        Some(Effect::SaveDraft {
+            draft: crate::store::Draft::new(
+                &profile,
+                &ed.target.org.key,
+                &ed.target.user.username,
+                None,
+                ed.original.clone(),
+                text,
+            ),
+        })
+    }
+
+    fn autosave_draft(&mut self) -> Vec<Effect> {
+        let due = self.editor.as_ref().is_some_and(|ed| {
+            ed.draft_at.elapsed() >= DRAFT_EVERY
+                && ed.draft_text.as_deref() != Some(ed.text().as_str())
+        });
+        if due {
+            self.draft_effect().into_iter().collect()
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn on_draft_found(&mut self, target: Target, draft: crate::store::Draft) -> Vec<Effect> {
+        if self.memory.target.as_ref() != Some(&target)
+            || self.editor.is_some()
+            || self.dialog.is_some()
+        {
+            return Vec::new();
+        }
+        if self.memory.entries.ready().is_some() && draft.text == self.memory.editable_text() {
+            // The server already holds this text: the draft's save went through.
+            return vec![Effect::RemoveDraft { target }];
+        }
+        self.dialog = Some(Dialog::RestoreDraft { target, draft });
+        Vec::new()
+    }
+
+    fn on_conflict(
+        &mut self,
+        target: Target,
+        mine: String,
+        server: Vec<MemoryEntry>,
+        creating: bool,
+    ) -> Vec<Effect> {
+        let server_text = server
+            .first()
+            .map(|e| e.text().to_owned())
+            .unwrap_or_default();
+        let session_id = server.first().and_then(|e| e.session_id.clone());
+        if let Some(ed) = self.editor.as_mut().filter(|ed| ed.target == target) {
+            ed.saving = false;
+        }
+        let mut fx: Vec<Effect> = self.draft_effect().into_iter().collect();
+        if server_text == mine && !server.is_empty() {
+            self.editor = None;
+            self.set_status(
+                Level::Info,
+                "the server already has this text: nothing was sent",
+            );
+            fx.push(Effect::RemoveDraft {
+                target: target.clone(),
+            });
+            if self.memory.target.as_ref() == Some(&target) {
+                fx.extend(self.refresh_memory());
+            }
+            return fx;
+        }
+        self.set_status(
+            Level::Warning,
+            "the memory changed on the server since you started: nothing was sent",
+        );
+        self.dialog = Some(Dialog::Conflict(super::state::ConflictDialog {
+            target,
+            mine,
+            server: server_text,
+            session_id,
+            creating,
+            scroll: 0,
+        }));
+        fx
+    }
+
+    fn start_undo_erase(&mut self) -> Vec<Effect> {
+        match self.last_erase.clone() {
+            Some((target, backup)) => {
+                self.dialog = Some(Dialog::ConfirmRestore { target, backup });
+            }
+            None => self.set_status(
+                Level::Info,
+                "nothing was erased in this run; `memory-console memory restore --backup PATH` restores any backup",
+            ),
+        }
+        Vec::new()
     }
 
     fn on_task_polled(
@@ -973,11 +1260,15 @@ impl App {
         if phase.is_final() {
             let id = task.task_id.clone();
             let user = target.user.username.clone();
+            let mut fx = Vec::new();
             if phase == TaskPhase::Done {
                 self.set_status(
                     Level::Success,
                     format!("update of {user} completed (task {id})"),
                 );
+                fx.push(Effect::RemoveDraft {
+                    target: target.clone(),
+                });
             } else {
                 self.set_status(
                     Level::Error,
@@ -985,9 +1276,9 @@ impl App {
                 );
             }
             if self.memory.target.as_ref() == Some(&target) {
-                return self.refresh_memory();
+                fx.extend(self.refresh_memory());
             }
-            return Vec::new();
+            return fx;
         }
         if task.created.elapsed() >= give_up {
             task.gave_up = true;
@@ -1036,3 +1327,7 @@ fn joined_content(entries: &[MemoryEntry]) -> String {
             .join("\n"),
     }
 }
+
+#[cfg(test)]
+#[path = "update_tests.rs"]
+mod tests;

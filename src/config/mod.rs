@@ -410,3 +410,15 @@ mod tests {
         assert!(load(Some(&path)).unwrap().unwrap().warnings.is_empty());
     }
 }
+
+#[cfg(test)]
+mod ui_tests {
+    use super::*;
+
+    #[test]
+    fn the_examples_ui_section_is_valid() {
+        let cfg = parse(include_str!("../../config.example.toml"), "c".into(), false).unwrap();
+        assert!(cfg.file.ui.contains_key("keys") && cfg.file.ui.contains_key("theme"));
+        crate::ui::settings::from_config(&cfg.file.ui, false).unwrap();
+    }
+}

@@ -166,21 +166,46 @@ fn find_org<'a>(
     })
 }
 
-fn user_json(org: &OrgRecord, user: &UserRecord) -> Value {
-    let info = &user.info;
-    json!({
-        "username": info.username,
-        "user_id": info.user_id,
-        "name": info.name,
-        "platform_org": org.info.org.as_deref().unwrap_or(&org.info.key),
-        "expired_on": info.expired_on,
-        "is_admin": info.is_admin,
-        "is_staff": info.is_staff,
-        "platform_key": org.info.key,
-        "active": info.active,
-        "email": info.email,
-        "added_on": info.added_on,
-    })
+#[derive(Serialize)]
+struct UserView<'a> {
+    username: &'a str,
+    user_id: u64,
+    name: &'a str,
+    platform_org: &'a str,
+    expired_on: Option<&'a str>,
+    is_admin: bool,
+    is_staff: bool,
+    platform_key: &'a str,
+    active: bool,
+    email: &'a str,
+    added_on: &'a str,
+}
+
+impl<'a> UserView<'a> {
+    fn new(org: &'a OrgRecord, user: &'a UserRecord) -> Self {
+        let info = &user.info;
+        Self {
+            username: &info.username,
+            user_id: info.user_id,
+            name: &info.name,
+            platform_org: org.info.org.as_deref().unwrap_or(&org.info.key),
+            expired_on: info.expired_on.as_deref(),
+            is_admin: info.is_admin,
+            is_staff: info.is_staff,
+            platform_key: &org.info.key,
+            active: info.active,
+            email: &info.email,
+            added_on: &info.added_on,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct UsersPage<'a> {
+    count: usize,
+    next_page: usize,
+    previous_page: usize,
+    results: Vec<UserView<'a>>,
 }
 
 async fn list_users(State(state): AppState, RawQuery(raw): RawQuery) -> Response {
@@ -211,28 +236,36 @@ async fn list_users(State(state): AppState, RawQuery(raw): RawQuery) -> Response
     let mut count = 0usize;
     let mut results = Vec::new();
     if let Some(org) = find_org(&store.orgs, &store.org_index, org_key) {
-        let matches = org.users.iter().filter(|user| {
-            needle
-                .as_deref()
-                .is_none_or(|n| user.search.iter().any(|field| field.contains(n)))
-        });
-        for user in matches {
-            if count >= first && results.len() < page_size {
-                results.push(user_json(org, user));
+        match needle.as_deref() {
+            // Without a query a page is a slice: no walk over 100k users.
+            None => {
+                count = org.users.len();
+                let end = first.saturating_add(page_size).min(count);
+                if first < end {
+                    results.extend(org.users[first..end].iter().map(|u| UserView::new(org, u)));
+                }
             }
-            count += 1;
+            Some(needle) => {
+                let matches = org
+                    .users
+                    .iter()
+                    .filter(|user| user.search.iter().any(|field| field.contains(needle)));
+                for user in matches {
+                    if count >= first && results.len() < page_size {
+                        results.push(UserView::new(org, user));
+                    }
+                    count += 1;
+                }
+            }
         }
     }
-    drop(store);
     let last_page = count.div_ceil(page_size).max(1);
-    let next_page = if page < last_page { page + 1 } else { page };
-    let previous_page = if page > 1 { page - 1 } else { 1 };
-    Json(json!({
-        "count": count,
-        "next_page": next_page,
-        "previous_page": previous_page,
-        "results": results,
-    }))
+    Json(UsersPage {
+        count,
+        next_page: if page < last_page { page + 1 } else { page },
+        previous_page: if page > 1 { page - 1 } else { 1 },
+        results,
+    })
     .into_response()
 }
 

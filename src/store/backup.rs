@@ -81,6 +81,9 @@ impl Backup {
 /// second backup in the same second gets the next free `-N`.
 pub fn write_backup(backups_dir: &Path, backup: &Backup) -> Result<PathBuf, StoreError> {
     let dir = backups_dir.join(safe_name(&backup.org));
+    if let Some(reason) = invalid(backup) {
+        return Err(StoreError::Encode { path: dir, reason });
+    }
     create_private_dir_all(&dir)?;
     let bytes = encode(&dir, backup)?;
     let t = backup.created_at.to_offset(time::UtcOffset::UTC);
@@ -222,13 +225,27 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<Backup, StoreError> {
         path: path.to_path_buf(),
         reason: e.to_string(),
     })?;
-    if backup.org.is_empty() || backup.username.is_empty() {
+    if let Some(reason) = invalid(&backup) {
         return Err(StoreError::Malformed {
             path: path.to_path_buf(),
-            reason: "the org or the username is empty".into(),
+            reason,
         });
     }
     Ok(backup)
+}
+
+/// What makes a backup unusable for a restore, checked on writing and on reading alike.
+fn invalid(backup: &Backup) -> Option<String> {
+    if backup.org.is_empty() || backup.username.is_empty() {
+        return Some("the org or the username is empty".into());
+    }
+    if backup.format != BACKUP_FORMAT || backup.version == 0 || backup.version > BACKUP_VERSION {
+        return Some(format!(
+            "format {:?} version {} is not {BACKUP_FORMAT:?} up to version {BACKUP_VERSION}",
+            backup.format, backup.version
+        ));
+    }
+    None
 }
 
 #[cfg(test)]

@@ -61,6 +61,47 @@ pub fn open_append(path: &Path) -> Result<File, StoreError> {
     opts.open(path).map_err(|e| StoreError::io("open", path, e))
 }
 
+/// A lock file held for the life of the value, removed on drop. One left behind by a crash
+/// stays until removed by hand, on purpose: the work it guarded may be half done.
+#[derive(Debug)]
+pub struct LockFile {
+    path: PathBuf,
+}
+
+impl LockFile {
+    /// Creates `path` (mode 0600) holding this process id; [`StoreError::Exists`] when
+    /// someone else holds it.
+    pub fn acquire(path: &Path) -> Result<LockFile, StoreError> {
+        let mut opts = OpenOptions::new();
+        opts.write(true).create_new(true);
+        private_mode(&mut opts);
+        match opts.open(path) {
+            Ok(mut f) => {
+                let lock = LockFile {
+                    path: path.to_path_buf(),
+                };
+                f.write_all(format!("{}\n", std::process::id()).as_bytes())
+                    .map_err(|e| StoreError::io("write", path, e))?;
+                Ok(lock)
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(StoreError::Exists {
+                path: path.to_path_buf(),
+            }),
+            Err(e) => Err(StoreError::io("create", path, e)),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for LockFile {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
 /// Writes a private temp file next to `path` and flushes it to disk.
 fn write_temp(path: &Path, bytes: &[u8]) -> Result<PathBuf, StoreError> {
     let dir = parent_dir(path).unwrap_or(Path::new("."));
@@ -156,6 +197,21 @@ mod tests {
         assert!(matches!(err, StoreError::Exists { .. }), "{err}");
         assert_eq!(fs::read(&path).unwrap(), b"first");
         assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_lock_is_exclusive_and_released_on_drop() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("x.lock");
+        let lock = LockFile::acquire(&path).unwrap();
+        assert_eq!(mode(lock.path()), 0o600);
+        assert!(matches!(
+            LockFile::acquire(&path),
+            Err(StoreError::Exists { .. })
+        ));
+        drop(lock);
+        assert!(!path.exists());
+        LockFile::acquire(&path).unwrap();
     }
 
     #[test]

@@ -10,6 +10,7 @@ use thiserror::Error;
 use time::OffsetDateTime;
 
 use super::backup::{mark_restored, read_backup};
+use super::private_file::LockFile;
 use super::{StoreError, rfc3339};
 use crate::api::{ApiClient, ApiError, MemoryEntry, MemoryWrite, OrgScope, UserRef};
 
@@ -28,11 +29,15 @@ pub enum RestoreError {
         backup_base_url: String,
         client_base_url: String,
     },
+    #[error(
+        "another restore of this backup is running, or one stopped midway; check the user's memory, then remove {lock}"
+    )]
+    InProgress { lock: PathBuf },
     #[error("backup {path} holds no entries with content; nothing to restore")]
     NothingToRestore { path: PathBuf },
     #[error("cannot check {user}'s current memory, so nothing was sent: {source}")]
     Check { user: String, source: ApiError },
-    #[error("user {user} has memory again ({entries} entries); erase or edit it instead")]
+    #[error("user {user} has memory again; erase or edit it instead (nothing was sent)")]
     HasMemory { user: String, entries: usize },
     #[error(
         "restoring {user} stopped after {created} of {total} entries; the backup is not marked restored: {source}"
@@ -76,6 +81,18 @@ pub async fn restore_backup(
     backup_path: &Path,
     org_scope_override: Option<OrgScope>,
 ) -> Result<RestoreReport, RestoreError> {
+    // Read before locking so a malformed or foreign file leaves no lock file beside it.
+    read_backup(backup_path).map_err(RestoreError::Backup)?;
+    // Two consoles restoring one backup would both see no memory and both write it back.
+    let lock_path = lock_path(backup_path);
+    let _lock = match LockFile::acquire(&lock_path) {
+        Ok(lock) => lock,
+        Err(StoreError::Exists { .. }) => {
+            return Err(RestoreError::InProgress { lock: lock_path });
+        }
+        Err(e) => return Err(RestoreError::Backup(e)),
+    };
+    // Read again under the lock: a restore that held it before us may have just marked it.
     let backup = read_backup(backup_path).map_err(RestoreError::Backup)?;
     if let Some(at) = backup.restored_at {
         return Err(RestoreError::AlreadyRestored {
@@ -149,6 +166,13 @@ pub async fn restore_backup(
             source,
         }),
     }
+}
+
+/// `<backup>.restoring`, beside the backup; not a `.json` name, so listings skip it.
+fn lock_path(backup_path: &Path) -> PathBuf {
+    let mut name = backup_path.as_os_str().to_owned();
+    name.push(".restoring");
+    PathBuf::from(name)
 }
 
 /// Compares base URLs the way the client stores them: parsed, without a trailing slash.

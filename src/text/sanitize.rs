@@ -58,31 +58,41 @@ pub fn is_always_escaped(c: char) -> bool {
 }
 
 fn sanitize(s: &str, keep_newline: bool) -> Cow<'_, str> {
+    let bytes = s.as_bytes();
     let mut state = State::default();
-    let mut chars = s.char_indices();
-    // Scan without allocating until the first character that must change.
-    let first = loop {
-        match chars.next() {
-            None => return Cow::Borrowed(s),
-            Some((i, c)) => {
-                if state.must_escape(c, keep_newline) {
-                    break (i, c);
-                }
+    // Allocated at the first character that must change, so clean text is never copied.
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Printable ASCII is most of any memory and never changes: skip it a byte at a time.
+        if matches!(bytes[i], b' '..=b'~') {
+            while i < bytes.len() && matches!(bytes[i], b' '..=b'~') {
+                i += 1;
             }
+            state.end_run();
+            state.prev_was_selector = false;
+            continue;
         }
-    };
-    let (at, c) = first;
-    let mut out = String::with_capacity(s.len() + 16);
-    out.push_str(&s[..at]);
-    push_escaped(&mut out, c);
-    for (_, c) in chars {
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        let next = i + c.len_utf8();
         if state.must_escape(c, keep_newline) {
-            push_escaped(&mut out, c);
-        } else {
-            out.push(c);
+            let out = out.get_or_insert_with(|| String::with_capacity(s.len() + 16));
+            out.push_str(&s[copied..i]);
+            push_escaped(out, c);
+            copied = next;
+        }
+        i = next;
+    }
+    match out {
+        None => Cow::Borrowed(s),
+        Some(mut out) => {
+            out.push_str(&s[copied..]);
+            Cow::Owned(out)
         }
     }
-    Cow::Owned(out)
 }
 
 /// What the decision for the next character depends on. It only looks at characters that were

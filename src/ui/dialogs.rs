@@ -18,33 +18,78 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Some(Dialog::ConfirmQuit) => question(
             frame,
             area,
-            "Quit and lose the unsaved edit? y: quit, any other key: stay",
+            " Unsaved changes ",
+            "Quit with an unsaved edit? It is kept as a draft and offered when you open this \
+             user again. y: quit, any other key: stay"
+                .into(),
             theme,
         ),
         Some(Dialog::ConfirmDiscard) => question(
             frame,
             area,
-            "Drop the changes in the editor? y: drop them, any other key: keep editing",
+            " Unsaved changes ",
+            "Drop the changes in the editor? y: drop them, any other key: keep editing".into(),
+            theme,
+        ),
+        Some(Dialog::Conflict(c)) => super::conflict::draw(frame, area, c, theme),
+        Some(Dialog::Audit { records, scroll }) => {
+            super::audit::draw(frame, area, records, *scroll, theme)
+        }
+        Some(Dialog::RestoreDraft { draft, .. }) => question(
+            frame,
+            area,
+            " Unsaved draft ",
+            format!(
+                "You have an unsaved edit of {}'s memory from {} ({} bytes). \
+                 r: restore it into the editor   d: discard it   Esc: decide later",
+                sanitize_single_line(&draft.username),
+                draft
+                    .saved_at
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default(),
+                draft.text.len()
+            ),
+            theme,
+        ),
+        Some(Dialog::ConfirmRestore { target, backup }) => question(
+            frame,
+            area,
+            " Undo erase ",
+            format!(
+                "Restore the memory of {} from {}? y: restore, any other key: cancel",
+                sanitize_single_line(&target.user.username),
+                sanitize_single_line(&backup.display().to_string())
+            ),
             theme,
         ),
         None => {}
     }
 }
 
-fn question(frame: &mut Frame, area: Rect, text: &str, theme: &Theme) {
-    let r = centered(area, 50, 5);
+fn question(frame: &mut Frame, area: Rect, title: &str, text: String, theme: &Theme) {
+    let r = centered(area, 60, 7);
     frame.render_widget(Clear, r);
     frame.render_widget(
-        Paragraph::new(text.to_owned())
+        Paragraph::new(text)
             .wrap(Wrap { trim: true })
-            .block(pane_block(" Unsaved changes ".into(), true, theme)),
+            .block(pane_block(title.to_owned(), true, theme)),
         r,
     );
 }
 
 fn help(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme: &Theme) {
     let r = centered(area, 60, area.height.saturating_sub(2).max(3));
-    let mut lines = vec![Line::styled("Keys", theme.accent)];
+    let log = match &app.session.log_path {
+        Some(p) => p.display().to_string(),
+        None => "none".into(),
+    };
+    let mut lines = vec![
+        Line::raw(format!("key from: {}", app.session.key_source)),
+        Line::raw(format!("log file: {log}")),
+        Line::styled("↑/↓ scroll, any other key closes this window", theme.muted),
+        Line::raw(""),
+        Line::styled("Keys", theme.accent),
+    ];
     for action in Action::ALL {
         let keys = app
             .keymap
@@ -71,23 +116,11 @@ fn help(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme: &Theme) 
         "             Esc  leave (asks when there are changes)",
     ));
     lines.push(Line::raw("   Ctrl-Z/Ctrl-R  undo / redo"));
-    lines.push(Line::raw(""));
-    lines.push(Line::raw(format!("key from: {}", app.session.key_source)));
-    match &app.session.log_path {
-        Some(p) => lines.push(Line::raw(format!("log file: {}", p.display()))),
-        None => lines.push(Line::raw("log file: none")),
-    }
-    lines.push(Line::styled("any key closes this window", theme.muted));
-    let title = if lines.len() > r.height.saturating_sub(2) as usize {
-        " Help · j/k scroll "
-    } else {
-        " Help "
-    };
     frame.render_widget(Clear, r);
     frame.render_widget(
         Paragraph::new(lines)
             .scroll((scroll.min(u16::MAX as usize) as u16, 0))
-            .block(pane_block(title.into(), true, theme)),
+            .block(pane_block(" Help ".into(), true, theme)),
         r,
     );
 }

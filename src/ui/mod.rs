@@ -1,11 +1,14 @@
 //! Drawing: one file per pane or dialog. Draw functions read the state and never change it.
 
+mod audit;
 mod chrome;
+mod conflict;
 mod dialogs;
 mod editor;
 pub mod layout;
 mod memory;
 mod orgs;
+pub mod settings;
 mod tasks;
 pub mod theme;
 mod users;

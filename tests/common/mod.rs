@@ -2,6 +2,7 @@
 // Each test binary uses a different part of these helpers.
 #![allow(dead_code)]
 
+pub mod console_rig;
 pub mod schema;
 
 use memory_console::mock::{MockConfig, MockServer};

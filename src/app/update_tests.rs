@@ -1,0 +1,542 @@
+//! Unit tests of `App::update`: no terminal, no network; effects are inspected, results fed
+//! back by hand.
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::*;
+use crate::api::{
+    ApiError, MemoryEntry, OrgScope, QueuedUpdate, TaskId, TaskState, UserSummary, UsersPage,
+};
+use crate::app::{Keymap, ReqId};
+use crate::config::OrgChoice;
+
+fn session(read_only: bool) -> Session {
+    Session {
+        demo: true,
+        profile: "test".into(),
+        base_url: "http://127.0.0.1:1".into(),
+        key_source: "env var IBL_API_KEY".into(),
+        read_only,
+        log_path: None,
+        task_poll_give_up: Duration::from_secs(600),
+    }
+}
+
+fn app(read_only: bool) -> App {
+    let orgs = ["main", "acme"]
+        .into_iter()
+        .map(|k| OrgChoice {
+            scope: OrgScope::new(k),
+            name: None,
+        })
+        .collect();
+    App::new(session(read_only), Keymap::default(), orgs)
+}
+
+fn key(c: char) -> Input {
+    Input::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn code(c: KeyCode) -> Input {
+    Input::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+fn ctrl(c: char) -> Input {
+    Input::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn user(name: &str) -> UserSummary {
+    serde_json::from_value(serde_json::json!({"username": name, "user_id": 1})).unwrap()
+}
+
+fn page(n: u32, next: Option<u32>, names: &[&str]) -> UsersPage {
+    UsersPage {
+        count: 1000,
+        page: n,
+        next_page: next,
+        previous_page: None,
+        results: names.iter().map(|n| user(n)).collect(),
+    }
+}
+
+fn entry(text: &str) -> MemoryEntry {
+    MemoryEntry {
+        id: 5,
+        username: "ann".into(),
+        platform_key: "main".into(),
+        content: Some(text.into()),
+        session_id: Some("s-1".into()),
+    }
+}
+
+fn users_req(fx: &[Effect]) -> ReqId {
+    fx.iter()
+        .find_map(|e| match e {
+            Effect::LoadUsers { req, .. } => Some(*req),
+            _ => None,
+        })
+        .expect("a users load")
+}
+
+/// An app with org "main" open, one page of users, and `ann`'s memory loaded with `text`.
+fn with_memory(read_only: bool, text: Option<&str>) -> App {
+    let mut a = app(read_only);
+    let fx = a.start();
+    let req = users_req(&fx);
+    a.update(Input::Msg(Msg::Users {
+        req,
+        result: Ok(page(1, None, &["ann", "bob"])),
+    }));
+    a.focus = Pane::Users;
+    let fx = a.update(code(KeyCode::Enter));
+    let mem_req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadMemory { req, .. } => Some(*req),
+            _ => None,
+        })
+        .expect("memory load");
+    let status_req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadStatus { req, .. } => Some(*req),
+            _ => None,
+        })
+        .expect("status load");
+    let entries = text.map(|t| vec![entry(t)]).unwrap_or_default();
+    a.update(Input::Msg(Msg::Memory {
+        req: mem_req,
+        result: Ok(entries),
+    }));
+    a.update(Input::Msg(Msg::Status {
+        req: status_req,
+        result: Ok(serde_json::from_value(serde_json::json!({"enabled": true})).unwrap()),
+    }));
+    a
+}
+
+#[test]
+fn start_asks_for_org_names_and_the_first_page() {
+    let mut a = app(false);
+    let fx = a.start();
+    assert_eq!(
+        fx.iter()
+            .filter(|e| matches!(e, Effect::LoadOrgInfo { .. }))
+            .count(),
+        2
+    );
+    let load = fx
+        .iter()
+        .find(|e| matches!(e, Effect::LoadUsers { .. }))
+        .unwrap();
+    let Effect::LoadUsers { scope, query, .. } = load else {
+        unreachable!()
+    };
+    assert_eq!(scope.key, "main");
+    assert_eq!(query.page, 1);
+}
+
+#[test]
+fn a_stale_users_answer_is_dropped() {
+    let mut a = app(false);
+    let first = users_req(&a.start());
+    a.focus = Pane::Orgs;
+    a.orgs_list.selected = 1;
+    let second = users_req(&a.update(code(KeyCode::Enter)));
+    a.update(Input::Msg(Msg::Users {
+        req: first,
+        result: Ok(page(1, None, &["from-main"])),
+    }));
+    assert!(
+        a.users.items.is_empty(),
+        "the answer for the org left behind is dropped"
+    );
+    a.update(Input::Msg(Msg::Users {
+        req: second,
+        result: Ok(page(1, None, &["from-acme"])),
+    }));
+    assert_eq!(a.users.items[0].username, "from-acme");
+}
+
+#[test]
+fn scrolling_near_the_end_loads_the_next_page_once() {
+    let mut a = app(false);
+    let req = users_req(&a.start());
+    let names: Vec<String> = (0..50).map(|i| format!("u{i}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let fx = a.update(Input::Msg(Msg::Users {
+        req,
+        result: Ok(page(1, Some(2), &refs)),
+    }));
+    // 50 rows with a ~18-row pane: not near the end yet.
+    assert!(fx.is_empty(), "{fx:?}");
+    a.focus = Pane::Users;
+    let fx = a.update(key('G'));
+    let Some(Effect::LoadUsers { query, .. }) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(query.page, 2);
+    assert!(
+        a.update(key('k')).is_empty(),
+        "no second request while one is in flight"
+    );
+}
+
+#[test]
+fn search_is_debounced_and_sent_to_the_server() {
+    let mut a = app(false);
+    a.start();
+    a.update(key('/'));
+    let t1 = a.update(key('a'));
+    let t2 = a.update(key('n'));
+    let token = |fx: &[Effect]| match fx {
+        [Effect::SearchAfter { token, after }] => {
+            assert_eq!(*after, SEARCH_DEBOUNCE);
+            *token
+        }
+        other => panic!("{other:?}"),
+    };
+    let (old, new) = (token(&t1), token(&t2));
+    assert!(
+        a.update(Input::Msg(Msg::SearchDue { token: old }))
+            .is_empty()
+    );
+    let fx = a.update(Input::Msg(Msg::SearchDue { token: new }));
+    let Some(Effect::LoadUsers { query, .. }) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(query.search, "an");
+    assert_eq!(query.page, 1);
+    assert_eq!(
+        a.users.search_input.as_deref(),
+        Some("an"),
+        "the box stays open"
+    );
+    a.update(code(KeyCode::Esc));
+    assert!(a.users.search_input.is_none());
+}
+
+#[test]
+fn read_only_refuses_every_write_in_one_place() {
+    let mut a = with_memory(true, Some("hello"));
+    for c in ['e', 'n', 'd', 't'] {
+        let fx = a.update(key(c));
+        assert!(fx.is_empty(), "{c}: {fx:?}");
+        assert!(a.editor.is_none() && a.dialog.is_none(), "{c}");
+        let status = a.status.as_ref().unwrap();
+        assert!(status.text.starts_with("read-only"), "{}", status.text);
+    }
+    for action in Action::ALL.into_iter().filter(|a| a.is_write()) {
+        assert!(a.permits(action).is_err());
+    }
+}
+
+#[test]
+fn saving_unchanged_text_sends_nothing() {
+    let mut a = with_memory(false, Some("hello"));
+    a.update(key('e'));
+    assert!(a.editor.is_some());
+    assert!(a.update(ctrl('s')).is_empty());
+    assert!(a.editor.is_none());
+    assert!(a.status.as_ref().unwrap().text.contains("nothing was sent"));
+}
+
+#[test]
+fn saving_an_edit_replaces_and_tracks_the_task() {
+    let mut a = with_memory(false, Some("hello"));
+    a.update(key('e'));
+    a.update(key('X'));
+    let fx = a.update(ctrl('s'));
+    let [
+        Effect::Replace {
+            text,
+            session_id,
+            target,
+            base,
+        },
+    ] = fx.as_slice()
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(text, "Xhello");
+    assert_eq!(
+        base, "hello",
+        "the save checks the server still has what the edit started from"
+    );
+    assert_eq!(session_id.as_deref(), Some("s-1"));
+    assert!(
+        a.editor.as_ref().unwrap().saving,
+        "kept open until the server answers"
+    );
+    let fx = a.update(Input::Msg(Msg::Queued {
+        target: target.clone(),
+        text: text.clone(),
+        result: Ok(QueuedUpdate {
+            task_id: TaskId("t1".into()),
+            message: String::new(),
+        }),
+    }));
+    assert!(a.editor.is_none());
+    assert_eq!(a.status.as_ref().unwrap().text, "update queued (task t1)");
+    let [Effect::PollTask { task, after, .. }] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(*after, Duration::from_secs(1));
+    assert!(
+        a.pending_task().is_some(),
+        "the memory pane shows the update as pending"
+    );
+
+    let poll = |a: &mut App, word: &str| {
+        a.update(Input::Msg(Msg::TaskPolled {
+            task: *task,
+            result: Ok(TaskState::from_word(word)),
+        }))
+    };
+    let delays: Vec<Duration> = (0..5)
+        .map(|_| match poll(&mut a, "started").as_slice() {
+            [Effect::PollTask { after, .. }] => *after,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        delays.iter().map(Duration::as_secs).collect::<Vec<_>>(),
+        [1, 2, 4, 8, 10]
+    );
+    let fx = poll(&mut a, "SUCCESS");
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::LoadMemory { .. })),
+        "completed: memory re-read"
+    );
+    assert!(a.pending_task().is_none());
+}
+
+#[test]
+fn a_failed_save_keeps_the_text_in_the_editor() {
+    let mut a = with_memory(false, Some("hello"));
+    a.update(key('e'));
+    a.update(key('X'));
+    let fx = a.update(ctrl('s'));
+    let [Effect::Replace { target, text, .. }] = fx.as_slice() else {
+        panic!()
+    };
+    a.update(Input::Msg(Msg::Queued {
+        target: target.clone(),
+        text: text.clone(),
+        result: Err(ApiError::Timeout),
+    }));
+    let ed = a.editor.as_ref().expect("still open");
+    assert_eq!(ed.text(), "Xhello");
+    assert!(!ed.saving);
+    assert!(ed.error.as_ref().unwrap().contains("still in the editor"));
+}
+
+#[test]
+fn a_failed_task_brings_the_text_back_on_edit() {
+    let mut a = with_memory(false, Some("hello"));
+    a.update(key('e'));
+    a.update(key('X'));
+    let fx = a.update(ctrl('s'));
+    let [Effect::Replace { target, text, .. }] = fx.as_slice() else {
+        panic!()
+    };
+    a.update(Input::Msg(Msg::Queued {
+        target: target.clone(),
+        text: text.clone(),
+        result: Ok(QueuedUpdate {
+            task_id: TaskId("t1".into()),
+            message: String::new(),
+        }),
+    }));
+    let fx = a.update(Input::Msg(Msg::TaskPolled {
+        task: 0,
+        result: Ok(TaskState::from_word("FAILURE")),
+    }));
+    assert!(a.status.as_ref().unwrap().text.contains("failed"));
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadMemory { req, .. } => Some(*req),
+            _ => None,
+        })
+        .expect("re-read");
+    a.update(Input::Msg(Msg::Memory {
+        req,
+        result: Ok(vec![entry("hello")]),
+    }));
+    a.update(key('e'));
+    let ed = a.editor.as_ref().unwrap();
+    assert_eq!(
+        ed.text(),
+        "Xhello",
+        "the failed update's text, not the server's"
+    );
+    assert_eq!(ed.original, "hello");
+}
+
+#[test]
+fn unreadable_task_states_stay_unknown_and_polling_gives_up() {
+    let mut a = with_memory(false, Some("hello"));
+    a.session.task_poll_give_up = Duration::ZERO;
+    a.update(key('e'));
+    a.update(key('X'));
+    let fx = a.update(ctrl('s'));
+    let [Effect::Replace { target, text, .. }] = fx.as_slice() else {
+        panic!()
+    };
+    a.update(Input::Msg(Msg::Queued {
+        target: target.clone(),
+        text: text.clone(),
+        result: Ok(QueuedUpdate {
+            task_id: TaskId("t1".into()),
+            message: String::new(),
+        }),
+    }));
+    let fx = a.update(Input::Msg(Msg::TaskPolled {
+        task: 0,
+        result: Err(ApiError::NotFound { detail: None }),
+    }));
+    assert!(fx.is_empty(), "gave up");
+    let t = &a.tasks.items[0];
+    assert!(t.gave_up && t.unknown_reason.as_deref().unwrap().contains("404"));
+}
+
+#[test]
+fn create_is_offered_only_when_there_is_no_memory() {
+    let mut a = with_memory(false, None);
+    a.update(key('e'));
+    assert!(a.editor.is_none());
+    assert!(a.status.as_ref().unwrap().text.contains("press n"));
+    a.update(key('n'));
+    a.update(key('h'));
+    a.update(key('i'));
+    let fx = a.update(ctrl('s'));
+    assert!(matches!(fx.as_slice(), [Effect::Create { text, .. }] if text == "hi"));
+}
+
+#[test]
+fn erase_needs_the_username_typed() {
+    let mut a = with_memory(false, Some("hello"));
+    a.update(key('d'));
+    assert!(matches!(a.dialog, Some(Dialog::Erase(_))));
+    assert!(
+        a.update(code(KeyCode::Enter)).is_empty(),
+        "Enter alone does nothing"
+    );
+    for c in "bob".chars() {
+        a.update(key(c));
+    }
+    assert!(a.update(code(KeyCode::Enter)).is_empty());
+    let Some(Dialog::Erase(d)) = &a.dialog else {
+        panic!()
+    };
+    assert!(d.mismatch);
+    for _ in 0..3 {
+        a.update(code(KeyCode::Backspace));
+    }
+    for c in "ann".chars() {
+        a.update(key(c));
+    }
+    let fx = a.update(code(KeyCode::Enter));
+    let [Effect::Erase { target, entries }] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(target.user.username, "ann");
+    assert_eq!(
+        entries[0].text(),
+        "hello",
+        "the backup gets exactly what was shown"
+    );
+}
+
+#[test]
+fn escape_cancels_the_erase() {
+    let mut a = with_memory(false, Some("hello"));
+    a.update(key('d'));
+    for c in "ann".chars() {
+        a.update(key(c));
+    }
+    assert!(a.update(code(KeyCode::Esc)).is_empty());
+    assert!(a.dialog.is_none());
+}
+
+#[test]
+fn random_keys_on_the_erase_dialog_never_erase_without_the_username() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let alphabet: Vec<char> = "annbob \u{1b}\u{7f}".chars().collect();
+    let mut erased = 0;
+    let mut a = with_memory(false, Some("hello"));
+    for _ in 0..10_000 {
+        if a.dialog.is_none() {
+            a.update(key('d'));
+        }
+        let typed = match &a.dialog {
+            Some(Dialog::Erase(d)) => d.typed.clone(),
+            _ => String::new(),
+        };
+        let input = match rng.random_range(0..10) {
+            0 => code(KeyCode::Enter),
+            1 => code(KeyCode::Backspace),
+            2 => code(KeyCode::Esc),
+            3 => ctrl('c'),
+            4 => code(KeyCode::Tab),
+            _ => key(alphabet[rng.random_range(0..alphabet.len())]),
+        };
+        let enter = matches!(&input, Input::Key(k) if k.code == KeyCode::Enter);
+        for e in a.update(input) {
+            assert!(matches!(e, Effect::Erase { .. }), "{e:?}");
+            assert!(enter && typed == "ann", "erased after typing {typed:?}");
+            erased += 1;
+        }
+        assert!(!a.should_quit);
+    }
+    assert!(erased > 0, "the random walk did reach a confirmed erase");
+}
+
+#[test]
+fn quitting_with_an_unsaved_edit_asks() {
+    let mut a = with_memory(false, Some("hello"));
+    a.update(key('e'));
+    a.update(key('X'));
+    a.update(ctrl('c'));
+    assert!(matches!(a.dialog, Some(Dialog::ConfirmQuit)));
+    assert!(!a.should_quit);
+    a.update(key('n'));
+    assert!(a.editor.is_some() && !a.should_quit);
+    a.update(code(KeyCode::Esc));
+    assert!(matches!(a.dialog, Some(Dialog::ConfirmDiscard)));
+    a.update(key('y'));
+    assert!(a.editor.is_none());
+    a.update(key('q'));
+    assert!(a.should_quit);
+}
+
+#[test]
+fn a_late_memory_answer_for_another_user_is_dropped() {
+    let mut a = with_memory(false, Some("ann's"));
+    a.focus = Pane::Users;
+    a.update(key('j'));
+    let ann_req = a.memory.req;
+    let fx = a.update(code(KeyCode::Enter));
+    let bob_req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadMemory { req, .. } => Some(*req),
+            _ => None,
+        })
+        .unwrap();
+    a.update(Input::Msg(Msg::Memory {
+        req: ann_req,
+        result: Ok(vec![entry("stale")]),
+    }));
+    assert!(a.memory.entries.is_loading());
+    a.update(Input::Msg(Msg::Memory {
+        req: bob_req,
+        result: Ok(vec![entry("bob's")]),
+    }));
+    assert_eq!(a.memory.entries()[0].text(), "bob's");
+    assert_eq!(a.memory.target.as_ref().unwrap().user.username, "bob");
+}

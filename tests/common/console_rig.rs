@@ -1,0 +1,204 @@
+//! A console on TestBackend wired to the built-in mock server, with keys and screen helpers,
+//! for the whole-flow tests.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use memory_console::api::{ApiClient, ClientSettings, OrgScope};
+use memory_console::app::{App, Input, Keymap, Load, Pane, Session, Trail};
+use memory_console::config::OrgChoice;
+use memory_console::console::{Console, ConsoleParts};
+use memory_console::mock::{MockConfig, MockServer};
+use memory_console::store::{AuditContext, AuditLog, DataDir};
+use memory_console::ui::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use reqwest::Method;
+use secrecy::SecretString;
+
+pub const WAIT: Duration = Duration::from_secs(10);
+
+pub struct Rig {
+    pub mock: MockServer,
+    pub console: Console<TestBackend>,
+    pub data: tempfile::TempDir,
+}
+
+pub async fn rig(config: MockConfig, read_only: bool) -> Rig {
+    rig_with_backups(config, read_only, None).await
+}
+
+pub async fn rig_with_backups(config: MockConfig, read_only: bool, root: Option<&Path>) -> Rig {
+    rig_full(config, read_only, root, None).await
+}
+
+pub async fn rig_full(
+    config: MockConfig,
+    read_only: bool,
+    root: Option<&Path>,
+    audit_path: Option<&Path>,
+) -> Rig {
+    rig_keyed(config, read_only, root, audit_path, "flow-key").await
+}
+
+/// A rig whose mock server and client use `key`.
+pub async fn rig_keyed(
+    config: MockConfig,
+    read_only: bool,
+    root: Option<&Path>,
+    audit_path: Option<&Path>,
+    key: &str,
+) -> Rig {
+    let mock = MockServer::start(config.with_api_key(key))
+        .await
+        .expect("mock");
+    let client = ApiClient::new(&ClientSettings::new(
+        mock.base_url(),
+        SecretString::from(key.to_owned()),
+    ))
+    .expect("client");
+    let data = tempfile::tempdir().expect("tempdir");
+    let session = Session {
+        demo: true,
+        profile: "flows".into(),
+        base_url: mock.base_url(),
+        key_source: "env var IBL_API_KEY".into(),
+        read_only,
+        log_path: None,
+        task_poll_give_up: Duration::from_secs(60),
+    };
+    let orgs = mock
+        .state()
+        .orgs()
+        .into_iter()
+        .map(|k| OrgChoice {
+            scope: OrgScope::new(k),
+            name: None,
+        })
+        .collect();
+    let app = App::new(session, Keymap::default(), orgs);
+    let dirs = DataDir::new(
+        root.map(Path::to_path_buf)
+            .unwrap_or_else(|| data.path().to_path_buf()),
+    );
+    let audit_path = audit_path
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| data.path().join("audit.jsonl"));
+    let log = AuditLog::open(&audit_path).expect("audit log opens");
+    let ctx = AuditContext::new(
+        "flows",
+        &mock.base_url(),
+        &SecretString::from(key.to_owned()),
+    );
+    let parts = ConsoleParts {
+        client,
+        data_dir: dirs,
+        theme: Theme::plain(),
+        trail: Some(Trail::new(log, ctx)),
+    };
+    let terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+    let mut console = Console::start(terminal, app, parts);
+    assert!(
+        console
+            .settle_until(WAIT, |a| !a.users.items.is_empty())
+            .await,
+        "users load"
+    );
+    Rig {
+        mock,
+        console,
+        data,
+    }
+}
+
+pub fn quick() -> MockConfig {
+    MockConfig::default().with_task_delay(Duration::from_millis(150))
+}
+
+impl Rig {
+    pub fn keys(&mut self, text: &str) {
+        for c in text.chars() {
+            self.press(KeyCode::Char(c));
+        }
+    }
+
+    pub fn press(&mut self, code: KeyCode) {
+        self.console
+            .handle(Input::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    pub fn ctrl(&mut self, c: char) {
+        self.console.handle(Input::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        )));
+    }
+
+    /// Finds a user with the server-side search and opens their memory.
+    pub async fn open_user(&mut self, username: &str) {
+        self.keys("/");
+        self.keys(username);
+        self.press(KeyCode::Enter);
+        let name = username.to_owned();
+        assert!(
+            self.console
+                .settle_until(WAIT, |a| a.users.loading.is_none()
+                    && a.users.items.iter().any(|u| u.username == name))
+                .await,
+            "search finds {username}"
+        );
+        let index = self
+            .console
+            .app
+            .users
+            .items
+            .iter()
+            .position(|u| u.username == username)
+            .expect("listed");
+        self.console.app.users.list.selected = index;
+        self.console.app.focus = Pane::Users;
+        self.press(KeyCode::Enter);
+        assert!(
+            self.console
+                .settle_until(WAIT, |a| matches!(a.memory.entries, Load::Ready(_))
+                    && matches!(a.memory.enabled, Load::Ready(_)))
+                .await,
+            "memory of {username} loads"
+        );
+    }
+
+    pub fn screen(&mut self) -> String {
+        self.console.draw().expect("draw");
+        let buf = self.console.terminal.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            for x in 0..buf.area.width {
+                out.push_str(buf[(x, y)].symbol());
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    pub fn writes(&self) -> u64 {
+        let s = self.mock.state();
+        s.count(Method::PUT) + s.count(Method::POST) + s.count(Method::DELETE)
+    }
+}
+
+/// Every file below `dir`.
+pub fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
