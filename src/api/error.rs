@@ -88,11 +88,12 @@ impl ApiError {
         }
     }
 
-    /// What the person at the keyboard can do about it; `key_env` names where the key comes from.
-    pub fn advice(&self, key_env: &str) -> String {
+    /// What the person at the keyboard can do about it; `key_source` says where the key
+    /// comes from, as config resolution words it ("env var IBL_API_KEY", "api_key in PATH").
+    pub fn advice(&self, key_source: &str) -> String {
         match self {
             ApiError::Unauthorized { .. } => {
-                format!("check the API key in env var {key_env} and the profile's base URL")
+                format!("check the API key (from {key_source}) and the profile's base URL")
             }
             ApiError::Forbidden { .. } => {
                 "the key lacks the permission for this org; ask a platform admin".into()

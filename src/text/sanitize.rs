@@ -183,8 +183,8 @@ fn is_format_or_invisible(c: char) -> bool {
             | 0x13430..=0x1343F
             | 0x1BCA0..=0x1BCA3
             | 0x1D173..=0x1D17A
-            | 0xE0001
-            | 0xE0020..=0xE007F
+            // The whole Tags block: its unassigned code points draw as nothing too.
+            | 0xE0000..=0xE007F
             // Line and paragraph separators (Zl, Zp).
             | 0x2028..=0x2029
             // Hangul fillers: letters that draw as blank space, a known way to fake empty names.

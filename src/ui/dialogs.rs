@@ -159,13 +159,18 @@ fn erase(frame: &mut Frame, area: Rect, d: &EraseDialog, theme: &Theme) {
         } else {
             Line::raw("")
         },
-        Line::styled("Enter: erase   Esc: cancel (the default)", theme.muted),
     ];
     frame.render_widget(Clear, r);
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(pane_block(" Erase memory ".into(), true, theme).border_style(theme.error)),
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            pane_block(" Erase memory ".into(), true, theme)
+                .border_style(theme.error)
+                // On the border, so a short terminal still shows what the keys do.
+                .title_bottom(Line::styled(
+                    " Enter: erase · Esc: cancel (default) ",
+                    theme.muted,
+                )),
+        ),
         r,
     );
 }

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
 
 use crate::app::{App, Load, Pane};
-use crate::text::{sanitize_single_line, truncate_with_ellipsis};
+use crate::text::{display_width, sanitize_single_line, truncate_with_ellipsis};
 
 use super::theme::Theme;
 use super::widgets::{human_bytes, pane_block, spinner};
@@ -15,11 +15,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let m = &app.memory;
     let focused = app.focus == Pane::Memory;
     let title = match &m.target {
-        Some(t) => format!(
-            " Memory · {} · {} ",
-            sanitize_single_line(&m.user_label),
-            sanitize_single_line(&t.org.key)
-        ),
+        Some(t) => {
+            // The label gives way first, so the org stays in view.
+            let org = sanitize_single_line(&t.org.key);
+            let room = (area.width as usize).saturating_sub(16 + display_width(&org));
+            let label = sanitize_single_line(&m.user_label);
+            format!(
+                " Memory · {} · {org} ",
+                truncate_with_ellipsis(&label, room.max(1))
+            )
+        }
         None => " Memory ".into(),
     };
     let block = pane_block(title, focused, theme);
@@ -127,9 +132,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let total = view.total_rows(rows_width);
     if total > height && text_area.width > 1 {
         let mut state = ScrollbarState::new(total.saturating_sub(height)).position(m.scroll);
+        // On the right border, so it covers no column of the text.
+        let bar = Rect {
+            width: text_area.width + 1,
+            ..text_area
+        };
         frame.render_stateful_widget(
             Scrollbar::new(ScrollbarOrientation::VerticalRight).style(theme.muted),
-            text_area,
+            bar,
             &mut state,
         );
     }

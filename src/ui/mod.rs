@@ -67,7 +67,12 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
 /// editor shows the text as it is) is replaced, so no such byte reaches the terminal.
 pub fn scrub(buf: &mut Buffer) {
     for cell in buf.content.iter_mut() {
-        if cell.symbol().chars().any(is_always_escaped) {
+        let symbol = cell.symbol();
+        // Most cells are printable ASCII, which needs no closer look.
+        if symbol.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            continue;
+        }
+        if symbol.chars().any(is_always_escaped) {
             cell.set_symbol("�");
         }
     }

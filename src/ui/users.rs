@@ -82,5 +82,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             ));
         }
     }
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    let mut paragraph = Paragraph::new(lines).block(block);
+    if users.items.is_empty() {
+        // A note, not rows: an error's advice must not be cut at the pane's edge.
+        paragraph = paragraph.wrap(ratatui::widgets::Wrap { trim: false });
+    }
+    frame.render_widget(paragraph, area);
 }

@@ -1,0 +1,637 @@
+//! Snapshots of every pane and dialog at 80x24 and 40x10, drawn from hand-built states on
+//! `TestBackend`, plus a no-panic sweep over terminal sizes from 1x1 to 100x40.
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use memory_console::api::{
+    ApiError, MemoryEntry, MemoryStatus, OrgScope, TaskId, TaskState, UserRef, UserSummary,
+    UsersPage,
+};
+use memory_console::app::{
+    Action, App, Dialog, Effect, Input, Keymap, Level, Msg, Pane, Session, Target, TaskItem,
+};
+use memory_console::config::OrgChoice;
+use memory_console::ui::{self, Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+
+// ---- building states ----
+
+fn session() -> Session {
+    Session {
+        demo: false,
+        profile: "staging".into(),
+        base_url: "https://api.example.com".into(),
+        // What config resolution produces for a key taken from the environment.
+        key_source: "env var IBL_API_KEY".into(),
+        read_only: false,
+        log_path: None,
+        task_poll_give_up: Duration::from_secs(600),
+    }
+}
+
+fn orgs() -> Vec<OrgChoice> {
+    vec![
+        OrgChoice {
+            scope: OrgScope::new("main"),
+            name: Some("Main Campus".into()),
+        },
+        OrgChoice {
+            scope: OrgScope::new("acme-university"),
+            name: None,
+        },
+    ]
+}
+
+fn app_with(session: Session) -> App {
+    App::new(session, Keymap::default(), orgs())
+}
+
+fn user(i: usize) -> UserSummary {
+    const FIRST: [&str; 6] = ["amara", "bo", "chen", "dmitri", "elif", "farah"];
+    const LAST: [&str; 5] = ["okafor", "lindqvist", "wei", "ivanov", "yilmaz"];
+    let first = FIRST[i % FIRST.len()];
+    let last = LAST[i % LAST.len()];
+    UserSummary {
+        username: format!("{first}.{last}{}", 1001 + i),
+        user_id: Some(1001 + i as i64),
+        name: Some(format!("{} {}", capital(first), capital(last))),
+        email: None,
+        platform_key: Some("main".into()),
+        platform_org: None,
+        active: Some(true),
+        is_admin: None,
+        is_staff: None,
+        added_on: None,
+    }
+}
+
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn req_of_users(fx: &[Effect]) -> u64 {
+    fx.iter()
+        .find_map(|e| match e {
+            Effect::LoadUsers { req, .. } => Some(*req),
+            _ => None,
+        })
+        .expect("a LoadUsers effect")
+}
+
+/// Starts the app (orgs loading, first org's users asked for) and answers the org names.
+fn started(session: Session) -> (App, u64) {
+    let mut app = app_with(session);
+    let fx = app.start();
+    let req = req_of_users(&fx);
+    for (org, name) in [(0, "Main Campus"), (1, "Acme University")] {
+        app.update(Input::Msg(Msg::OrgInfo {
+            org,
+            result: Ok(memory_console::api::OrgInfo {
+                key: String::new(),
+                name: Some(name.into()),
+                org: None,
+                active: Some(true),
+                lms_url: None,
+                portal_url: None,
+            }),
+        }));
+    }
+    (app, req)
+}
+
+/// An app whose first org shows `users` (all of them, as one page).
+fn with_users(session: Session, users: Vec<UserSummary>) -> App {
+    let (mut app, req) = started(session);
+    let count = users.len() as u64;
+    let fx = app.update(Input::Msg(Msg::Users {
+        req,
+        result: Ok(UsersPage {
+            count,
+            page: 1,
+            next_page: None,
+            previous_page: None,
+            results: users,
+        }),
+    }));
+    assert!(fx.is_empty(), "one page and no next: {fx:?}");
+    app.focus = Pane::Users;
+    app
+}
+
+fn hostile_user() -> UserSummary {
+    UserSummary {
+        username: "hostile.hannah".into(),
+        name: Some("Hannah \u{1b}[31mHostile\u{1b}[0m".into()),
+        ..user(0)
+    }
+}
+
+fn users_app() -> App {
+    let mut users = vec![hostile_user()];
+    users.extend((1..30).map(user));
+    with_users(session(), users)
+}
+
+fn entry(id: i64, content: &str, session_id: Option<&str>) -> MemoryEntry {
+    MemoryEntry {
+        id,
+        username: "hostile.hannah".into(),
+        platform_key: "main".into(),
+        content: Some(content.into()),
+        session_id: session_id.map(Into::into),
+    }
+}
+
+/// Opens the selected user and answers its memory and on/off state.
+fn open_user(app: &mut App, memory: Result<Vec<MemoryEntry>, ApiError>, enabled: bool) {
+    app.focus = Pane::Users;
+    let fx = app.perform(Action::Open);
+    let (mut mreq, mut sreq) = (None, None);
+    for e in &fx {
+        match e {
+            Effect::LoadMemory { req, .. } => mreq = Some(*req),
+            Effect::LoadStatus { req, .. } => sreq = Some(*req),
+            _ => {}
+        }
+    }
+    app.update(Input::Msg(Msg::Memory {
+        req: mreq.expect("a LoadMemory effect"),
+        result: memory,
+    }));
+    app.update(Input::Msg(Msg::Status {
+        req: sreq.expect("a LoadStatus effect"),
+        result: Ok(MemoryStatus {
+            enabled,
+            id: None,
+            username: None,
+            platform_key: None,
+        }),
+    }));
+}
+
+const ORDINARY: &str = "Prefers short answers with an example first.\n\
+Studies Biology 201 on weekday evenings; exam on 12 June.\n\
+Asked for summaries in Spanish when the topic is new.\n\
+Likes being quizzed at the end of a session.";
+
+/// Every kind of text a terminal could be fooled by.
+const HOSTILE: &str = "colour: \u{1b}[31mRED\u{1b}[0m csi\n\
+title: \u{1b}]0;pwned\u{7} osc0\n\
+clip: \u{1b}]52;c;ZXZpbA==\u{7} osc52\n\
+dcs: \u{1b}P+q544e\u{1b}\\ end\n\
+over\rwrite cr\n\
+bidi: abc\u{202e}fed rlo\n\
+zero\u{200b}width zwsp\n\
+c1: \u{9b}31m csi8\n\
+emoji: 😀👩‍💻 cjk: 中文字符";
+
+fn memory_app(content: Result<Vec<MemoryEntry>, ApiError>) -> App {
+    let mut app = users_app();
+    open_user(&mut app, content, true);
+    app
+}
+
+fn ordinary_memory() -> App {
+    memory_app(Ok(vec![entry(
+        7,
+        ORDINARY,
+        Some("937d3d46-3048-4f9d-aa5c-ce7c51d85332"),
+    )]))
+}
+
+fn hostile_memory() -> App {
+    memory_app(Ok(vec![entry(8, HOSTILE, Some("\u{1b}]0;sess\u{7}"))]))
+}
+
+fn key(code: KeyCode) -> Input {
+    Input::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(key(KeyCode::Char(c)));
+    }
+}
+
+fn target(name: &str) -> Target {
+    Target {
+        org: OrgScope::new("main"),
+        user: UserRef::by_name(name),
+    }
+}
+
+fn task(name: &str, state: Option<&str>) -> TaskItem {
+    TaskItem {
+        target: target(name),
+        task_id: TaskId(format!("task-{name}")),
+        kind: "update",
+        state: state.map(TaskState::from_word),
+        unknown_reason: None,
+        // Drawn well within a second of now, so every age reads "0 s".
+        created: Instant::now(),
+        next_delay: Duration::from_secs(1),
+        gave_up: false,
+        text: String::new(),
+    }
+}
+
+fn tasks_app() -> App {
+    let mut app = ordinary_memory();
+    let mut unknown = task("chen.wei1003", None);
+    unknown.unknown_reason = Some("the server did not answer in time".into());
+    let mut gave_up = task("dmitri.ivanov1004", Some("pending"));
+    gave_up.gave_up = true;
+    app.tasks.items = vec![
+        task("amara.okafor1001", None),
+        task("bo.lindqvist1002", Some("completed")),
+        task("hostile.hannah", Some("FAILURE")),
+        unknown,
+        gave_up,
+        task("elif.yilmaz1005", Some("weird-state")),
+    ];
+    app.focus = Pane::Tasks;
+    app
+}
+
+// ---- drawing ----
+
+fn draw_with(app: &mut App, w: u16, h: u16, theme: &Theme) -> Terminal<TestBackend> {
+    app.update(Input::Resize(w, h));
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("a test terminal");
+    terminal
+        .draw(|f| ui::draw(f, app, theme))
+        .expect("drawing on TestBackend");
+    terminal
+}
+
+fn draw(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
+    draw_with(app, w, h, &Theme::plain())
+}
+
+/// The screen as text rows, for `contains` checks; the cells a wide character covers are
+/// skipped, as a terminal shows them.
+fn text(buf: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut skip = 0;
+        for x in 0..buf.area.width {
+            let sym = buf[(x, y)].symbol();
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            out.push_str(sym);
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Characters no cell may hold: C0/C1 controls, DEL, bidi controls and other invisible
+/// format characters. Written out here, independent of the sanitizer's own list.
+fn forbidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{ad}' | '\u{61c}' | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}')
+}
+
+fn assert_clean(buf: &Buffer) {
+    for (i, cell) in buf.content.iter().enumerate() {
+        let sym = cell.symbol();
+        assert!(
+            !sym.chars().any(forbidden),
+            "cell {} (x {}, y {}) holds {sym:?}",
+            i,
+            i % buf.area.width as usize,
+            i / buf.area.width as usize
+        );
+    }
+}
+
+/// Snapshots `app` at 80x24 and 40x10 under `name_80x24` and `name_40x10`.
+macro_rules! snap_both {
+    ($name:literal, $app:expr) => {{
+        let app: &mut App = $app;
+        for (w, h) in [(80u16, 24u16), (40, 10)] {
+            let t = draw(app, w, h);
+            assert_clean(t.backend().buffer());
+            insta::assert_snapshot!(format!("{}_{w}x{h}", $name), t.backend());
+        }
+    }};
+}
+
+// ---- the panes ----
+
+#[test]
+fn users_list_with_search_open() {
+    let mut app = users_app();
+    app.update(Input::Key(KeyEvent::new(
+        KeyCode::Char('/'),
+        KeyModifiers::NONE,
+    )));
+    typed(&mut app, "ok");
+    assert!(app.users.search_input.is_some());
+    snap_both!("users_search_open", &mut app);
+}
+
+#[test]
+fn users_list_with_a_search_applied_and_selection_moved() {
+    let mut app = users_app();
+    app.users.search = "a".into();
+    app.perform(Action::Down);
+    app.perform(Action::Down);
+    snap_both!("users_search_applied", &mut app);
+}
+
+#[test]
+fn memory_ordinary() {
+    snap_both!("memory_ordinary", &mut ordinary_memory());
+}
+
+#[test]
+fn memory_several_entries_scrolled() {
+    let mut app = memory_app(Ok(vec![
+        entry(1, ORDINARY, None),
+        entry(2, "second entry\nwith two lines", Some("s-2")),
+        entry(3, "third", None),
+        entry(4, "fourth, not in the header", None),
+    ]));
+    app.focus = Pane::Memory;
+    app.perform(Action::Down);
+    snap_both!("memory_several_entries", &mut app);
+}
+
+#[test]
+fn memory_hostile_content_is_escaped() {
+    let mut app = hostile_memory();
+    let t = draw(&mut app, 80, 24);
+    let screen = text(t.backend().buffer());
+    for shown in [
+        r"\x1b[31m",
+        r"\x1b]0;pwned",
+        r"\x1b]52;c;",
+        r"\x1bP+q544e",
+        "中文",
+    ] {
+        assert!(screen.contains(shown), "{shown} missing from\n{screen}");
+    }
+    snap_both!("memory_hostile", &mut app);
+}
+
+#[test]
+fn memory_hostile_with_default_theme_styles() {
+    let mut app = hostile_memory();
+    let t = draw_with(&mut app, 80, 24, &Theme::default());
+    assert_clean(t.backend().buffer());
+    insta::assert_debug_snapshot!("memory_hostile_styled_80x24", t.backend().buffer());
+}
+
+#[test]
+fn memory_empty() {
+    let mut app = memory_app(Ok(Vec::new()));
+    let t = draw(&mut app, 80, 24);
+    assert!(text(t.backend().buffer()).contains("no memory yet: press n"));
+    snap_both!("memory_empty", &mut app);
+}
+
+#[test]
+fn memory_error_names_the_env_var() {
+    let mut app = memory_app(Err(ApiError::Unauthorized { detail: None }));
+    let t = draw(&mut app, 80, 24);
+    let screen = text(t.backend().buffer());
+    assert!(screen.contains("IBL_API_KEY"), "{screen}");
+    assert!(!screen.contains("env var env var"), "{screen}");
+    snap_both!("memory_error", &mut app);
+}
+
+#[test]
+fn users_error() {
+    let (mut app, req) = started(session());
+    app.update(Input::Msg(Msg::Users {
+        req,
+        result: Err(ApiError::Forbidden {
+            detail: Some("You do not have permission.".into()),
+        }),
+    }));
+    snap_both!("users_error", &mut app);
+}
+
+#[test]
+fn loading_spinners() {
+    let mut app = app_with(session());
+    app.start();
+    app.update(Input::Tick);
+    snap_both!("loading_start", &mut app);
+}
+
+#[test]
+fn memory_loading_spinner() {
+    let mut app = users_app();
+    app.perform(Action::Open);
+    app.update(Input::Tick);
+    app.update(Input::Tick);
+    snap_both!("loading_memory", &mut app);
+}
+
+#[test]
+fn tasks_pane_states() {
+    let mut app = tasks_app();
+    let t = draw(&mut app, 80, 24);
+    let screen = text(t.backend().buffer());
+    assert!(screen.contains("0 s"), "{screen}");
+    snap_both!("tasks", &mut app);
+}
+
+#[test]
+fn editor_open() {
+    let mut app = ordinary_memory();
+    app.focus = Pane::Memory;
+    app.perform(Action::Edit);
+    assert!(app.editor.is_some());
+    typed(&mut app, "Note: ");
+    snap_both!("editor", &mut app);
+}
+
+#[test]
+fn editor_with_hostile_text_shows_no_controls() {
+    let mut app = hostile_memory();
+    app.focus = Pane::Memory;
+    app.perform(Action::Edit);
+    assert!(app.editor.is_some());
+    snap_both!("editor_hostile", &mut app);
+}
+
+#[test]
+fn editor_save_error() {
+    let mut app = ordinary_memory();
+    app.focus = Pane::Memory;
+    app.perform(Action::Edit);
+    typed(&mut app, "x");
+    app.update(Input::Key(KeyEvent::new(
+        KeyCode::Char('s'),
+        KeyModifiers::CONTROL,
+    )));
+    let target = app.editor.as_ref().expect("editor").target.clone();
+    app.update(Input::Msg(Msg::Queued {
+        target,
+        text: String::new(),
+        result: Err(ApiError::Server {
+            status: 502,
+            excerpt: "Bad Gateway".into(),
+        }),
+    }));
+    snap_both!("editor_error", &mut app);
+}
+
+#[test]
+fn erase_dialog() {
+    let mut app = ordinary_memory();
+    app.focus = Pane::Memory;
+    app.perform(Action::Erase);
+    assert!(matches!(app.dialog, Some(Dialog::Erase(_))));
+    snap_both!("erase_empty", &mut app);
+    typed(&mut app, "hostile.ha");
+    snap_both!("erase_typed", &mut app);
+    typed(&mut app, "x");
+    app.update(key(KeyCode::Enter));
+    assert!(matches!(&app.dialog, Some(Dialog::Erase(d)) if d.mismatch));
+    snap_both!("erase_mismatch", &mut app);
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = ordinary_memory();
+    app.perform(Action::Help);
+    snap_both!("help", &mut app);
+}
+
+#[test]
+fn quit_and_discard_questions() {
+    let mut app = ordinary_memory();
+    app.focus = Pane::Memory;
+    app.perform(Action::Edit);
+    typed(&mut app, "x");
+    app.dialog = Some(Dialog::ConfirmQuit);
+    snap_both!("confirm_quit", &mut app);
+    app.dialog = None;
+    app.update(key(KeyCode::Esc));
+    assert!(matches!(app.dialog, Some(Dialog::ConfirmDiscard)));
+    snap_both!("confirm_discard", &mut app);
+}
+
+#[test]
+fn badges_and_status() {
+    let mut s = session();
+    s.demo = true;
+    s.read_only = true;
+    s.profile = "demo".into();
+    s.base_url = "http://127.0.0.1:40000".into();
+    let mut users = vec![hostile_user()];
+    users.extend((1..5).map(user));
+    let mut app = with_users(s, users);
+    open_user(&mut app, Ok(vec![entry(3, ORDINARY, None)]), false);
+    app.focus = Pane::Memory;
+    app.perform(Action::Edit);
+    assert!(app.editor.is_none(), "read-only refuses the editor");
+    assert!(matches!(&app.status, Some(s) if s.level == Level::Warning));
+    snap_both!("badges_read_only_demo", &mut app);
+}
+
+#[test]
+fn tiny_sizes() {
+    for (w, h) in [(1u16, 1u16), (10, 3), (19, 5)] {
+        let mut app = ordinary_memory();
+        let t = draw(&mut app, w, h);
+        assert_clean(t.backend().buffer());
+        insta::assert_snapshot!(format!("tiny_{w}x{h}"), t.backend());
+    }
+}
+
+// ---- no size panics ----
+
+fn sweep_states() -> Vec<(&'static str, App)> {
+    let mut editor = hostile_memory();
+    editor.focus = Pane::Memory;
+    editor.perform(Action::Edit);
+    let mut erase = ordinary_memory();
+    erase.focus = Pane::Memory;
+    erase.perform(Action::Erase);
+    typed(&mut erase, "hostile");
+    let mut help = tasks_app();
+    help.perform(Action::Help);
+    let mut quit = ordinary_memory();
+    quit.focus = Pane::Memory;
+    quit.perform(Action::Edit);
+    quit.dialog = Some(Dialog::ConfirmQuit);
+    let mut search = users_app();
+    search.perform(Action::Search);
+    typed(&mut search, "a");
+    let mut long = memory_app(Ok(vec![entry(9, &"word ".repeat(3000), None)]));
+    long.focus = Pane::Memory;
+    long.perform(Action::Bottom);
+    vec![
+        ("hostile memory", hostile_memory()),
+        ("tasks", tasks_app()),
+        ("editor", editor),
+        ("erase", erase),
+        ("help", help),
+        ("quit", quit),
+        ("search", search),
+        ("long memory at bottom", long),
+    ]
+}
+
+/// Every size up to 40x40, where the edge cases live, then every third size up to 100x40.
+fn sweep_sizes() -> impl Iterator<Item = (u16, u16)> {
+    let small = (1..=40u16).flat_map(|w| (1..=40u16).map(move |h| (w, h)));
+    let large = (41..=100u16)
+        .step_by(3)
+        .chain([100])
+        .flat_map(|w| (1..=40u16).step_by(3).chain([40]).map(move |h| (w, h)));
+    small.chain(large)
+}
+
+fn sweep(states: impl Iterator<Item = (&'static str, App)>) {
+    let theme = Theme::default();
+    for (name, mut app) in states {
+        // One terminal per state, resized like a real one, so the sweep stays quick.
+        let mut terminal = Terminal::new(TestBackend::new(1, 1)).expect("a test terminal");
+        for (w, h) in sweep_sizes() {
+            app.update(Input::Resize(w, h));
+            terminal.backend_mut().resize(w, h);
+            terminal
+                .resize(ratatui::layout::Rect::new(0, 0, w, h))
+                .expect("resize");
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                terminal
+                    .draw(|f| ui::draw(f, &app, &theme))
+                    .expect("drawing on TestBackend");
+            }));
+            assert!(result.is_ok(), "{name} panicked at {w}x{h}");
+            assert_clean(terminal.backend().buffer());
+        }
+    }
+}
+
+#[test]
+fn every_size_from_1x1_to_100x40_draws_without_panic_even_states() {
+    sweep(sweep_states().into_iter().step_by(2));
+}
+
+#[test]
+fn every_size_from_1x1_to_100x40_draws_without_panic_odd_states() {
+    sweep(sweep_states().into_iter().skip(1).step_by(2));
+}
