@@ -38,6 +38,12 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some(ref cmd) => {
+            logging::init_stderr("warn");
+            runtime
+                .block_on(memory_console::commands::run(&cli, cmd))
+                .unwrap_or(ExitCode::from(2))
+        }
         None => match runtime.block_on(run_console(&cli)) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
