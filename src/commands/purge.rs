@@ -3,8 +3,10 @@
 //! or intent line cannot be written is not erased.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
+
+use tokio::task::JoinSet;
 
 use super::bulk::{self, Places, Summary, failed};
 use super::context::Ctx;
@@ -32,6 +34,8 @@ struct Shared {
     backups: PathBuf,
     audit: AuditLog,
     audit_ctx: AuditContext,
+    /// Outcome lines still being written (fsync'd) while their workers move on.
+    outcomes: Mutex<JoinSet<()>>,
 }
 
 pub async fn run(ctx: &Ctx, args: &PurgeArgs) -> CmdResult {
@@ -78,7 +82,9 @@ pub async fn run(ctx: &Ctx, args: &PurgeArgs) -> CmdResult {
         backups: backups.clone(),
         audit,
         audit_ctx: ctx.audit_ctx.clone(),
+        outcomes: Mutex::new(JoinSet::new()),
     });
+    let pending = shared.clone();
     let report = bulk::run(
         todo,
         concurrency,
@@ -87,13 +93,20 @@ pub async fn run(ctx: &Ctx, args: &PurgeArgs) -> CmdResult {
         Some(&journal),
         move |user| purge_one(shared.clone(), user),
     )
-    .await?;
+    .await;
+    let mut outcomes = std::mem::take(&mut *lock(&pending.outcomes));
+    while outcomes.join_next().await.is_some() {}
+    let report = report?;
     let places = Places {
         out_dir: out_dir.clone(),
         backups: backups.join(safe_name(&org.key)),
         journal: journal.path().to_path_buf(),
     };
     Summary::new("purge", &org.key, total, skipped, report, places).emit(ctx.json)
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// A new directory per run, so separate requests never mix their backups.
@@ -155,9 +168,17 @@ async fn purge_one(s: Arc<Shared>, user: String) -> Record {
         Ok(()) => Outcome::ok().status(204).backup(&path),
         Err(reason) => Outcome::failed(reason.clone()).backup(&path),
     };
-    let finish = tokio::task::spawn_blocking(move || pending.finish(outcome)).await;
-    if !matches!(finish, Ok(Ok(()))) {
-        tracing::warn!(user = %user, "the purge outcome line could not be written");
+    // The outcome line is not a precondition of anything, so the worker does not wait for
+    // its fsync; the job waits for all of them before it reports.
+    {
+        let mut outcomes = lock(&s.outcomes);
+        while outcomes.try_join_next().is_some() {}
+        let who = user.clone();
+        outcomes.spawn_blocking(move || {
+            if let Err(e) = pending.finish(outcome) {
+                eprintln!("warning: the audit outcome line for {who} was not written: {e}");
+            }
+        });
     }
     match result {
         Ok(()) => Record {
