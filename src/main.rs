@@ -40,6 +40,12 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some(ref cmd) => {
+            logging::init_stderr("warn");
+            runtime
+                .block_on(memory_console::commands::run(&cli, cmd))
+                .unwrap_or(ExitCode::from(2))
+        }
         None => match runtime.block_on(run_console(&cli)) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -104,7 +110,11 @@ async fn run_console(cli: &Cli) -> Result<(), String> {
     tracing::info!(profile = %app.session.profile, demo = app.session.demo, "console starting");
     let (guard, terminal) =
         tui::TerminalGuard::enter().map_err(|e| format!("cannot use this terminal: {e}"))?;
-    let trail = match AuditLog::open(data_dir.audit_log()) {
+    let audit_path = cli
+        .audit_log
+        .clone()
+        .unwrap_or_else(|| data_dir.audit_log());
+    let trail = match AuditLog::open(&audit_path) {
         Ok(log) => Some(Trail::new(log, target.audit)),
         Err(e) => {
             // Changes that cannot be traced are not made.

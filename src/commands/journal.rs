@@ -1,0 +1,225 @@
+//! The journal of a bulk job: one JSON line per user outcome in the job's directory, so a
+//! re-run skips users already finished and retries the failed ones.
+//!
+//! Lines are appended with one `write` each (O_APPEND), so a killed process leaves whole
+//! lines and at most one torn last line, which is ignored when read back. `fsync` runs every
+//! [`SYNC_EVERY`] lines and at the end: losing the last few lines to a power cut only means
+//! those users are looked at again, and both jobs are safe to repeat (a purged user reads
+//! back empty and counts as "nothing to erase").
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+
+use serde::{Deserialize, Serialize};
+
+use super::exit::{CmdError, CmdResult};
+use crate::store::private_file::{create_private_dir_all, open_append, write_new};
+
+const SYNC_EVERY: u64 = 256;
+
+/// How one user ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Exported, or backed up, erased and verified.
+    Done,
+    /// The user had no memory: nothing to export or erase. Finished, not failed.
+    Empty,
+    Failed,
+}
+
+/// One journal line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    pub user: String,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup: Option<PathBuf>,
+    #[serde(default)]
+    pub bytes: u64,
+}
+
+/// What the job directory is for; a re-run must be the same job on the same org.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct JobFile {
+    job: String,
+    org: String,
+    base_url: String,
+}
+
+#[derive(Debug)]
+pub struct Journal {
+    path: PathBuf,
+    sink: Mutex<(File, u64)>,
+}
+
+impl Journal {
+    /// Opens (or starts) the journal in `dir` and returns the users already finished.
+    /// Refuses a directory that holds another job, org or server.
+    pub fn open(
+        dir: &Path,
+        job: &str,
+        org: &str,
+        base_url: &str,
+    ) -> CmdResult<(Journal, HashSet<String>)> {
+        create_private_dir_all(dir)?;
+        let want = JobFile {
+            job: job.into(),
+            org: org.into(),
+            base_url: base_url.into(),
+        };
+        let job_path = dir.join("job.json");
+        match std::fs::read(&job_path) {
+            Ok(bytes) => {
+                let found: JobFile = serde_json::from_slice(&bytes).map_err(|e| {
+                    CmdError::usage(format!(
+                        "{} is not a memory-console job file: {e}",
+                        job_path.display()
+                    ))
+                })?;
+                if found != want {
+                    return Err(CmdError::usage(format!(
+                        "{} belongs to a {} of org {:?} on {}; use another --out directory",
+                        dir.display(),
+                        found.job,
+                        found.org,
+                        found.base_url
+                    )));
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let bytes =
+                    serde_json::to_vec_pretty(&want).map_err(|e| CmdError::other(e.to_string()))?;
+                write_new(&job_path, &bytes)?;
+            }
+            Err(e) => {
+                return Err(CmdError::other(format!(
+                    "cannot read {}: {e}",
+                    job_path.display()
+                )));
+            }
+        }
+        let path = dir.join("journal.jsonl");
+        let mut file = open_append(&path)?;
+        let finished = read_finished(&mut file)
+            .map_err(|e| CmdError::other(format!("cannot read {}: {e}", path.display())))?;
+        Ok((
+            Journal {
+                path,
+                sink: Mutex::new((file, 0)),
+            },
+            finished,
+        ))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends one record as one line.
+    pub fn append(&self, record: &Record) -> CmdResult<()> {
+        let mut line = serde_json::to_vec(record).map_err(|e| CmdError::other(e.to_string()))?;
+        line.push(b'\n');
+        let mut sink = self.sink.lock().unwrap_or_else(PoisonError::into_inner);
+        let (file, count) = &mut *sink;
+        let io = |e: std::io::Error| {
+            CmdError::other(format!("cannot append to {}: {e}", self.path.display()))
+        };
+        file.write_all(&line).map_err(io)?;
+        *count += 1;
+        if (*count).is_multiple_of(SYNC_EVERY) {
+            file.sync_data().map_err(io)?;
+        }
+        Ok(())
+    }
+
+    /// Flushes everything to disk.
+    pub fn sync(&self) -> CmdResult<()> {
+        let sink = self.sink.lock().unwrap_or_else(PoisonError::into_inner);
+        sink.0
+            .sync_all()
+            .map_err(|e| CmdError::other(format!("cannot sync {}: {e}", self.path.display())))
+    }
+}
+
+/// Users whose last line says done or empty. A torn last line is ended with a newline so
+/// the next record starts on a line of its own.
+fn read_finished(file: &mut File) -> std::io::Result<HashSet<String>> {
+    file.seek(SeekFrom::Start(0))?;
+    let mut finished = HashSet::new();
+    let mut reader = BufReader::new(&mut *file);
+    let mut line = Vec::new();
+    let mut last_byte = b'\n';
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        last_byte = line.last().copied().unwrap_or(b'\n');
+        if let Ok(r) = serde_json::from_slice::<Record>(&line) {
+            if r.status == Status::Failed {
+                finished.remove(&r.user);
+            } else {
+                finished.insert(r.user);
+            }
+        }
+    }
+    if last_byte != b'\n' {
+        file.write_all(b"\n")?;
+    }
+    Ok(finished)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(user: &str, status: Status) -> Record {
+        Record {
+            user: user.into(),
+            status,
+            reason: None,
+            backup: None,
+            bytes: 0,
+        }
+    }
+
+    #[test]
+    fn a_rerun_sees_finished_users_and_survives_a_torn_line() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let (j, done) = Journal::open(dir.path(), "purge", "main", "http://x").unwrap();
+            assert!(done.is_empty());
+            j.append(&rec("ann", Status::Done)).unwrap();
+            j.append(&rec("bob", Status::Failed)).unwrap();
+            j.append(&rec("cy", Status::Empty)).unwrap();
+            j.append(&rec("dee", Status::Done)).unwrap();
+            j.append(&rec("dee", Status::Failed)).unwrap();
+        }
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(dir.path().join("journal.jsonl"))
+            .unwrap();
+        f.write_all(br#"{"user":"eve","sta"#).unwrap();
+        let (j, done) = Journal::open(dir.path(), "purge", "main", "http://x").unwrap();
+        let mut done: Vec<_> = done.into_iter().collect();
+        done.sort();
+        assert_eq!(done, ["ann", "cy"]);
+        j.append(&rec("bob", Status::Done)).unwrap();
+        let (_, done) = Journal::open(dir.path(), "purge", "main", "http://x").unwrap();
+        assert!(done.contains("bob"));
+    }
+
+    #[test]
+    fn another_job_or_org_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        Journal::open(dir.path(), "purge", "main", "http://x").unwrap();
+        assert!(Journal::open(dir.path(), "export", "main", "http://x").is_err());
+        assert!(Journal::open(dir.path(), "purge", "other", "http://x").is_err());
+    }
+}

@@ -1,0 +1,56 @@
+//! The scriptable subcommands (users, memory, task, export, purge): results on stdout,
+//! messages on stderr, documented exit codes (see [`exit::Exit`]).
+
+mod audited;
+mod bulk;
+mod context;
+mod dry_run;
+mod erase;
+mod exit;
+mod export;
+mod journal;
+mod memory;
+mod output;
+mod progress;
+mod purge;
+mod task;
+mod userlist;
+mod users;
+
+use std::process::ExitCode;
+
+pub use context::Ctx;
+pub use exit::{CmdError, Exit};
+pub use journal::{Record, Status};
+pub use userlist::parse_users;
+
+use crate::cli::{Cli, Command};
+
+/// Runs one API subcommand to its exit code; `None` if `cmd` is not one of them.
+pub async fn run(cli: &Cli, cmd: &Command) -> Option<ExitCode> {
+    if matches!(cmd, Command::Config | Command::MockServer(_)) {
+        return None;
+    }
+    let result = match Ctx::connect(cli) {
+        Ok(ctx) => dispatch(&ctx, cmd).await,
+        Err(e) => Err(e),
+    };
+    Some(match result {
+        Ok(exit) => exit.into(),
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit.into()
+        }
+    })
+}
+
+async fn dispatch(ctx: &Ctx, cmd: &Command) -> exit::CmdResult {
+    match cmd {
+        Command::Users(a) => users::run(ctx, a).await,
+        Command::Memory(m) => memory::run(ctx, m).await,
+        Command::Task(a) => task::run(ctx, a).await,
+        Command::Export(a) => export::run(ctx, a).await,
+        Command::Purge(a) => purge::run(ctx, a).await,
+        Command::Config | Command::MockServer(_) => Ok(Exit::Usage),
+    }
+}

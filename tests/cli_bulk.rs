@@ -1,0 +1,390 @@
+//! export and purge against the mock: journals, resume, faults, throttling, dry runs.
+//! Interruption is made deterministic with the hidden `--stop-after N` flag, which stops
+//! starting users after N outcomes exactly as Ctrl-C does.
+
+mod cli_support;
+
+use std::time::Instant;
+
+use cli_support::{Env, config, user_names, users_file};
+use memory_console::store::read_backup;
+use reqwest::Method;
+
+const N: usize = 12;
+
+fn all_users() -> Vec<String> {
+    let mut v = user_names(N);
+    v.push("empty.eve".into());
+    v
+}
+
+fn file_of_all(env: &Env) -> String {
+    let names = all_users();
+    let mut refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    refs.push("u01"); // a repeat is ignored
+    users_file(env, &refs)
+}
+
+/// Every user with memory got exactly one successful DELETE; the empty one none.
+fn assert_erased_once(env: &Env) {
+    for u in user_names(N) {
+        assert!(
+            env.mock
+                .state()
+                .memory("main", &u)
+                .expect("user")
+                .is_empty(),
+            "{u} still has memory"
+        );
+        assert_eq!(
+            env.count_user(Method::DELETE, &u, Some(204)),
+            1,
+            "{u} erased once"
+        );
+    }
+    assert_eq!(env.count_user(Method::DELETE, "empty.eve", None), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn purge_backs_up_erases_verifies_and_journals() {
+    let env = Env::start(config(N)).await;
+    let file = file_of_all(&env);
+    let out_dir = env.path("job");
+    let out = env
+        .run(&[
+            "purge",
+            "--org",
+            "main",
+            "--users-file",
+            &file,
+            "--yes",
+            "--json",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(
+        (v["total"].as_u64(), v["done"].as_u64(), v["empty"].as_u64()),
+        (Some(13), Some(12), Some(1))
+    );
+    assert_eq!(v["failed"], 0);
+    assert_erased_once(&env);
+    for u in user_names(N) {
+        assert_eq!(
+            env.count_user(Method::GET, &u, None),
+            2,
+            "read, then verify"
+        );
+    }
+    let backups: Vec<_> = std::fs::read_dir(v["backups"].as_str().unwrap())
+        .unwrap()
+        .collect();
+    assert_eq!(backups.len(), N);
+    for b in backups {
+        let b = read_backup(&b.unwrap().path()).unwrap();
+        assert_eq!(b.entries[0].text(), format!("memory of {}\n", b.username));
+    }
+    let journal = std::fs::read_to_string(out_dir.join("journal.jsonl")).unwrap();
+    assert_eq!(journal.lines().count(), 13);
+    assert!(
+        journal.contains(r#""user":"empty.eve","status":"empty""#),
+        "{journal}"
+    );
+    let audit = env.audit_lines(&env.audit_log());
+    assert_eq!(audit.len(), 2 * N);
+    assert!(audit.iter().all(|l| l["action"] == "purge"));
+    let outcomes = audit
+        .iter()
+        .filter(|l| l["phase"] == "outcome" && l["result"] == "ok")
+        .count();
+    assert_eq!(outcomes, N);
+
+    // A re-run of the same job finds everything finished and sends nothing.
+    env.mock.state().clear_requests();
+    let out = env
+        .run(&[
+            "purge",
+            "--org",
+            "main",
+            "--users-file",
+            &file,
+            "--yes",
+            "--json",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["skipped"], 13);
+    assert_eq!(env.mock.state().total_requests(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn interrupted_purge_resumes_without_repeating_or_skipping_anyone() {
+    let env = Env::start(config(N)).await;
+    let file = file_of_all(&env);
+    let out_dir = env.path("job");
+    let dir = out_dir.to_str().unwrap();
+    let args = [
+        "purge",
+        "--org",
+        "main",
+        "--users-file",
+        &file,
+        "--yes",
+        "--out",
+        dir,
+        "--concurrency",
+        "2",
+    ];
+    let mut first = args.to_vec();
+    first.extend(["--stop-after", "4", "--json"]);
+    let out = env.run(&first).await;
+    assert_eq!(out.code, 130, "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["interrupted"], true);
+    let finished = v["done"].as_u64().unwrap() + v["empty"].as_u64().unwrap();
+    assert!((4..13).contains(&finished), "{v}");
+    assert!(
+        out.stderr.contains("--out"),
+        "tells how to resume: {}",
+        out.stderr
+    );
+
+    let mut second = args.to_vec();
+    second.push("--json");
+    let out = env.run(&second).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["skipped"].as_u64(), Some(finished));
+    assert_eq!(
+        v["done"].as_u64().unwrap() + v["empty"].as_u64().unwrap() + finished,
+        13
+    );
+    assert_erased_once(&env);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn failures_are_reported_with_reasons_and_retried_on_the_next_run() {
+    let env = Env::start(config(N)).await;
+    let file = file_of_all(&env);
+    let dir = env.path("job");
+    let args = [
+        "purge",
+        "--org",
+        "main",
+        "--users-file",
+        &file,
+        "--yes",
+        "--json",
+        "--out",
+        dir.to_str().unwrap(),
+    ];
+    env.mock.state().set_error_rate(1.0);
+    let out = env.run(&args).await;
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["failed"], 13);
+    assert!(
+        v["failures"][0]["reason"].as_str().unwrap().contains("500"),
+        "{v}"
+    );
+    assert_eq!(
+        env.mock.state().count(Method::DELETE),
+        0,
+        "no read, no backup, no delete"
+    );
+
+    // Now a flaky server: whatever happens, nobody is erased twice and a clean run finishes.
+    env.mock.state().set_error_rate(0.3);
+    let out = env.run(&args).await;
+    assert!(out.code == 0 || out.code == 5, "{out:?}");
+    env.mock.state().set_error_rate(0.0);
+    let out = env.run(&args).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["failed"], 0);
+    for u in user_names(N) {
+        assert!(
+            env.mock
+                .state()
+                .memory("main", &u)
+                .expect("user")
+                .is_empty(),
+            "{u}"
+        );
+        assert!(env.count_user(Method::DELETE, &u, Some(204)) <= 1, "{u}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_backup_means_no_delete() {
+    let env = Env::start(config(3)).await;
+    let file = users_file(&env, &["u01", "u02"]);
+    let dir = env.path("job");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("backups"),
+        "a file where the backups dir should be",
+    )
+    .unwrap();
+    let out = env
+        .run(&[
+            "purge",
+            "--org",
+            "main",
+            "--users-file",
+            &file,
+            "--yes",
+            "--json",
+            "--out",
+            dir.to_str().unwrap(),
+        ])
+        .await;
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    let v = out.json();
+    assert!(
+        v["failures"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("backup failed"),
+        "{v}"
+    );
+    assert_eq!(env.mock.state().count(Method::DELETE), 0);
+    assert_eq!(env.mock.state().memory("main", "u01").unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_429_storm_slows_everyone_but_the_job_completes() {
+    let env = Env::start(config(8).with_throttle_rate(0.15).with_fault_seed(7)).await;
+    let names = user_names(8);
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let file = users_file(&env, &refs);
+    let dir = env.path("job");
+    let args = [
+        "purge",
+        "--org",
+        "main",
+        "--users-file",
+        &file,
+        "--yes",
+        "--json",
+        "--out",
+        dir.to_str().unwrap(),
+        "--concurrency",
+        "4",
+    ];
+    let started = Instant::now();
+    let mut runs = 0;
+    loop {
+        runs += 1;
+        let out = env.run(&args).await;
+        assert!(out.code == 0 || out.code == 5, "{out:?}");
+        if out.code == 0 {
+            break;
+        }
+        assert!(runs < 5, "the storm never let up: {}", out.text());
+    }
+    let throttled = env
+        .mock
+        .state()
+        .requests()
+        .iter()
+        .filter(|r| r.status == 429)
+        .count();
+    assert!(throttled > 0, "the storm happened");
+    assert!(
+        started.elapsed().as_secs_f64() >= 1.0,
+        "Retry-After: 1 was honoured"
+    );
+    for u in &names {
+        assert!(
+            env.mock.state().memory("main", u).unwrap().is_empty(),
+            "{u}"
+        );
+        assert_eq!(env.count_user(Method::DELETE, u, Some(204)), 1, "{u}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dry_run_reads_only_and_refusal_off_a_terminal() {
+    let env = Env::start(config(N)).await;
+    let file = file_of_all(&env);
+    let out = env
+        .run(&[
+            "purge",
+            "--org",
+            "main",
+            "--users-file",
+            &file,
+            "--dry-run",
+            "--json",
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(
+        (v["would_erase"].as_u64(), v["empty"].as_u64()),
+        (Some(12), Some(1))
+    );
+    assert_eq!(
+        v["total_bytes"].as_u64(),
+        Some(12 * "memory of u01\n".len() as u64)
+    );
+    let out = env.run(&["purge", "--org", "main", "--all"]).await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("--yes"));
+    assert_eq!(env.mock.state().count(Method::DELETE), 0);
+    assert!(!env.audit_log().exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_all_writes_restorable_files_and_resumes() {
+    let env = Env::start(config(5)).await;
+    let dir = env.path("export");
+    let args = [
+        "export",
+        "--org",
+        "main",
+        "--all",
+        "--out",
+        dir.to_str().unwrap(),
+        "--json",
+    ];
+    let out = env.run(&args).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(
+        (v["done"].as_u64(), v["empty"].as_u64()),
+        (Some(5), Some(1))
+    );
+    let files: Vec<_> = std::fs::read_dir(dir.join("main"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 5);
+    assert!(files.iter().all(|f| read_backup(f).is_ok()));
+    assert_eq!(env.mock.state().count(Method::DELETE), 0);
+    env.mock.state().clear_requests();
+    let out = env.run(&args).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["skipped"], 6);
+    assert_eq!(
+        env.count_user(Method::GET, "u01", None),
+        0,
+        "nothing read twice"
+    );
+    // The directory belongs to an export of main: a purge or another org is refused.
+    let out = env
+        .run(&[
+            "export",
+            "--org",
+            "other",
+            "--all",
+            "--out",
+            dir.to_str().unwrap(),
+        ])
+        .await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+}

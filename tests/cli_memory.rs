@@ -1,0 +1,353 @@
+//! The one-user subcommands against the mock: output, exit codes, backups and audit lines.
+
+mod cli_support;
+
+use cli_support::{Env, KEY, config};
+use memory_console::store::read_backup;
+use reqwest::Method;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn users_lists_every_page_and_json_parses_back() {
+    let env = Env::start(config(120)).await;
+    let out = env.run(&["users", "--org", "main", "--json"]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["count"], 121);
+    assert_eq!(v["users"][0]["username"], "u01");
+    let out = env.run(&["users", "--org", "main", "--query", "eve"]).await;
+    assert_eq!(out.code, 0);
+    assert!(out.text().starts_with("empty.eve\t"), "{}", out.text());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn get_prints_the_exact_bytes_or_json_entries() {
+    let env = Env::start(config(2)).await;
+    let content = "  line one\t\n\nünïcode — no final newline ";
+    assert!(env.mock.state().set_memory_content("main", "u01", content));
+    let out = env
+        .run(&["memory", "get", "--org", "main", "--user", "u01"])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, content.as_bytes());
+    let out = env
+        .run(&["memory", "get", "--org", "main", "--user", "u01", "--json"])
+        .await;
+    assert_eq!(out.json()[0]["content"], content);
+    let out = env
+        .run(&["memory", "get", "--org", "main", "--user", "empty.eve"])
+        .await;
+    assert_eq!(out.code, 3, "no memory is 'not found'");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_from_stdin_and_update_with_wait_are_audited() {
+    let env = Env::start(config(2)).await;
+    let out = env
+        .run_with(
+            &[
+                "memory",
+                "create",
+                "--org",
+                "main",
+                "--user",
+                "empty.eve",
+                "--json",
+            ],
+            b"from stdin",
+        )
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["content"], "from stdin");
+    let out = env
+        .run(&[
+            "memory",
+            "update",
+            "--org",
+            "main",
+            "--user",
+            "empty.eve",
+            "--content",
+            "new",
+            "--wait",
+            "--poll-ms",
+            "50",
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.text(), "done\n");
+    assert_eq!(
+        env.mock.state().memory("main", "empty.eve").unwrap()[0]
+            .content
+            .as_deref(),
+        Some("new")
+    );
+    let lines = env.audit_lines(&env.audit_log());
+    let phases: Vec<_> = lines
+        .iter()
+        .map(|l| {
+            format!(
+                "{}:{}",
+                l["action"].as_str().unwrap(),
+                l["phase"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        phases,
+        [
+            "create:intent",
+            "create:outcome",
+            "update:intent",
+            "update:outcome"
+        ]
+    );
+    assert!(lines[3]["task_id"].is_string());
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["key_fingerprint"].as_str().unwrap().len() == 12)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_task_fails_the_wait_and_entry_updates_land_at_once() {
+    let env = Env::start(config(2)).await;
+    env.mock.state().set_fail_rate(1.0);
+    let out = env
+        .run(&[
+            "memory",
+            "update",
+            "--org",
+            "main",
+            "--user",
+            "u01",
+            "--file",
+            "/dev/null",
+            "--wait",
+            "--poll-ms",
+            "50",
+        ])
+        .await;
+    assert_eq!(out.code, 6, "{out:?}");
+    let id = env.mock.state().memory("main", "u01").unwrap()[0]
+        .id
+        .to_string();
+    let out = env
+        .run(&[
+            "memory",
+            "update",
+            "--org",
+            "main",
+            "--user",
+            "u01",
+            "--entry",
+            &id,
+            "--content",
+            "e",
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        env.mock.state().memory("main", "u01").unwrap()[0]
+            .content
+            .as_deref(),
+        Some("e")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn task_shows_a_state_and_waits_for_it() {
+    let env = Env::start(config(1)).await;
+    let out = env
+        .run(&[
+            "memory",
+            "update",
+            "--org",
+            "main",
+            "--user",
+            "u01",
+            "--content",
+            "x",
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let task = out.text().trim().to_owned();
+    let out = env
+        .run(&["task", "--org", "main", "--user", "u01", &task, "--json"])
+        .await;
+    assert_eq!(out.code, 0);
+    assert_eq!(out.json()["task_id"], task.as_str());
+    let out = env
+        .run(&[
+            "task",
+            "--org",
+            "main",
+            "--user",
+            "u01",
+            &task,
+            "--wait",
+            "--poll-ms",
+            "30",
+        ])
+        .await;
+    assert_eq!((out.code, out.text().as_str()), (0, "done\n"));
+    let out = env
+        .run(&[
+            "task",
+            "--org",
+            "main",
+            "--user",
+            "u01",
+            "00000000-0000-0000-0000-000000000000",
+        ])
+        .await;
+    assert_eq!(out.code, 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn delete_refuses_without_yes_off_a_terminal_and_backs_up_first() {
+    let env = Env::start(config(2)).await;
+    let out = env
+        .run(&["memory", "delete", "--org", "main", "--user", "u01"])
+        .await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("--yes"), "{}", out.stderr);
+    assert_eq!(env.mock.state().count(Method::DELETE), 0);
+    let out = env
+        .run(&[
+            "memory", "delete", "--org", "main", "--user", "u01", "--yes", "--json",
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["result"], "erased");
+    let backup = std::path::PathBuf::from(v["backup"].as_str().unwrap());
+    assert!(backup.starts_with(env.data().join("backups").join("main")));
+    assert_eq!(
+        read_backup(&backup).unwrap().entries[0].text(),
+        "memory of u01\n"
+    );
+    assert!(env.mock.state().memory("main", "u01").unwrap().is_empty());
+    let lines = env.audit_lines(&env.audit_log());
+    assert_eq!(lines.len(), 2);
+    assert_eq!(
+        (lines[0]["phase"].as_str(), lines[1]["result"].as_str()),
+        (Some("intent"), Some("ok"))
+    );
+    assert_eq!(lines[0]["backup_path"].as_str(), backup.to_str());
+
+    // Restore writes it back once, audited.
+    let out = env
+        .run(&["memory", "restore", "--backup", backup.to_str().unwrap()])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        env.mock.state().memory("main", "u01").unwrap()[0]
+            .content
+            .as_deref(),
+        Some("memory of u01\n")
+    );
+    let out = env
+        .run(&["memory", "restore", "--backup", backup.to_str().unwrap()])
+        .await;
+    assert_eq!(out.code, 1, "a second restore is refused: {}", out.stderr);
+    let actions: Vec<_> = env
+        .audit_lines(&env.audit_log())
+        .iter()
+        .map(|l| l["action"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(actions[2..], ["restore", "restore", "restore", "restore"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn enable_disable_and_the_audit_log_override() {
+    let env = Env::start(config(1)).await;
+    let log = env.path("elsewhere/audit.jsonl");
+    let log_arg = log.to_str().unwrap();
+    let out = env
+        .run(&[
+            "memory",
+            "disable",
+            "--org",
+            "main",
+            "--user",
+            "u01",
+            "--audit-log",
+            log_arg,
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(env.mock.state().memory_enabled("main", "u01"), Some(false));
+    let out = env
+        .run(&[
+            "--audit-log",
+            log_arg,
+            "memory",
+            "enable",
+            "--org",
+            "main",
+            "--user",
+            "u01",
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(env.mock.state().memory_enabled("main", "u01"), Some(true));
+    let actions: Vec<_> = env
+        .audit_lines(&log)
+        .iter()
+        .map(|l| l["action"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(actions, ["disable", "disable", "enable", "enable"]);
+    assert!(!env.audit_log().exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_audit_intent_means_no_request() {
+    let env = Env::start(config(1)).await;
+    let dir = env.path("a-directory");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = env
+        .run(&[
+            "memory",
+            "create",
+            "--org",
+            "main",
+            "--user",
+            "u01",
+            "--content",
+            "x",
+            "--audit-log",
+            dir.to_str().unwrap(),
+        ])
+        .await;
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("audit log"), "{}", out.stderr);
+    assert_eq!(env.mock.state().count(Method::POST), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exit_codes_for_auth_usage_and_config() {
+    let env = Env::start(config(1).with_api_key("another-key")).await;
+    let out = env
+        .run(&["memory", "get", "--org", "main", "--user", "u01"])
+        .await;
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    let out = env.run(&["memory", "get", "--org", "main"]).await;
+    assert_eq!(out.code, 2, "clap usage error");
+    let out = env
+        .run(&["purge", "--org", "main", "--all", "--users-file", "x"])
+        .await;
+    assert_eq!(out.code, 2, "--all and --users-file exclude each other");
+    let missing = env.path("missing.toml");
+    let out = env
+        .run(&[
+            "users",
+            "--org",
+            "main",
+            "--config",
+            missing.to_str().unwrap(),
+        ])
+        .await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(!KEY.is_empty());
+}
