@@ -21,6 +21,9 @@ pub struct Editor {
     /// A save is in flight; keys still edit, a second save waits.
     pub saving: bool,
     pub error: Option<String>,
+    /// Control and invisible characters in the text when it was opened: the widget cannot show
+    /// them, so the operator is told they are there (and kept unless deleted).
+    pub hidden_chars: usize,
     /// The text last written as a draft, and when.
     pub draft_text: Option<String>,
     pub draft_at: std::time::Instant,
@@ -41,6 +44,12 @@ impl Editor {
             textarea,
             saving: false,
             error: None,
+            hidden_chars: start_with
+                .chars()
+                .filter(|c| {
+                    *c != '\n' && *c != '\t' && crate::text::sanitize::is_always_escaped(*c)
+                })
+                .count(),
             draft_text: None,
             draft_at: std::time::Instant::now(),
         }

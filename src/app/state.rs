@@ -147,6 +147,17 @@ impl MemoryPane {
             .unwrap_or_default()
     }
 
+    /// Entry detail lines above the text (at most 3); none in a pane too short to also
+    /// show some text, where the on/off line alone stays.
+    pub fn detail_rows(&self, inner_height: usize) -> usize {
+        let wanted = self.entries().len().min(3);
+        if inner_height >= wanted + 1 + 3 {
+            wanted
+        } else {
+            0
+        }
+    }
+
     pub fn total_bytes(&self) -> usize {
         self.entries().iter().map(|e| e.text().len()).sum()
     }

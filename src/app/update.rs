@@ -249,10 +249,8 @@ impl App {
 
     /// Rows the memory text may use: the pane's inner height less the entry header lines.
     pub fn memory_text_height(&self) -> usize {
-        let header = self.memory.entries().len().clamp(1, 3);
-        self.areas()
-            .inner_height(Pane::Memory)
-            .saturating_sub(header + 1)
+        let inner = self.areas().inner_height(Pane::Memory);
+        inner.saturating_sub(self.memory.detail_rows(inner) + 1)
     }
 
     pub fn memory_rows(&self, width: u16) -> usize {

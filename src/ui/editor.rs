@@ -33,11 +33,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let inner = block.inner(area);
     frame.render_widget(Clear, area);
     frame.render_widget(block, area);
-    let error_rows = u16::from(ed.error.is_some());
+    let error_rows = u16::from(ed.error.is_some()) + u16::from(ed.hidden_chars > 0);
     let [text, err] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(error_rows)]).areas(inner);
     frame.render_widget(&ed.textarea, text);
-    if let Some(e) = &ed.error {
-        frame.render_widget(Paragraph::new(Line::styled(e.clone(), theme.error)), err);
+    let mut notes = Vec::new();
+    if ed.hidden_chars > 0 {
+        notes.push(Line::styled(
+            format!(
+                "{} control/invisible chars not shown here; kept unless deleted",
+                ed.hidden_chars
+            ),
+            theme.warning,
+        ));
     }
+    if let Some(e) = &ed.error {
+        notes.push(Line::styled(e.clone(), theme.error));
+    }
+    frame.render_widget(Paragraph::new(notes), err);
 }

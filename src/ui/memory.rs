@@ -95,7 +95,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         frame.render_widget(Paragraph::new(head), inner);
         return;
     }
-    for e in entries.iter().take(3) {
+    let detail_rows = m.detail_rows(inner.height as usize);
+    for e in entries.iter().take(detail_rows) {
         let session = e
             .session_id
             .as_deref()
