@@ -1,10 +1,16 @@
 //! The console's logic: state, the keymap, `update` and the effect runner. No drawing here.
 
 mod action;
+mod dialog_keys;
+mod drafts;
+mod editing;
 mod editor;
+mod erasing;
 mod event;
 mod keymap;
 mod local;
+mod navigate;
+mod results;
 mod runner;
 mod state;
 mod trail;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::*;
+use crate::app::*;
 use crate::api::{
     ApiError, MemoryEntry, OrgScope, QueuedUpdate, TaskId, TaskState, UserSummary, UsersPage,
 };

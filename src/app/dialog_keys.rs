@@ -1,0 +1,171 @@
+//! Keys while a dialog is open: each dialog decides what its keys do.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::action::Action;
+use super::editor::{EditKind, Editor};
+use super::event::Effect;
+use super::state::{App, Dialog, Level};
+
+impl App {
+    pub(super) fn on_dialog_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let Some(dialog) = &mut self.dialog else {
+            return Vec::new();
+        };
+        match dialog {
+            Dialog::Help { scroll } => match key.code {
+                KeyCode::Down | KeyCode::Char('j') => *scroll += 1,
+                KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+                _ => self.dialog = None,
+            },
+            Dialog::Erase(d) => match key.code {
+                KeyCode::Esc => {
+                    self.dialog = None;
+                    self.set_status(Level::Info, "erase cancelled");
+                }
+                KeyCode::Char('c') if ctrl => {
+                    self.dialog = None;
+                    self.set_status(Level::Info, "erase cancelled");
+                }
+                KeyCode::Backspace => {
+                    d.typed.pop();
+                    d.mismatch = false;
+                }
+                KeyCode::Enter => {
+                    if d.typed == d.target.user.username {
+                        let target = d.target.clone();
+                        let entries = std::mem::take(&mut d.entries);
+                        self.dialog = None;
+                        if let Err(why) = self.permits(Action::Erase) {
+                            self.set_status(Level::Warning, why);
+                            return Vec::new();
+                        }
+                        self.set_status(Level::Info, "backing up, then erasing…");
+                        return vec![Effect::Erase { target, entries }];
+                    }
+                    d.mismatch = true;
+                }
+                KeyCode::Char(c) if !ctrl && !c.is_control() => {
+                    d.typed.push(c);
+                    d.mismatch = false;
+                }
+                _ => {}
+            },
+            Dialog::Conflict(c) => match key.code {
+                KeyCode::Down | KeyCode::Char('j') => c.scroll += 1,
+                KeyCode::Up | KeyCode::Char('k') => c.scroll = c.scroll.saturating_sub(1),
+                KeyCode::Char('y') => {
+                    // Send mine, but only over the version just shown.
+                    let c = c.clone();
+                    self.dialog = None;
+                    if let Some(ed) = self.editor.as_mut().filter(|ed| ed.target == c.target) {
+                        ed.saving = true;
+                        ed.original = c.server.clone();
+                        if c.creating {
+                            ed.kind = EditKind::Replace {
+                                session_id: c.session_id.clone(),
+                            };
+                        }
+                    }
+                    self.set_status(Level::Info, "saving over the server's version…");
+                    return vec![Effect::Replace {
+                        target: c.target,
+                        text: c.mine,
+                        session_id: c.session_id,
+                        base: c.server,
+                    }];
+                }
+                KeyCode::Char('t') => {
+                    let target = c.target.clone();
+                    self.dialog = None;
+                    self.editor = None;
+                    self.set_status(
+                        Level::Info,
+                        "kept the server's version; your text stays in a draft until you discard it",
+                    );
+                    if self.memory.target.as_ref() == Some(&target) {
+                        return self.refresh_memory();
+                    }
+                }
+                KeyCode::Esc | KeyCode::Char('e') => {
+                    let c = c.clone();
+                    self.dialog = None;
+                    if let Some(ed) = self.editor.as_mut().filter(|ed| ed.target == c.target) {
+                        // The operator has now seen the server's text; the next save checks
+                        // against it.
+                        ed.original = c.server;
+                        if c.creating {
+                            ed.kind = EditKind::Replace {
+                                session_id: c.session_id,
+                            };
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Dialog::RestoreDraft { target, draft } => match key.code {
+                KeyCode::Char('r') => {
+                    let (target, draft) = (target.clone(), draft.clone());
+                    self.dialog = None;
+                    let first = self.memory.entries().first();
+                    let kind = match first {
+                        None => EditKind::Create,
+                        Some(e) => EditKind::Replace {
+                            session_id: e.session_id.clone(),
+                        },
+                    };
+                    // The draft's own starting point, so a save detects any change since.
+                    let mut ed = Editor::new(target, kind, draft.original.clone(), &draft.text);
+                    ed.draft_text = Some(draft.text);
+                    self.editor = Some(ed);
+                }
+                KeyCode::Char('d') => {
+                    let target = target.clone();
+                    self.dialog = None;
+                    self.set_status(Level::Info, "draft discarded");
+                    return vec![Effect::RemoveDraft { target }];
+                }
+                KeyCode::Esc => self.dialog = None,
+                _ => {}
+            },
+            Dialog::ConfirmRestore { target, backup } => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    let (target, backup) = (target.clone(), backup.clone());
+                    self.dialog = None;
+                    if let Err(why) = self.permits(Action::UndoErase) {
+                        self.set_status(Level::Warning, why);
+                        return Vec::new();
+                    }
+                    self.set_status(Level::Info, "restoring from the backup…");
+                    return vec![Effect::Restore { target, backup }];
+                }
+                _ => {
+                    self.dialog = None;
+                    self.set_status(Level::Info, "restore cancelled");
+                }
+            },
+            Dialog::Audit { scroll, .. } => match key.code {
+                KeyCode::Down | KeyCode::Char('j') => *scroll += 1,
+                KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+                KeyCode::PageDown => *scroll += 10,
+                KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+                _ => self.dialog = None,
+            },
+
+            Dialog::ConfirmQuit => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => self.should_quit = true,
+                _ => self.dialog = None,
+            },
+            Dialog::ConfirmDiscard => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    self.dialog = None;
+                    self.editor = None;
+                    self.set_status(Level::Info, "changes discarded");
+                }
+                _ => self.dialog = None,
+            },
+        }
+        Vec::new()
+    }
+}

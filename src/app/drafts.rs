@@ -1,0 +1,63 @@
+//! Drafts of unsaved editor text: when to write them and what to do when one is found.
+
+use std::time::Instant;
+
+use super::event::{Effect, Target};
+use super::state::{App, Dialog};
+use super::update::DRAFT_EVERY;
+
+impl App {
+    /// The current editor text as a draft to write, when it differs from what the edit
+    /// started from.
+    pub fn draft_effect(&mut self) -> Option<Effect> {
+        let profile = self.session.profile.clone();
+        let ed = self.editor.as_mut()?;
+        let text = ed.text();
+        if text == ed.original {
+            return None;
+        }
+        ed.draft_text = Some(text.clone());
+        ed.draft_at = Instant::now();
+        Some(Effect::SaveDraft {
+            draft: crate::store::Draft::new(
+                &profile,
+                &ed.target.org.key,
+                &ed.target.user.username,
+                None,
+                ed.original.clone(),
+                text,
+            ),
+        })
+    }
+
+    pub(super) fn autosave_draft(&mut self) -> Vec<Effect> {
+        let due = self.editor.as_ref().is_some_and(|ed| {
+            ed.draft_at.elapsed() >= DRAFT_EVERY
+                && ed.draft_text.as_deref() != Some(ed.text().as_str())
+        });
+        if due {
+            self.draft_effect().into_iter().collect()
+        } else {
+            Vec::new()
+        }
+    }
+
+    pub(super) fn on_draft_found(
+        &mut self,
+        target: Target,
+        draft: crate::store::Draft,
+    ) -> Vec<Effect> {
+        if self.memory.target.as_ref() != Some(&target)
+            || self.editor.is_some()
+            || self.dialog.is_some()
+        {
+            return Vec::new();
+        }
+        if self.memory.entries.ready().is_some() && draft.text == self.memory.editable_text() {
+            // The server already holds this text: the draft's save went through.
+            return vec![Effect::RemoveDraft { target }];
+        }
+        self.dialog = Some(Dialog::RestoreDraft { target, draft });
+        Vec::new()
+    }
+}

@@ -1,0 +1,210 @@
+//! Editing memory: opening the editor, saving, what a failed save or a conflict does, on/off.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::api::{MemoryEntry, TaskPhase};
+
+use super::editor::{EditKind, Editor};
+use super::event::{Effect, Target};
+use super::state::{App, Dialog, Level, Load};
+
+impl App {
+    pub(super) fn current_target(&self) -> Option<Target> {
+        self.memory.target.clone()
+    }
+
+    pub(super) fn start_edit(&mut self) -> Vec<Effect> {
+        let Some(target) = self.current_target() else {
+            self.set_status(Level::Info, "open a user first (Enter in the Users pane)");
+            return Vec::new();
+        };
+        let Some(entries) = self.memory.entries.ready() else {
+            self.set_status(Level::Info, "the memory is still loading");
+            return Vec::new();
+        };
+        let Some(first) = entries.first() else {
+            self.set_status(Level::Info, "no memory yet: press n to create it");
+            return Vec::new();
+        };
+        let original = first.text().to_owned();
+        let session_id = first.session_id.clone();
+        // A failed update's text comes back rather than being lost.
+        let start = self
+            .tasks
+            .items
+            .iter()
+            .rev()
+            .find(|t| t.target == target && t.phase() == TaskPhase::Failed)
+            .map(|t| t.text.clone())
+            .unwrap_or_else(|| original.clone());
+        self.editor = Some(Editor::new(
+            target,
+            EditKind::Replace { session_id },
+            original,
+            &start,
+        ));
+        Vec::new()
+    }
+
+    pub(super) fn start_create(&mut self) -> Vec<Effect> {
+        let Some(target) = self.current_target() else {
+            self.set_status(Level::Info, "open a user first (Enter in the Users pane)");
+            return Vec::new();
+        };
+        match &self.memory.entries {
+            Load::Ready(e) if e.is_empty() => {
+                self.editor = Some(Editor::new(target, EditKind::Create, String::new(), ""));
+            }
+            Load::Ready(_) => {
+                self.set_status(Level::Info, "this user has memory already: e to edit it")
+            }
+            _ => self.set_status(Level::Info, "the memory is still loading"),
+        }
+        Vec::new()
+    }
+
+    pub(super) fn on_editor_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let Some(editor) = &mut self.editor else {
+            return Vec::new();
+        };
+        match key.code {
+            KeyCode::Char('s') if ctrl => self.save(),
+            KeyCode::Esc => {
+                if editor.is_changed() {
+                    self.dialog = Some(Dialog::ConfirmDiscard);
+                } else {
+                    self.editor = None;
+                }
+                Vec::new()
+            }
+            KeyCode::Char('c') if ctrl => {
+                if editor.is_changed() {
+                    self.dialog = Some(Dialog::ConfirmQuit);
+                } else {
+                    self.should_quit = true;
+                }
+                Vec::new()
+            }
+            _ => {
+                editor.textarea.input(key);
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) fn save(&mut self) -> Vec<Effect> {
+        let Some(editor) = &mut self.editor else {
+            return Vec::new();
+        };
+        if editor.saving {
+            return Vec::new();
+        }
+        let text = editor.text();
+        let target = editor.target.clone();
+        match editor.kind.clone() {
+            EditKind::Replace { .. } if !editor.is_changed() => {
+                self.editor = None;
+                self.set_status(Level::Info, "no changes: nothing was sent");
+                Vec::new()
+            }
+            EditKind::Replace { session_id } => {
+                editor.saving = true;
+                editor.error = None;
+                let base = editor.original.clone();
+                self.set_status(
+                    Level::Info,
+                    "checking for changes on the server, then saving…",
+                );
+                vec![Effect::Replace {
+                    target,
+                    text,
+                    session_id,
+                    base,
+                }]
+            }
+            EditKind::Create => {
+                editor.saving = true;
+                editor.error = None;
+                self.set_status(Level::Info, "creating…");
+                vec![Effect::Create { target, text }]
+            }
+        }
+    }
+
+    /// A save that did not happen: the editor stays open with its text, which also goes to a
+    /// draft so not even a crash loses it.
+    pub(super) fn save_failed(&mut self, target: &Target, text: String) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        if self.editor.as_ref().is_some_and(|ed| &ed.target == target) {
+            if let Some(ed) = self.editor.as_mut() {
+                ed.saving = false;
+                ed.error = Some(text.clone());
+            }
+            fx.extend(self.draft_effect());
+        }
+        self.set_status(Level::Error, text);
+        fx
+    }
+
+    pub(super) fn on_conflict(
+        &mut self,
+        target: Target,
+        mine: String,
+        server: Vec<MemoryEntry>,
+        creating: bool,
+    ) -> Vec<Effect> {
+        let server_text = server
+            .first()
+            .map(|e| e.text().to_owned())
+            .unwrap_or_default();
+        let session_id = server.first().and_then(|e| e.session_id.clone());
+        if let Some(ed) = self.editor.as_mut().filter(|ed| ed.target == target) {
+            ed.saving = false;
+        }
+        let mut fx: Vec<Effect> = self.draft_effect().into_iter().collect();
+        if server_text == mine && !server.is_empty() {
+            self.editor = None;
+            self.set_status(
+                Level::Info,
+                "the server already has this text: nothing was sent",
+            );
+            fx.push(Effect::RemoveDraft {
+                target: target.clone(),
+            });
+            if self.memory.target.as_ref() == Some(&target) {
+                fx.extend(self.refresh_memory());
+            }
+            return fx;
+        }
+        self.set_status(
+            Level::Warning,
+            "the memory changed on the server since you started: nothing was sent",
+        );
+        self.dialog = Some(Dialog::Conflict(super::state::ConflictDialog {
+            target,
+            mine,
+            server: server_text,
+            session_id,
+            creating,
+            scroll: 0,
+        }));
+        fx
+    }
+
+    pub(super) fn toggle_memory(&mut self) -> Vec<Effect> {
+        let Some(target) = self.current_target() else {
+            self.set_status(Level::Info, "open a user first (Enter in the Users pane)");
+            return Vec::new();
+        };
+        let Some(enabled) = self.memory.enabled.ready().copied() else {
+            self.set_status(Level::Info, "the memory status is not known yet");
+            return Vec::new();
+        };
+        self.memory.enabled = Load::Loading;
+        vec![Effect::SetEnabled {
+            target,
+            enabled: !enabled,
+        }]
+    }
+}

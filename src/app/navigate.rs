@@ -1,0 +1,272 @@
+//! Moving around: opening orgs, users and tasks, paging users in, searching, the mouse.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+
+use crate::api::UsersQuery;
+
+use super::event::{Effect, Target};
+use super::state::{App, Load, MemoryPane, Pane, UsersPane};
+use super::update::{PAGE_SIZE, SEARCH_DEBOUNCE};
+
+impl App {
+    pub(super) fn open(&mut self) -> Vec<Effect> {
+        match self.focus {
+            Pane::Orgs => {
+                let fx = self.open_org(self.orgs_list.selected);
+                self.focus = Pane::Users;
+                fx
+            }
+            Pane::Users => {
+                let fx = self.open_selected_user();
+                if !fx.is_empty() {
+                    self.focus = Pane::Memory;
+                }
+                fx
+            }
+            Pane::Tasks => {
+                let Some(task) = self.tasks.items.get(self.tasks.list.selected) else {
+                    return Vec::new();
+                };
+                let target = task.target.clone();
+                self.focus = Pane::Memory;
+                self.open_target(target)
+            }
+            Pane::Memory => Vec::new(),
+        }
+    }
+
+    pub(super) fn open_org(&mut self, index: usize) -> Vec<Effect> {
+        if index >= self.orgs.len() {
+            return Vec::new();
+        }
+        self.orgs_list.selected = index;
+        self.users = UsersPane {
+            org: Some(index),
+            search: self.users.search.clone(),
+            search_token: self.users.search_token,
+            ..UsersPane::default()
+        };
+        self.load_users_page()
+    }
+
+    pub(super) fn load_users_page(&mut self) -> Vec<Effect> {
+        let (Some(org), Some(page)) = (self.users.org, self.users.cursor.next_page()) else {
+            return Vec::new();
+        };
+        if self.users.loading.is_some() {
+            return Vec::new();
+        }
+        let req = self.next_req();
+        self.users.loading = Some(req);
+        self.users.error = None;
+        vec![Effect::LoadUsers {
+            req,
+            scope: self.orgs[org].choice.scope.clone(),
+            query: UsersQuery {
+                page,
+                page_size: PAGE_SIZE,
+                search: self.users.search.clone(),
+            },
+        }]
+    }
+
+    /// Fetches the next page when the selection nears the end of what is loaded.
+    pub(super) fn maybe_load_more(&mut self) -> Vec<Effect> {
+        let height = self.areas().inner_height(Pane::Users).max(1);
+        if self.users.list.selected + 2 * height >= self.users.items.len() {
+            self.load_users_page()
+        } else {
+            Vec::new()
+        }
+    }
+
+    pub(super) fn selected_target(&self) -> Option<(Target, String)> {
+        let org = self.orgs.get(self.users.org?)?;
+        let user = self.users.items.get(self.users.list.selected)?;
+        let label = match &user.name {
+            Some(n) if !n.is_empty() => format!("{} ({n})", user.username),
+            _ => user.username.clone(),
+        };
+        Some((
+            Target {
+                org: org.choice.scope.clone(),
+                user: user.to_ref(),
+            },
+            label,
+        ))
+    }
+
+    pub(super) fn open_selected_user(&mut self) -> Vec<Effect> {
+        let Some((target, label)) = self.selected_target() else {
+            return Vec::new();
+        };
+        let mut fx = self.open_target(target);
+        self.memory.user_label = label;
+        fx.shrink_to_fit();
+        fx
+    }
+
+    pub(super) fn open_target(&mut self, target: Target) -> Vec<Effect> {
+        let req = self.next_req();
+        let status_req = self.next_req();
+        self.memory = MemoryPane {
+            user_label: target.user.username.clone(),
+            target: Some(target.clone()),
+            req,
+            entries: Load::Loading,
+            view: None,
+            status_req,
+            enabled: Load::Loading,
+            scroll: 0,
+        };
+        vec![
+            Effect::LoadMemory {
+                req,
+                target: target.clone(),
+            },
+            Effect::LoadStatus {
+                req: status_req,
+                target,
+            },
+        ]
+    }
+
+    pub(super) fn refresh(&mut self) -> Vec<Effect> {
+        match self.focus {
+            Pane::Orgs | Pane::Users => {
+                let org = self.users.org.unwrap_or(self.orgs_list.selected);
+                self.open_org(org)
+            }
+            Pane::Memory | Pane::Tasks => match self.memory.target.clone() {
+                Some(t) => {
+                    let label = self.memory.user_label.clone();
+                    let fx = self.open_target(t);
+                    self.memory.user_label = label;
+                    fx
+                }
+                None => Vec::new(),
+            },
+        }
+    }
+
+    pub(super) fn refresh_memory(&mut self) -> Vec<Effect> {
+        let Some(target) = self.memory.target.clone() else {
+            return Vec::new();
+        };
+        let label = self.memory.user_label.clone();
+        let scroll = self.memory.scroll;
+        let fx = self.open_target(target);
+        self.memory.user_label = label;
+        self.memory.scroll = scroll;
+        fx
+    }
+
+    pub(super) fn on_search_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let Some(input) = &mut self.users.search_input else {
+            return Vec::new();
+        };
+        match key.code {
+            KeyCode::Esc => {
+                self.users.search_input = None;
+                Vec::new()
+            }
+            KeyCode::Enter => {
+                self.users.search_token += 1;
+                self.apply_search()
+            }
+            KeyCode::Backspace => {
+                input.pop();
+                self.schedule_search()
+            }
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.users.search_input = None;
+                Vec::new()
+            }
+            KeyCode::Char(c) if !c.is_control() => {
+                input.push(c);
+                self.schedule_search()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    pub(super) fn schedule_search(&mut self) -> Vec<Effect> {
+        self.users.search_token += 1;
+        vec![Effect::SearchAfter {
+            token: self.users.search_token,
+            after: SEARCH_DEBOUNCE,
+        }]
+    }
+
+    pub(super) fn apply_search(&mut self) -> Vec<Effect> {
+        let Some(input) = self.users.search_input.take() else {
+            return Vec::new();
+        };
+        self.users.search = input.trim().to_owned();
+        let org = self.users.org.unwrap_or(self.orgs_list.selected);
+        self.open_org(org)
+    }
+
+    pub(super) fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
+        if self.dialog.is_some() {
+            return Vec::new();
+        }
+        if let Some(editor) = &mut self.editor {
+            editor.textarea.input(m);
+            return Vec::new();
+        }
+        let areas = self.areas();
+        let Some(pane) = areas.pane_at(m.column, m.row) else {
+            return Vec::new();
+        };
+        match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                self.focus = pane;
+                let area = areas.pane(pane);
+                let row = m.row.saturating_sub(area.y + 1) as usize;
+                if m.row <= area.y || m.row + 1 >= area.y + area.height {
+                    return Vec::new();
+                }
+                match pane {
+                    Pane::Orgs => {
+                        let i = self.orgs_list.offset + row;
+                        if i < self.orgs.len() {
+                            self.orgs_list.selected = i;
+                            return self.open();
+                        }
+                    }
+                    Pane::Users => {
+                        let i = self.users.list.offset + row;
+                        if i < self.users.items.len() {
+                            self.users.list.selected = i;
+                            let mut fx = self.open();
+                            fx.extend(self.maybe_load_more());
+                            return fx;
+                        }
+                    }
+                    Pane::Tasks => {
+                        let i = self.tasks.list.offset + row;
+                        if i < self.tasks.items.len() {
+                            self.tasks.list.selected = i;
+                        }
+                    }
+                    Pane::Memory => {}
+                }
+                Vec::new()
+            }
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let delta = if m.kind == MouseEventKind::ScrollDown {
+                    3
+                } else {
+                    -3
+                };
+                let before = self.focus;
+                self.focus = pane;
+                let fx = self.move_by(delta);
+                self.focus = before;
+                fx
+            }
+            _ => Vec::new(),
+        }
+    }
+}

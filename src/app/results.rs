@@ -1,0 +1,319 @@
+//! Results coming back from the runner: loads, saves, erases, task states.
+
+use std::time::Instant;
+
+use crate::api::{ApiError, MemoryEntry, TaskPhase};
+use crate::text::TextView;
+
+use super::event::{Effect, Msg};
+use super::state::{App, Dialog, Level, Load, TaskItem};
+use super::update::{FIRST_POLL, MAX_POLL};
+
+impl App {
+    pub(super) fn on_msg(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::OrgInfo { org, result } => {
+                if let Some(o) = self.orgs.get_mut(org) {
+                    o.info = match result {
+                        Ok(info) => Load::Ready(info),
+                        // The key is enough to work with; the name is a nicety.
+                        Err(e) => Load::Failed(e.to_string()),
+                    };
+                }
+                Vec::new()
+            }
+            Msg::Users { req, result } => {
+                if self.users.loading != Some(req) {
+                    return Vec::new();
+                }
+                self.users.loading = None;
+                match result {
+                    Ok(page) => {
+                        if self.users.cursor.advance(&page) {
+                            self.users.items.extend(page.results);
+                        }
+                        self.users.count = Some(page.count);
+                        self.maybe_load_more()
+                    }
+                    Err(e) => {
+                        let text = self.explain("loading users failed", &e);
+                        self.users.error = Some(text.clone());
+                        self.set_status(Level::Error, text);
+                        Vec::new()
+                    }
+                }
+            }
+            Msg::Memory { req, result } => {
+                if self.memory.req != req {
+                    return Vec::new();
+                }
+                match result {
+                    Ok(entries) => {
+                        self.memory.view = Some(TextView::new(&joined_content(&entries)));
+                        self.memory.entries = Load::Ready(entries);
+                        if let Some(target) = self
+                            .memory
+                            .target
+                            .clone()
+                            .filter(|_| !self.session.read_only && self.editor.is_none())
+                        {
+                            return vec![Effect::LoadDraft { target }];
+                        }
+                    }
+                    Err(e) => {
+                        let text = self.explain("loading memory failed", &e);
+                        self.memory.entries = Load::Failed(text.clone());
+                        self.set_status(Level::Error, text);
+                    }
+                }
+                Vec::new()
+            }
+            Msg::Status { req, result } => {
+                if self.memory.status_req == req {
+                    self.memory.enabled = match result {
+                        Ok(s) => Load::Ready(s.enabled),
+                        Err(e) => Load::Failed(e.to_string()),
+                    };
+                }
+                Vec::new()
+            }
+            Msg::Created { target, result } => match result {
+                Ok(_) => {
+                    if self.editor.as_ref().is_some_and(|e| e.target == target) {
+                        self.editor = None;
+                    }
+                    self.set_status(
+                        Level::Success,
+                        format!("memory created for {}", target.user.username),
+                    );
+                    let mut fx = vec![Effect::RemoveDraft {
+                        target: target.clone(),
+                    }];
+                    if self.memory.target.as_ref() == Some(&target) {
+                        fx.extend(self.refresh_memory());
+                    }
+                    fx
+                }
+                Err(e) => {
+                    let text = self.explain("saving failed; your text is still in the editor", &e);
+                    self.save_failed(&target, text)
+                }
+            },
+            Msg::Queued {
+                target,
+                text,
+                result,
+            } => match result {
+                Ok(q) => {
+                    if self.editor.as_ref().is_some_and(|e| e.target == target) {
+                        self.editor = None;
+                    }
+                    self.set_status(Level::Info, format!("update queued (task {})", q.task_id));
+                    let index = self.tasks.items.len();
+                    self.tasks.items.push(TaskItem {
+                        target: target.clone(),
+                        task_id: q.task_id.clone(),
+                        kind: "update",
+                        state: None,
+                        unknown_reason: None,
+                        created: Instant::now(),
+                        next_delay: FIRST_POLL,
+                        gave_up: false,
+                        text,
+                    });
+                    vec![Effect::PollTask {
+                        task: index,
+                        target,
+                        task_id: q.task_id,
+                        after: FIRST_POLL,
+                    }]
+                }
+                Err(e) => {
+                    let text = self.explain("saving failed; your text is still in the editor", &e);
+                    self.save_failed(&target, text)
+                }
+            },
+            Msg::Toggled { target, result } => {
+                let current = self.memory.target.as_ref() == Some(&target);
+                match result {
+                    Ok(s) => {
+                        if current {
+                            self.memory.enabled = Load::Ready(s.enabled);
+                        }
+                        let word = if s.enabled { "on" } else { "off" };
+                        self.set_status(
+                            Level::Success,
+                            format!("memory switched {word} for {}", target.user.username),
+                        );
+                    }
+                    Err(e) => {
+                        let text = self.explain("switching memory failed", &e);
+                        self.set_status(Level::Error, text);
+                        if current {
+                            let status_req = self.next_req();
+                            self.memory.status_req = status_req;
+                            return vec![Effect::LoadStatus {
+                                req: status_req,
+                                target,
+                            }];
+                        }
+                    }
+                }
+                Vec::new()
+            }
+            Msg::Erased { target, result } => {
+                match result {
+                    Ok(report) => {
+                        let (level, what) = match (report.outcome, report.verified) {
+                            (crate::api::EraseOutcome::Erased, true) => {
+                                (Level::Success, "memory erased")
+                            }
+                            (crate::api::EraseOutcome::NothingThere, true) => {
+                                (Level::Success, "the server had no memory to erase")
+                            }
+                            (_, false) => (
+                                Level::Error,
+                                "the server accepted the erase but still returns data",
+                            ),
+                        };
+                        self.set_status(
+                            level,
+                            format!(
+                                "{what} for {}; backup at {} (u undoes)",
+                                target.user.username,
+                                report.backup.display()
+                            ),
+                        );
+                        self.last_erase = Some((target.clone(), report.backup));
+                    }
+                    Err(why) => self.set_status(Level::Error, format!("erase failed: {why}")),
+                }
+                if self.memory.target.as_ref() == Some(&target) {
+                    return self.refresh_memory();
+                }
+                Vec::new()
+            }
+            Msg::TaskPolled { task, result } => self.on_task_polled(task, result),
+            Msg::NotSent { target, why } => self.save_failed(&target, why),
+            Msg::Conflict {
+                target,
+                mine,
+                server,
+                creating,
+            } => self.on_conflict(target, mine, server, creating),
+            Msg::Restored { target, result } => {
+                match result {
+                    Ok(text) => {
+                        self.set_status(Level::Success, text);
+                        if self.last_erase.as_ref().is_some_and(|(t, _)| *t == target) {
+                            self.last_erase = None;
+                        }
+                    }
+                    Err(why) => self.set_status(Level::Error, format!("restore refused: {why}")),
+                }
+                if self.memory.target.as_ref() == Some(&target) {
+                    return self.refresh_memory();
+                }
+                Vec::new()
+            }
+            Msg::DraftFound { target, draft } => self.on_draft_found(target, draft),
+            Msg::DraftSaveFailed { why } => {
+                self.set_status(Level::Warning, format!("draft: {why}"));
+                Vec::new()
+            }
+            Msg::Audit { result } => {
+                if let Some(Dialog::Audit { records, .. }) = &mut self.dialog {
+                    *records = match result {
+                        Ok(r) => Load::Ready(r),
+                        Err(e) => Load::Failed(e),
+                    };
+                }
+                Vec::new()
+            }
+
+            Msg::SearchDue { token } => {
+                if token == self.users.search_token && self.users.search_input.is_some() {
+                    let input = self.users.search_input.clone();
+                    let fx = self.apply_search();
+                    // The box stays open while typing goes on.
+                    self.users.search_input = input;
+                    fx
+                } else {
+                    Vec::new()
+                }
+            }
+        }
+    }
+
+    pub(super) fn on_task_polled(
+        &mut self,
+        index: usize,
+        result: Result<crate::api::TaskState, ApiError>,
+    ) -> Vec<Effect> {
+        let give_up = self.session.task_poll_give_up;
+        let Some(task) = self.tasks.items.get_mut(index) else {
+            return Vec::new();
+        };
+        match result {
+            Ok(state) => {
+                task.unknown_reason = None;
+                task.state = Some(state);
+            }
+            Err(e) => task.unknown_reason = Some(e.to_string()),
+        }
+        let phase = task.phase();
+        let target = task.target.clone();
+        if phase.is_final() {
+            let id = task.task_id.clone();
+            let user = target.user.username.clone();
+            let mut fx = Vec::new();
+            if phase == TaskPhase::Done {
+                self.set_status(
+                    Level::Success,
+                    format!("update of {user} completed (task {id})"),
+                );
+                fx.push(Effect::RemoveDraft {
+                    target: target.clone(),
+                });
+            } else {
+                self.set_status(
+                    Level::Error,
+                    format!("update of {user} failed (task {id}); press e on that user to edit your text again"),
+                );
+            }
+            if self.memory.target.as_ref() == Some(&target) {
+                fx.extend(self.refresh_memory());
+            }
+            return fx;
+        }
+        if task.created.elapsed() >= give_up {
+            task.gave_up = true;
+            let id = task.task_id.clone();
+            self.set_status(
+                Level::Warning,
+                format!("stopped asking about task {id}: its state stays unknown"),
+            );
+            return Vec::new();
+        }
+        let after = task.next_delay;
+        task.next_delay = (task.next_delay * 2).min(MAX_POLL);
+        vec![Effect::PollTask {
+            task: index,
+            target,
+            task_id: task.task_id.clone(),
+            after,
+        }]
+    }
+}
+
+/// All entries' content, one after another, as the memory pane shows them.
+fn joined_content(entries: &[MemoryEntry]) -> String {
+    match entries {
+        [one] => one.text().to_owned(),
+        many => many
+            .iter()
+            .map(|e| format!("── entry {} ──\n{}", e.id, e.text()))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
