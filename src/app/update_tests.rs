@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::app::*;
 use crate::api::{
     ApiError, MemoryEntry, OrgScope, QueuedUpdate, TaskId, TaskState, UserSummary, UsersPage,
 };
+use crate::app::*;
 use crate::app::{Keymap, ReqId};
 use crate::config::OrgChoice;
 

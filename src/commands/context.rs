@@ -3,16 +3,12 @@
 
 use std::path::PathBuf;
 
-use secrecy::SecretString;
-
 use super::exit::{CmdError, CmdResult};
-use crate::api::{ApiClient, ClientSettings, OrgScope};
+use crate::api::{ApiClient, OrgScope};
 use crate::cli::Cli;
-use crate::config::{self, OrgChoice};
+use crate::config::OrgChoice;
+use crate::connect::{self, KEY_ENV};
 use crate::store::{AuditContext, AuditLog, DataDir};
-
-/// The env var read for the key when there is no config file.
-pub const KEY_ENV: &str = "IBL_API_KEY";
 
 /// A resolved connection and the local places a command may write to.
 #[derive(Debug)]
@@ -30,54 +26,25 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn connect(cli: &Cli) -> CmdResult<Ctx> {
-        let loaded =
-            config::load(cli.config.as_deref()).map_err(|e| CmdError::usage(e.to_string()))?;
-        let (profile, read_only, orgs, settings, data_root) = match loaded {
-            Some(loaded) => {
-                for w in &loaded.warnings {
-                    eprintln!("warning: {w}");
-                }
-                let mut p = loaded
-                    .profile(cli.profile.as_deref())
-                    .map_err(|e| CmdError::usage(e.to_string()))?;
-                if let Some(url) = &cli.base_url {
-                    p.settings.base_url = url.clone();
-                    p.base_url = url.clone();
-                }
-                let root = loaded.data_dir();
-                (p.name, p.read_only, p.orgs, p.settings, root)
-            }
-            None => {
-                let Some(url) = &cli.base_url else {
-                    return Err(CmdError::usage(
-                        "no config file: pass --config PATH, set MEMORY_CONSOLE_CONFIG, or give --base-url URL with the key in IBL_API_KEY",
-                    ));
-                };
-                let key = std::env::var(KEY_ENV)
-                    .ok()
-                    .filter(|k| !k.trim().is_empty())
-                    .ok_or_else(|| {
-                        CmdError::usage(format!(
-                            "no API key: set the environment variable {KEY_ENV}"
-                        ))
-                    })?;
-                let settings = ClientSettings::new(url.clone(), SecretString::from(key));
-                let root = config::data_dir(None);
-                ("command-line".to_owned(), false, Vec::new(), settings, root)
-            }
-        };
-        let client = ApiClient::new(&settings).map_err(|e| CmdError::usage(e.to_string()))?;
-        let data = DataDir::new(data_root.ok_or_else(|| {
+        let c = connect::resolve(cli).map_err(CmdError::usage)?.ok_or_else(|| {
+            CmdError::usage(format!(
+                "no config file: pass --config PATH, set MEMORY_CONSOLE_CONFIG, or give --base-url URL with the key in {KEY_ENV}"
+            ))
+        })?;
+        for w in &c.warnings {
+            eprintln!("warning: {w}");
+        }
+        let data = DataDir::new(c.data_dir.ok_or_else(|| {
             CmdError::usage("cannot find a data dir: set MEMORY_CONSOLE_DATA_DIR")
         })?);
         let audit_path = cli.audit_log.clone().unwrap_or_else(|| data.audit_log());
-        let audit_ctx = AuditContext::new(&profile, client.base_url(), &settings.api_key);
+        let audit_ctx = AuditContext::new(&c.profile, c.client.base_url(), &c.settings.api_key);
         Ok(Ctx {
-            base_url: client.base_url().to_owned(),
-            client,
-            profile,
-            read_only: read_only || cli.read_only,
-            orgs,
+            base_url: c.client.base_url().to_owned(),
+            client: c.client,
+            profile: c.profile,
+            read_only: c.read_only,
+            orgs: c.orgs,
             data,
             audit_path,
             audit_ctx,

@@ -13,6 +13,7 @@ mod memory;
 mod output;
 mod progress;
 mod purge;
+mod show_config;
 mod task;
 mod userlist;
 mod users;
@@ -28,8 +29,17 @@ use crate::cli::{Cli, Command};
 
 /// Runs one API subcommand to its exit code; `None` if `cmd` is not one of them.
 pub async fn run(cli: &Cli, cmd: &Command) -> Option<ExitCode> {
-    if matches!(cmd, Command::Config | Command::MockServer(_)) {
+    if matches!(cmd, Command::MockServer(_)) {
         return None;
+    }
+    if matches!(cmd, Command::Config) {
+        return Some(match show_config::run(cli) {
+            Ok(exit) => exit.into(),
+            Err(e) => {
+                eprintln!("error: {e}");
+                e.exit.into()
+            }
+        });
     }
     let result = match Ctx::connect(cli) {
         Ok(ctx) => dispatch(&ctx, cmd).await,

@@ -1,0 +1,180 @@
+//! Starting the console: against the configured server, or the built-in mock in demo mode;
+//! logging, keys and colours, the audit trail, then the terminal loop.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use crate::api::{ApiClient, ClientSettings, OrgScope};
+use crate::app::{App, Level, Session, Trail};
+use crate::cli::Cli;
+use crate::config::{self, OrgChoice};
+use crate::connect;
+use crate::console::{Console, ConsoleParts};
+use crate::mock::{MockConfig, MockServer};
+use crate::store::{AuditContext, AuditLog, DataDir};
+use crate::{logging, tui, ui};
+
+/// What the console connects to.
+struct Target {
+    session: Session,
+    client: ApiClient,
+    orgs: Vec<OrgChoice>,
+    data_dir: PathBuf,
+    ui: toml::Table,
+    warnings: Vec<String>,
+    /// Who and where the audit log says changes come from.
+    audit: AuditContext,
+    /// Kept alive for the whole run in demo mode.
+    _mock: Option<MockServer>,
+}
+
+/// Runs the console until the operator quits.
+pub async fn run_console(cli: &Cli) -> Result<(), String> {
+    let target = target(cli).await?;
+    for w in &target.warnings {
+        eprintln!("warning: {w}");
+    }
+    let data_dir = DataDir::new(&target.data_dir);
+    data_dir
+        .create()
+        .map_err(|e| format!("cannot prepare the data dir: {e}"))?;
+    let log = logging::init_file(&data_dir.logs()).map_err(|e| {
+        format!(
+            "cannot open the log file in {}: {e}",
+            data_dir.logs().display()
+        )
+    })?;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let (keymap, theme) = ui::settings::from_config(&target.ui, no_color)?;
+    let mut session = target.session;
+    session.log_path = Some(log.path.clone());
+    let mut app = App::new(session, keymap, target.orgs);
+    if let Some(wanted) = &cli.org {
+        let Some(i) = app.orgs.iter().position(|o| &o.choice.scope.key == wanted) else {
+            let known: Vec<_> = app
+                .orgs
+                .iter()
+                .map(|o| o.choice.scope.key.clone())
+                .collect();
+            return Err(format!(
+                "no org {wanted:?} in this profile; orgs: {}",
+                known.join(", ")
+            ));
+        };
+        app.orgs_list.selected = i;
+    }
+    if let Some(w) = target.warnings.first() {
+        app.set_status(Level::Warning, w.clone());
+    }
+    let audit_path = cli
+        .audit_log
+        .clone()
+        .unwrap_or_else(|| data_dir.audit_log());
+    let trail = match AuditLog::open(&audit_path) {
+        Ok(log) => Some(Trail::new(log, target.audit)),
+        Err(e) => {
+            // Changes that cannot be traced are not made.
+            app.session.read_only = true;
+            app.set_status(
+                Level::Error,
+                format!("the audit log cannot be opened ({e}): changes are switched off"),
+            );
+            None
+        }
+    };
+    tracing::info!(profile = %app.session.profile, demo = app.session.demo, "console starting");
+    let (guard, terminal) =
+        tui::TerminalGuard::enter().map_err(|e| format!("cannot use this terminal: {e}"))?;
+    let parts = ConsoleParts {
+        client: target.client,
+        data_dir,
+        theme,
+        trail,
+    };
+    let mut console = Console::start(terminal, app, parts);
+    let result = tui::run(&mut console).await;
+    drop(guard);
+    result.map_err(|e| format!("terminal error: {e}"))
+}
+
+async fn target(cli: &Cli) -> Result<Target, String> {
+    let resolved = if cli.demo {
+        None
+    } else {
+        connect::resolve(cli)?
+    };
+    let Some(c) = resolved else {
+        return demo(cli).await;
+    };
+    if c.orgs.is_empty() {
+        return Err(format!(
+            "profile {:?} lists no orgs: add [[profiles.{}.orgs]] to the config, or pass --org ORG",
+            c.profile, c.profile
+        ));
+    }
+    let data_dir = c
+        .data_dir
+        .ok_or("cannot find a data dir: set MEMORY_CONSOLE_DATA_DIR")?;
+    let audit = AuditContext::new(&c.profile, c.client.base_url(), &c.settings.api_key);
+    Ok(Target {
+        session: Session {
+            demo: false,
+            profile: c.profile,
+            base_url: c.client.base_url().to_owned(),
+            key_source: c.key_source,
+            read_only: c.read_only,
+            log_path: None,
+            task_poll_give_up: c.task_poll_give_up,
+        },
+        client: c.client,
+        orgs: c.orgs,
+        data_dir,
+        ui: c.ui,
+        warnings: c.warnings,
+        audit,
+        _mock: None,
+    })
+}
+
+async fn demo(cli: &Cli) -> Result<Target, String> {
+    // A fresh key each run: the demo server on loopback answers nobody else.
+    let key = uuid::Uuid::new_v4().to_string();
+    let mock = MockServer::start(MockConfig::default().with_api_key(key.clone()))
+        .await
+        .map_err(|e| format!("cannot start the demo server: {e}"))?;
+    let settings = ClientSettings::new(mock.base_url(), SecretString::from(key));
+    let client = ApiClient::new(&settings).map_err(|e| e.to_string())?;
+    let audit = AuditContext::new("demo", &mock.base_url(), &settings.api_key);
+    let orgs = mock
+        .state()
+        .orgs()
+        .into_iter()
+        .map(|key| OrgChoice {
+            scope: OrgScope::new(key),
+            name: None,
+        })
+        .collect();
+    let data_dir = config::data_dir(None)
+        .ok_or("cannot find a data dir: set MEMORY_CONSOLE_DATA_DIR")?
+        .join("demo");
+    Ok(Target {
+        session: Session {
+            demo: true,
+            profile: "demo".into(),
+            base_url: mock.base_url(),
+            key_source: "the built-in demo server".into(),
+            read_only: cli.read_only,
+            log_path: None,
+            task_poll_give_up: Duration::from_secs(600),
+        },
+        client,
+        orgs,
+        data_dir,
+        ui: toml::Table::new(),
+        warnings: Vec::new(),
+        audit,
+        _mock: Some(mock),
+    })
+}
