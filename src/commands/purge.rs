@@ -18,7 +18,8 @@ use super::userlist;
 use crate::api::{ApiClient, ApiError, EraseOutcome, OrgScope, RetryPolicy, UserRef};
 use crate::cli::PurgeArgs;
 use crate::store::{
-    Action, AuditContext, AuditLog, Backup, Outcome, Target, safe_name, write_backup,
+    Action, AuditContext, AuditLog, Backup, Outcome, SyncBarrier, Target, safe_name,
+    write_backup_deferred,
 };
 
 /// Reads after the DELETE until the memory is gone; some servers erase asynchronously.
@@ -36,6 +37,9 @@ struct Shared {
     audit_ctx: AuditContext,
     /// Outcome lines still being written (fsync'd) while their workers move on.
     outcomes: Mutex<JoinSet<()>>,
+    /// Backups are flushed together: no user is erased before the flush covering their
+    /// backup has finished.
+    flush: SyncBarrier,
 }
 
 pub async fn run(ctx: &Ctx, args: &PurgeArgs) -> CmdResult {
@@ -83,6 +87,7 @@ pub async fn run(ctx: &Ctx, args: &PurgeArgs) -> CmdResult {
         audit,
         audit_ctx: ctx.audit_ctx.clone(),
         outcomes: Mutex::new(JoinSet::new()),
+        flush: SyncBarrier::new(&out_dir),
     });
     let pending = shared.clone();
     let report = bulk::run(
@@ -144,15 +149,23 @@ async fn purge_one(s: Arc<Shared>, user: String) -> Record {
     let backup = Backup::new(&s.profile, &s.base_url, &s.org, &who, entries);
     let (dir, log, ctx) = (s.backups.clone(), s.audit.clone(), s.audit_ctx.clone());
     let target = Target::user(&s.org, &who);
-    // The backup and the intent line are fsync'd file writes: keep them off the async
-    // workers, and send nothing unless both are on disk.
+    // Nothing is sent unless the backup and then the intent line are on disk. The backup
+    // is written unflushed and made durable by a flush shared with the other workers.
+    let written = tokio::task::spawn_blocking(move || write_backup_deferred(&dir, &backup)).await;
+    let path = match written {
+        Ok(Ok(path)) => path,
+        Ok(Err(e)) => return failed(user, format!("backup failed, not erased: {e}")),
+        Err(e) => return failed(user, format!("not erased: {e}")),
+    };
+    if let Err(e) = s.flush.wait().await {
+        return failed(user, format!("backup not flushed to disk, not erased: {e}"));
+    }
+    let intent_path = path.clone();
     let prepared = tokio::task::spawn_blocking(move || {
-        let path =
-            write_backup(&dir, &backup).map_err(|e| format!("backup failed, not erased: {e}"))?;
         let pending = log
-            .intent(&ctx, Action::Purge, target.backup(&path))
+            .intent(&ctx, Action::Purge, target.backup(&intent_path))
             .map_err(|e| format!("cannot write the audit log, not erased: {e}"))?;
-        Ok::<_, String>((path, pending))
+        Ok::<_, String>((intent_path, pending))
     })
     .await;
     let (path, pending) = match prepared {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::names::safe_name;
-use super::private_file::{create_private_dir_all, write_atomic, write_new};
+use super::private_file::{create_private_dir_all, write_atomic, write_new, write_new_deferred};
 use super::{StoreError, now_utc, rfc3339};
 use crate::api::{MemoryEntry, OrgScope, UserRef};
 
@@ -80,6 +80,21 @@ impl Backup {
 /// made safe; see [`safe_name`]) and returns the path. Never replaces an existing file: a
 /// second backup in the same second gets the next free `-N`.
 pub fn write_backup(backups_dir: &Path, backup: &Backup) -> Result<PathBuf, StoreError> {
+    write_backup_with(backups_dir, backup, write_new)
+}
+
+/// [`write_backup`] without its own flush: the file is durable only once a
+/// [`super::SyncBarrier`] on the same file system has been waited on. Bulk jobs use this so
+/// their workers share flushes.
+pub fn write_backup_deferred(backups_dir: &Path, backup: &Backup) -> Result<PathBuf, StoreError> {
+    write_backup_with(backups_dir, backup, write_new_deferred)
+}
+
+fn write_backup_with(
+    backups_dir: &Path,
+    backup: &Backup,
+    write: fn(&Path, &[u8]) -> Result<(), StoreError>,
+) -> Result<PathBuf, StoreError> {
     let dir = backups_dir.join(safe_name(&backup.org));
     if let Some(reason) = invalid(backup) {
         return Err(StoreError::Encode { path: dir, reason });
@@ -104,7 +119,7 @@ pub fn write_backup(backups_dir: &Path, backup: &Backup) -> Result<PathBuf, Stor
             format!("{stem}-{n}.json")
         };
         let path = dir.join(name);
-        match write_new(&path, &bytes) {
+        match write(&path, &bytes) {
             Ok(()) => return Ok(path),
             Err(StoreError::Exists { .. }) => continue,
             Err(e) => return Err(e),

@@ -8,6 +8,7 @@ mod drafts;
 mod names;
 pub mod private_file;
 mod restore;
+mod sync_barrier;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ pub use audit::{
 };
 pub use backup::{
     BACKUP_FORMAT, BACKUP_VERSION, Backup, list_backups, mark_restored, read_backup, write_backup,
+    write_backup_deferred,
 };
 pub use drafts::{
     DRAFT_FORMAT, Draft, DraftListing, draft_path, list_drafts, load_draft, remove_draft,
@@ -27,6 +29,7 @@ pub use drafts::{
 };
 pub use names::safe_name;
 pub use restore::{RestoreError, RestoreReport, restore_backup};
+pub use sync_barrier::SyncBarrier;
 
 /// Errors of the local store. Each names the file it is about; none holds memory content.
 #[derive(Debug, Error)]

@@ -49,6 +49,24 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     }
 }
 
+/// Like [`write_new`], but leaves flushing to a [`super::SyncBarrier`] the caller must wait
+/// on before relying on the file (on Linux; elsewhere it flushes at once).
+pub fn write_new_deferred(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    if cfg!(not(target_os = "linux")) {
+        return write_new(path, bytes);
+    }
+    let tmp = write_temp_with(path, bytes, false)?;
+    let linked = fs::hard_link(&tmp, path);
+    let _ = fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(StoreError::Exists {
+            path: path.to_path_buf(),
+        }),
+        Err(e) => Err(StoreError::io("create", path, e)),
+    }
+}
+
 /// Opens a log for appending (O_APPEND, so each write lands at the end), creating it with
 /// mode 0600 and its directory with 0700.
 pub fn open_append(path: &Path) -> Result<File, StoreError> {
@@ -104,6 +122,10 @@ impl Drop for LockFile {
 
 /// Writes a private temp file next to `path` and flushes it to disk.
 fn write_temp(path: &Path, bytes: &[u8]) -> Result<PathBuf, StoreError> {
+    write_temp_with(path, bytes, true)
+}
+
+fn write_temp_with(path: &Path, bytes: &[u8], sync: bool) -> Result<PathBuf, StoreError> {
     let dir = parent_dir(path).unwrap_or(Path::new("."));
     create_private_dir_all(dir)?;
     let name = path
@@ -116,7 +138,7 @@ fn write_temp(path: &Path, bytes: &[u8]) -> Result<PathBuf, StoreError> {
     private_mode(&mut opts);
     let result = opts.open(&tmp).and_then(|mut f| {
         f.write_all(bytes)?;
-        f.sync_all()
+        if sync { f.sync_all() } else { Ok(()) }
     });
     match result {
         Ok(()) => Ok(tmp),
