@@ -80,6 +80,34 @@ fn users_req(fx: &[Effect]) -> ReqId {
         .expect("a users load")
 }
 
+/// Edits the memory (a leading X), saves, and has the server queue task t1.
+fn queue_an_edit(a: &mut App) {
+    a.update(key('e'));
+    a.update(key('X'));
+    let fx = a.update(ctrl('s'));
+    let [Effect::Replace { target, text, .. }] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    a.update(Input::Msg(Msg::Queued {
+        target: target.clone(),
+        text: text.clone(),
+        result: Ok(QueuedUpdate {
+            task_id: TaskId("t1".into()),
+            message: String::new(),
+        }),
+    }));
+}
+
+/// The request id of the memory load among `fx`.
+fn memory_req(fx: &[Effect]) -> ReqId {
+    fx.iter()
+        .find_map(|e| match e {
+            Effect::LoadMemory { req, .. } => Some(*req),
+            _ => None,
+        })
+        .expect("a memory load")
+}
+
 /// An app with org "main" open, one page of users, and `ann`'s memory loaded with `text`.
 fn with_memory(read_only: bool, text: Option<&str>) -> App {
     let mut a = app(read_only);
@@ -91,13 +119,7 @@ fn with_memory(read_only: bool, text: Option<&str>) -> App {
     }));
     a.focus = Pane::Users;
     let fx = a.update(code(KeyCode::Enter));
-    let mem_req = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadMemory { req, .. } => Some(*req),
-            _ => None,
-        })
-        .expect("memory load");
+    let mem_req = memory_req(&fx);
     let status_req = fx
         .iter()
         .find_map(|e| match e {
@@ -336,32 +358,13 @@ fn a_failed_save_keeps_the_text_in_the_editor() {
 #[test]
 fn a_failed_task_brings_the_text_back_on_edit() {
     let mut a = with_memory(false, Some("hello"));
-    a.update(key('e'));
-    a.update(key('X'));
-    let fx = a.update(ctrl('s'));
-    let [Effect::Replace { target, text, .. }] = fx.as_slice() else {
-        panic!()
-    };
-    a.update(Input::Msg(Msg::Queued {
-        target: target.clone(),
-        text: text.clone(),
-        result: Ok(QueuedUpdate {
-            task_id: TaskId("t1".into()),
-            message: String::new(),
-        }),
-    }));
+    queue_an_edit(&mut a);
     let fx = a.update(Input::Msg(Msg::TaskPolled {
         task: 0,
         result: Ok(TaskState::from_word("FAILURE")),
     }));
     assert!(a.status.as_ref().unwrap().text.contains("failed"));
-    let req = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadMemory { req, .. } => Some(*req),
-            _ => None,
-        })
-        .expect("re-read");
+    let req = memory_req(&fx);
     a.update(Input::Msg(Msg::Memory {
         req,
         result: Ok(vec![entry("hello")]),
@@ -380,20 +383,7 @@ fn a_failed_task_brings_the_text_back_on_edit() {
 fn unreadable_task_states_stay_unknown_and_polling_gives_up() {
     let mut a = with_memory(false, Some("hello"));
     a.session.task_poll_give_up = Duration::ZERO;
-    a.update(key('e'));
-    a.update(key('X'));
-    let fx = a.update(ctrl('s'));
-    let [Effect::Replace { target, text, .. }] = fx.as_slice() else {
-        panic!()
-    };
-    a.update(Input::Msg(Msg::Queued {
-        target: target.clone(),
-        text: text.clone(),
-        result: Ok(QueuedUpdate {
-            task_id: TaskId("t1".into()),
-            message: String::new(),
-        }),
-    }));
+    queue_an_edit(&mut a);
     let fx = a.update(Input::Msg(Msg::TaskPolled {
         task: 0,
         result: Err(ApiError::NotFound { detail: None }),
