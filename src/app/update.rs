@@ -56,7 +56,7 @@ impl App {
         }
     }
 
-    /// The effects to run at start: org names, and the first org's users.
+    /// The effects to run at start: org names, and the selected org's users.
     pub fn start(&mut self) -> Vec<Effect> {
         let mut fx: Vec<Effect> = self
             .orgs
@@ -130,8 +130,6 @@ impl App {
     pub(super) fn explain(&self, what: &str, e: &ApiError) -> String {
         format!("{what}: {e} — {}", e.advice(&self.session.key_source))
     }
-
-    // ---- keys ----
 
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         if self.dialog.is_some() {
@@ -268,16 +266,6 @@ impl App {
         self.memory.scroll = self.memory.scroll.min(max);
     }
 
-    // ---- search ----
-
-    // ---- editing ----
-
-    // ---- erase and toggle ----
-
-    // ---- mouse ----
-
-    // ---- results ----
-
     /// An open update task for the user the memory pane shows.
     pub fn pending_task(&self) -> Option<&TaskItem> {
         let target = self.memory.target.as_ref()?;
@@ -289,7 +277,7 @@ impl App {
     }
 }
 
-pub(super) fn cycle(pane: Pane, step: isize) -> Pane {
+fn cycle(pane: Pane, step: isize) -> Pane {
     let i = Pane::ORDER.iter().position(|p| *p == pane).unwrap_or(0) as isize;
     let n = Pane::ORDER.len() as isize;
     Pane::ORDER[(i + step).rem_euclid(n) as usize]
