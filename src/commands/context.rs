@@ -22,6 +22,8 @@ pub struct Ctx {
     pub audit_path: PathBuf,
     pub audit_ctx: AuditContext,
     pub json: bool,
+    /// How long `--wait` keeps asking about a task (the profile's `task_poll_give_up_secs`).
+    pub task_poll_give_up: std::time::Duration,
 }
 
 impl Ctx {
@@ -49,6 +51,7 @@ impl Ctx {
             audit_path,
             audit_ctx,
             json: cli.json,
+            task_poll_give_up: c.task_poll_give_up,
         })
     }
 

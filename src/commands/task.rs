@@ -10,9 +10,6 @@ use super::output::{print_json, write_stdout};
 use crate::api::{OrgScope, TaskId, TaskPhase, TaskState, UserRef};
 use crate::cli::TaskArgs;
 
-/// How long `--wait` keeps asking before it gives up.
-const GIVE_UP: Duration = Duration::from_secs(600);
-
 pub async fn run(ctx: &Ctx, args: &TaskArgs) -> CmdResult {
     let org = ctx.org(&args.who.org);
     let user = UserRef::by_name(&args.who.user);
@@ -50,13 +47,13 @@ pub async fn wait(
         if state.phase.is_final() {
             return Ok(state);
         }
-        if started.elapsed() >= GIVE_UP {
+        if started.elapsed() >= ctx.task_poll_give_up {
             return Err(CmdError::new(
                 Exit::TaskFailed,
                 format!(
                     "task {task} is still {} after {} s; gave up waiting",
                     state.raw,
-                    GIVE_UP.as_secs()
+                    ctx.task_poll_give_up.as_secs()
                 ),
             ));
         }
