@@ -70,6 +70,11 @@ impl App {
         };
         match key.code {
             KeyCode::Char('s') if ctrl => self.save(),
+            // The widget's own undo is Ctrl-U; Ctrl-Z is what most people reach for.
+            KeyCode::Char('z') if ctrl => {
+                editor.textarea.undo();
+                Vec::new()
+            }
             KeyCode::Esc => {
                 if editor.is_changed() {
                     self.dialog = Some(Dialog::ConfirmDiscard);

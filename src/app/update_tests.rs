@@ -530,3 +530,15 @@ fn a_late_memory_answer_for_another_user_is_dropped() {
     assert_eq!(a.memory.entries()[0].text(), "bob's");
     assert_eq!(a.memory.target.as_ref().unwrap().user.username, "bob");
 }
+
+#[test]
+fn ctrl_z_undoes_in_the_editor() {
+    let mut a = with_memory(false, Some("hello"));
+    a.update(key('e'));
+    a.update(key('X'));
+    assert_eq!(a.editor.as_ref().unwrap().text(), "Xhello");
+    a.update(ctrl('z'));
+    assert_eq!(a.editor.as_ref().unwrap().text(), "hello");
+    a.update(ctrl('r'));
+    assert_eq!(a.editor.as_ref().unwrap().text(), "Xhello");
+}
