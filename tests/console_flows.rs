@@ -246,17 +246,15 @@ async fn keys_move_at_once_while_the_server_is_slow() {
         "Enter moves to the memory it opens"
     );
     r.press(KeyCode::BackTab);
-    let started = std::time::Instant::now();
     r.keys("jjj");
     r.screen();
     assert_eq!(r.console.app.users.list.selected, 3);
+    // The server takes 2 s to answer; the keys were handled and a frame drawn while the
+    // answer is still on its way, so nothing waited for it (a deterministic check, not a
+    // timing one).
     assert!(
         r.console.app.memory.entries.is_loading(),
         "the memory of the first user is still on its way"
-    );
-    assert!(
-        started.elapsed() < Duration::from_secs(1),
-        "no key waited for the network"
     );
 }
 
