@@ -215,10 +215,7 @@ async fn toggling_memory_off_and_on() {
 #[tokio::test]
 async fn a_failed_update_keeps_the_edited_text() {
     let mut r = rig(quick().with_fail_rate(1.0), false).await;
-    r.open_user("one.line.olga").await;
-    r.keys("e");
-    r.keys("KEEP ME ");
-    r.ctrl('s');
+    r.edit_and_save("one.line.olga", "KEEP ME ").await;
     assert!(
         r.console
             .settle_until(WAIT, |a| a

@@ -307,10 +307,7 @@ async fn without_an_audit_line_nothing_is_sent() {
         Some(std::path::Path::new("/dev/full")),
     )
     .await;
-    r.open_user(OLGA).await;
-    r.keys("e");
-    r.keys("x");
-    r.ctrl('s');
+    r.edit_and_save(OLGA, "x").await;
     assert!(
         r.console
             .settle_until(WAIT, |a| a

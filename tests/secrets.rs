@@ -16,10 +16,7 @@ async fn trace_logs_screens_audit_and_errors_never_hold_the_key() {
     let logs = tempfile::tempdir().expect("tempdir");
     let guard = memory_console::logging::init_file_with(logs.path(), "trace").expect("log file");
     let mut r = rig_keyed(quick(), false, None, None, CANARY).await;
-    r.open_user("one.line.olga").await;
-    r.keys("e");
-    r.keys("x");
-    r.ctrl('s');
+    r.edit_and_save("one.line.olga", "x").await;
     assert!(
         r.console
             .settle_until(WAIT, |a| a.tasks.items.len() == 1)

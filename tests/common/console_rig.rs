@@ -168,6 +168,14 @@ impl Rig {
         );
     }
 
+    /// Opens `username`, types `prefix` at the start of the memory and presses Ctrl-S.
+    pub async fn edit_and_save(&mut self, username: &str, prefix: &str) {
+        self.open_user(username).await;
+        self.keys("e");
+        self.keys(prefix);
+        self.ctrl('s');
+    }
+
     pub fn screen(&mut self) -> String {
         self.console.draw().expect("draw");
         let buf = self.console.terminal.backend().buffer();
