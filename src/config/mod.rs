@@ -421,4 +421,21 @@ mod ui_tests {
         assert!(cfg.file.ui.contains_key("keys") && cfg.file.ui.contains_key("theme"));
         crate::ui::settings::from_config(&cfg.file.ui, false).unwrap();
     }
+
+    #[test]
+    fn the_example_lists_every_action() {
+        let text = include_str!("../../config.example.toml");
+        let start = text.find("Actions:").unwrap() + "Actions:".len();
+        let end = start + text[start..].find('.').unwrap();
+        let listed: Vec<crate::app::Action> = text[start..end]
+            .split(',')
+            .map(|w| w.trim().trim_start_matches('#').trim())
+            .map(|w| toml::Value::String(w.to_owned()).try_into().unwrap())
+            .collect();
+        let mut all = crate::app::Action::ALL.to_vec();
+        let mut seen = listed.clone();
+        all.sort();
+        seen.sort();
+        assert_eq!(seen, all, "config.example.toml lists {listed:?}");
+    }
 }
