@@ -6,11 +6,28 @@ mod cli_support;
 
 use std::time::Instant;
 
-use cli_support::{Env, config, user_names, users_file};
+use cli_support::{Env, Out, config, user_names, users_file};
 use memory_console::store::read_backup;
 use reqwest::Method;
 
 const N: usize = 12;
+
+/// `purge --org main --users-file FILE --yes --json --out OUT`.
+async fn purge_to(env: &Env, file: &str, out: &std::path::Path) -> Out {
+    let out = out.to_str().expect("a UTF-8 temp path");
+    env.run(&[
+        "purge",
+        "--org",
+        "main",
+        "--users-file",
+        file,
+        "--yes",
+        "--json",
+        "--out",
+        out,
+    ])
+    .await
+}
 
 fn all_users() -> Vec<String> {
     let mut v = user_names(N);
@@ -50,19 +67,7 @@ async fn purge_backs_up_erases_verifies_and_journals() {
     let env = Env::start(config(N)).await;
     let file = file_of_all(&env);
     let out_dir = env.path("job");
-    let out = env
-        .run(&[
-            "purge",
-            "--org",
-            "main",
-            "--users-file",
-            &file,
-            "--yes",
-            "--json",
-            "--out",
-            out_dir.to_str().unwrap(),
-        ])
-        .await;
+    let out = purge_to(&env, &file, &out_dir).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     let v = out.json();
     assert_eq!(
@@ -103,19 +108,7 @@ async fn purge_backs_up_erases_verifies_and_journals() {
 
     // A re-run of the same job finds everything finished and sends nothing.
     env.mock.state().clear_requests();
-    let out = env
-        .run(&[
-            "purge",
-            "--org",
-            "main",
-            "--users-file",
-            &file,
-            "--yes",
-            "--json",
-            "--out",
-            out_dir.to_str().unwrap(),
-        ])
-        .await;
+    let out = purge_to(&env, &file, &out_dir).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.json()["skipped"], 13);
     assert_eq!(env.mock.state().total_requests(), 0);
@@ -229,19 +222,7 @@ async fn no_backup_means_no_delete() {
         "a file where the backups dir should be",
     )
     .unwrap();
-    let out = env
-        .run(&[
-            "purge",
-            "--org",
-            "main",
-            "--users-file",
-            &file,
-            "--yes",
-            "--json",
-            "--out",
-            dir.to_str().unwrap(),
-        ])
-        .await;
+    let out = purge_to(&env, &file, &dir).await;
     assert_eq!(out.code, 5, "{}", out.stderr);
     let v = out.json();
     assert!(
