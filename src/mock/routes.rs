@@ -74,8 +74,11 @@ pub(crate) fn detail(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({ "detail": message }))).into_response()
 }
 
+/// DRF's words for a missing object.
+const NOT_FOUND: &str = "Not found.";
+
 fn not_found_response() -> Response {
-    detail(StatusCode::NOT_FOUND, "Not found.")
+    detail(StatusCode::NOT_FOUND, NOT_FOUND)
 }
 
 async fn not_found() -> Response {
@@ -431,6 +434,20 @@ fn user_exists(state: &MockState, org: &str, user: &str) -> bool {
     state.store().find_user(org, user).is_some()
 }
 
+/// The memory body of a write to a known user: 404 for an unknown user comes before any
+/// complaint about the body, as on the real service.
+fn memory_body_for(
+    state: &MockState,
+    org: &str,
+    user: &str,
+    body: &[u8],
+) -> Result<MemoryBody, Rejection> {
+    if !user_exists(state, org, user) {
+        return Err(Rejection::Detail(StatusCode::NOT_FOUND, NOT_FOUND.into()));
+    }
+    parse_memory_body(body)
+}
+
 async fn get_memory(State(state): AppState, Path((org, user)): Path<(String, String)>) -> Response {
     let Some(memory) = state.user_memory(&org, &user) else {
         return not_found_response();
@@ -452,10 +469,7 @@ async fn create_memory(
     Path((org, user)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    if !user_exists(&state, &org, &user) {
-        return not_found_response();
-    }
-    let parsed = match parse_memory_body(&body) {
+    let parsed = match memory_body_for(&state, &org, &user, &body) {
         Ok(parsed) => parsed,
         Err(rejection) => return rejection.into_response(),
     };
@@ -486,10 +500,7 @@ async fn replace_memory(
     Path((org, user)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    if !user_exists(&state, &org, &user) {
-        return not_found_response();
-    }
-    let parsed = match parse_memory_body(&body) {
+    let parsed = match memory_body_for(&state, &org, &user, &body) {
         Ok(parsed) => parsed,
         Err(rejection) => return rejection.into_response(),
     };
@@ -532,10 +543,7 @@ async fn update_entry(
     let Ok(memory_id) = memory_id.parse::<u64>() else {
         return not_found_response();
     };
-    if !user_exists(&state, &org, &user) {
-        return not_found_response();
-    }
-    let parsed = match parse_memory_body(&body) {
+    let parsed = match memory_body_for(&state, &org, &user, &body) {
         Ok(parsed) => parsed,
         Err(rejection) => return rejection.into_response(),
     };
