@@ -430,7 +430,13 @@ async fn queued_update_lands_only_when_the_task_completes() {
     );
     let task = queued.body["task_id"].as_str().expect("task id").to_owned();
     assert!(uuid::Uuid::parse_str(&task).is_ok());
+    // The task ends after 400 ms; a mock that never completes it must fail here, not hang.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
     loop {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the task never completed"
+        );
         // Read the memory first: if the task is still running afterwards, the read came before completion.
         let content = mock.get(&path).await.body["content"].clone();
         let state = mock

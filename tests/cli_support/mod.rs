@@ -81,10 +81,17 @@ impl Env {
     /// Runs the binary with `--base-url` of the mock and `input` on stdin (a pipe, never
     /// a terminal).
     pub async fn run_with(&self, args: &[&str], input: &[u8]) -> Out {
+        let cmd = self.command(args, &self.mock.base_url());
+        run_command(cmd, input).await
+    }
+
+    /// The binary with `args`, `--base-url base_url`, the key in its environment and pipes
+    /// for stdin, stdout and stderr; not started.
+    pub fn command(&self, args: &[&str], base_url: &str) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_memory-console"));
         cmd.args(args)
             .arg("--base-url")
-            .arg(self.mock.base_url())
+            .arg(base_url)
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.dir.path())
@@ -94,26 +101,7 @@ impl Env {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let input = input.to_vec();
-        let out = tokio::task::spawn_blocking(move || {
-            let mut child = cmd.spawn().expect("binary starts");
-            let mut stdin = child.stdin.take().expect("stdin");
-            let _ = stdin.write_all(&input);
-            drop(stdin);
-            child.wait_with_output().expect("binary runs")
-        })
-        .await
-        .expect("join");
-        let out = Out {
-            code: out.status.code().unwrap_or(-1),
-            stdout: out.stdout,
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        };
-        assert!(
-            !out.text().contains(KEY) && !out.stderr.contains(KEY),
-            "the key leaked: {out:?}"
-        );
-        out
+        cmd
     }
 
     pub async fn run(&self, args: &[&str]) -> Out {
@@ -139,6 +127,30 @@ impl Env {
             .map(|l| serde_json::from_str(l).expect("audit line is JSON"))
             .collect()
     }
+}
+
+/// Runs a prepared command to its end with `input` on stdin, and checks the key did not leak.
+pub async fn run_command(mut cmd: Command, input: &[u8]) -> Out {
+    let input = input.to_vec();
+    let out = tokio::task::spawn_blocking(move || {
+        let mut child = cmd.spawn().expect("binary starts");
+        let mut stdin = child.stdin.take().expect("stdin");
+        let _ = stdin.write_all(&input);
+        drop(stdin);
+        child.wait_with_output().expect("binary runs")
+    })
+    .await
+    .expect("join");
+    let out = Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: out.stdout,
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(
+        !out.text().contains(KEY) && !out.stderr.contains(KEY),
+        "the key leaked: {out:?}"
+    );
+    out
 }
 
 pub fn users_file(env: &Env, names: &[&str]) -> String {

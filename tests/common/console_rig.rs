@@ -210,3 +210,41 @@ pub fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// The drafts below `dir` as JSON, each with its path.
+pub fn drafts_in(dir: &Path) -> Vec<(std::path::PathBuf, serde_json::Value)> {
+    walk(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(&p).ok()?;
+            let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+            v.get("text").is_some().then_some((p, v))
+        })
+        .collect()
+}
+
+impl Rig {
+    /// Keeps handling messages until a draft whose text is `text` is on disk; fails after
+    /// `WAIT` (the draft is written by a background effect).
+    pub async fn wait_for_draft(&mut self, text: &str) -> std::path::PathBuf {
+        let drafts = self.data.path().join("drafts");
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            if let Some((path, _)) = drafts_in(&drafts)
+                .into_iter()
+                .find(|(_, v)| v["text"] == text)
+            {
+                return path;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no draft holding {text:?}; drafts: {:?}",
+                drafts_in(&drafts)
+            );
+            self.console
+                .settle_until(Duration::from_millis(20), |_| false)
+                .await;
+        }
+    }
+}
