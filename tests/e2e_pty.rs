@@ -1,6 +1,6 @@
 //! The real binary in a pseudo-terminal: `memory-console --demo` at 100x30, its output parsed
 //! by vt100. Hostile memory reaches the screen escaped and never the terminal; `q`, SIGTERM
-//! and SIGHUP all leave the terminal as it was.
+//! and SIGHUP all leave the terminal as it was, and leave unsaved editor text in a draft.
 
 #![cfg(unix)]
 
@@ -46,7 +46,7 @@ struct Run {
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     reader: Option<JoinHandle<()>>,
-    _data: tempfile::TempDir,
+    data: tempfile::TempDir,
 }
 
 impl Run {
@@ -100,7 +100,7 @@ impl Run {
             child,
             writer,
             reader: Some(reader),
-            _data: data,
+            data,
         }
     }
 
@@ -210,6 +210,27 @@ impl Drop for Run {
     }
 }
 
+/// The texts of the draft files anywhere below `dir`.
+fn draft_texts(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(draft_texts(&p));
+        } else if p.components().any(|c| c.as_os_str() == "drafts")
+            && let Ok(text) = std::fs::read_to_string(&p)
+            && let Ok(v) = serde_json::from_str::<serde_json::Value>(&text)
+            && let Some(t) = v["text"].as_str()
+        {
+            out.push(t.to_owned());
+        }
+    }
+    out
+}
+
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
@@ -270,5 +291,43 @@ fn sigterm_and_sighup_restore_the_terminal() {
         let status = run.finish();
         assert!(status.success(), "SIG{name}: exit status {status:?}");
         run.assert_restored();
+    }
+}
+
+/// Opens hannah's memory in the editor and types at its start, leaving it unsaved.
+fn start_editing(run: &mut Run) {
+    run.started();
+    run.send(b"\t");
+    run.send(b"\r");
+    run.wait_for("hannah's memory", |s| s.contains(r"\x1b[31mRED"));
+    run.send(b"e");
+    run.wait_for("the editor", |s| s.contains("Editing memory of"));
+    run.send(b"PTYDRAFT ");
+    run.wait_for("the edit", |s| s.contains("modified"));
+}
+
+#[test]
+fn quitting_and_signals_with_the_editor_open_leave_a_draft() {
+    for how in ["quit", "TERM", "HUP"] {
+        let mut run = Run::start();
+        start_editing(&mut run);
+        assert!(
+            draft_texts(run.data.path()).is_empty(),
+            "{how}: a draft before the ending"
+        );
+        if how == "quit" {
+            // Ctrl-C with unsaved text asks first; y quits.
+            run.send(b"\x03");
+            run.wait_for("the quit question", |s| s.contains("Unsaved changes"));
+            run.send(b"y");
+        } else {
+            signal(run.pid(), how);
+        }
+        let status = run.finish();
+        assert!(status.success(), "{how}: exit status {status:?}");
+        run.assert_restored();
+        let drafts = draft_texts(run.data.path());
+        assert_eq!(drafts.len(), 1, "{how}: drafts {drafts:?}");
+        assert!(drafts[0].starts_with("PTYDRAFT "), "{how}: {drafts:?}");
     }
 }
