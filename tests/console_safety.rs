@@ -341,13 +341,7 @@ async fn without_an_audit_line_nothing_is_sent() {
 
 #[tokio::test]
 async fn an_erase_is_only_called_done_when_the_server_stops_returning_data() {
-    use memory_console::api::{ApiClient, ClientSettings, OrgScope};
-    use memory_console::app::{App, Keymap, Session, Trail};
-    use memory_console::config::OrgChoice;
-    use memory_console::console::{Console, ConsoleParts};
-    use memory_console::store::{AuditContext, AuditLog, DataDir};
-    use memory_console::ui::Theme;
-    use secrecy::SecretString;
+    use common::console_rig::{console_for, key};
     use serde_json::json;
     use wiremock::matchers::{method, path, path_regex};
     use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -383,57 +377,19 @@ async fn an_erase_is_only_called_done_when_the_server_stops_returning_data() {
         .await;
 
     let data = tempfile::tempdir().expect("tempdir");
-    let key = SecretString::from("k");
-    let client = ApiClient::new(&ClientSettings::new(server.uri(), key.clone())).expect("client");
-    let session = Session {
-        demo: false,
-        profile: "p".into(),
-        base_url: server.uri(),
-        key_source: "env var K".into(),
-        read_only: false,
-        log_path: None,
-        task_poll_give_up: Duration::from_secs(60),
-    };
-    let orgs = vec![OrgChoice {
-        scope: OrgScope::new("main"),
-        name: None,
-    }];
-    let trail = Trail::new(
-        AuditLog::open(data.path().join("audit.jsonl")).expect("audit"),
-        AuditContext::new("p", &server.uri(), &key),
-    );
-    let parts = ConsoleParts {
-        client,
-        data_dir: DataDir::new(data.path()),
-        theme: Theme::plain(),
-        trail: Some(trail),
-    };
-    let terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).expect("terminal");
-    let mut console = Console::start(terminal, App::new(session, Keymap::default(), orgs), parts);
-    assert!(
-        console
-            .settle_until(WAIT, |a| !a.users.items.is_empty())
-            .await
-    );
-    let key_press = |c| {
-        memory_console::app::Input::Key(crossterm::event::KeyEvent::new(
-            c,
-            crossterm::event::KeyModifiers::NONE,
-        ))
-    };
+    let mut console = console_for(&server.uri(), "k", data.path()).await;
     console.app.focus = memory_console::app::Pane::Users;
-    console.handle(key_press(KeyCode::Enter));
+    console.handle(key(KeyCode::Enter));
     assert!(
         console
             .settle_until(WAIT, |a| a.memory.entries.ready().is_some())
             .await
     );
-    console.handle(key_press(KeyCode::Char('d')));
+    console.handle(key(KeyCode::Char('d')));
     for c in "ann".chars() {
-        console.handle(key_press(KeyCode::Char(c)));
+        console.handle(key(KeyCode::Char(c)));
     }
-    console.handle(key_press(KeyCode::Enter));
+    console.handle(key(KeyCode::Enter));
     assert!(
         console
             .settle_until(Duration::from_secs(15), |a| a.last_erase.is_some())

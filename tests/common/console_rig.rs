@@ -177,16 +177,7 @@ impl Rig {
     }
 
     pub fn screen(&mut self) -> String {
-        self.console.draw().expect("draw");
-        let buf = self.console.terminal.backend().buffer();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            for x in 0..buf.area.width {
-                out.push_str(buf[(x, y)].symbol());
-            }
-            out.push('\n');
-        }
-        out
+        screen_of(&mut self.console)
     }
 
     pub fn writes(&self) -> u64 {
@@ -247,4 +238,62 @@ impl Rig {
                 .await;
         }
     }
+}
+
+/// A console on TestBackend (100x30) against any server at `base_url` (wiremock, say), for
+/// the org `main`, with its data dir and audit log in `data`; its users are loaded.
+pub async fn console_for(base_url: &str, key: &str, data: &Path) -> Console<TestBackend> {
+    let secret = SecretString::from(key.to_owned());
+    let client = ApiClient::new(&ClientSettings::new(base_url, secret.clone())).expect("client");
+    let session = Session {
+        demo: false,
+        profile: "p".into(),
+        base_url: base_url.to_owned(),
+        key_source: "env var K".into(),
+        read_only: false,
+        log_path: None,
+        task_poll_give_up: Duration::from_secs(60),
+    };
+    let orgs = vec![OrgChoice {
+        scope: OrgScope::new("main"),
+        name: None,
+    }];
+    let trail = Trail::new(
+        AuditLog::open(data.join("audit.jsonl")).expect("audit"),
+        AuditContext::new("p", base_url, &secret),
+    );
+    let parts = ConsoleParts {
+        client,
+        data_dir: DataDir::new(data),
+        theme: Theme::plain(),
+        trail: Some(trail),
+    };
+    let terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+    let mut console = Console::start(terminal, App::new(session, Keymap::default(), orgs), parts);
+    assert!(
+        console
+            .settle_until(WAIT, |a| !a.users.items.is_empty())
+            .await,
+        "users load"
+    );
+    console
+}
+
+/// The key press `code` with no modifiers, as an input.
+pub fn key(code: KeyCode) -> Input {
+    Input::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// Every cell of the last drawn frame, row by row.
+pub fn screen_of(console: &mut Console<TestBackend>) -> String {
+    console.draw().expect("draw");
+    let buf = console.terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
 }
