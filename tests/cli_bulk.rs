@@ -1,4 +1,6 @@
 //! export and purge against the mock: journals, resume, faults, throttling, dry runs.
+//! (Real Ctrl-C, a server that keeps memory after DELETE, and the shared 429 pause seen in
+//! request timestamps: `cli_bulk_safety.rs`.)
 //! Interruption is made deterministic with the hidden `--stop-after N` flag, which stops
 //! starting users after N outcomes exactly as Ctrl-C does.
 
@@ -257,16 +259,11 @@ async fn a_429_storm_slows_everyone_but_the_job_completes() {
         "4",
     ];
     let started = Instant::now();
-    let mut runs = 0;
-    loop {
-        runs += 1;
-        let out = env.run(&args).await;
-        assert!(out.code == 0 || out.code == 5, "{out:?}");
-        if out.code == 0 {
-            break;
-        }
-        assert!(runs < 5, "the storm never let up: {}", out.text());
-    }
+    // One run: with the fault seed fixed, the shared pause and purge's DELETE retries must
+    // carry the job through the storm the first time.
+    let out = env.run(&args).await;
+    assert_eq!(out.code, 0, "the first run completes: {}", out.stderr);
+    assert_eq!(out.json()["done"], 8);
     let throttled = env
         .mock
         .state()

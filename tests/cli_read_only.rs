@@ -53,10 +53,20 @@ async fn read_only_refuses_every_write_and_sends_none() {
     let out_dir = out_dir.to_str().expect("UTF-8");
     let m = ["--org", "main", "--user"];
     let refused: Vec<Vec<&str>> = vec![
-        [&["memory", "create"][..], &m, &["empty.eve", "--content", "x"]].concat(),
+        [
+            &["memory", "create"][..],
+            &m,
+            &["empty.eve", "--content", "x"],
+        ]
+        .concat(),
         [&["memory", "update"][..], &m, &["u02", "--content", "x"]].concat(),
         [&["memory", "delete"][..], &m, &["u02", "--yes"]].concat(),
-        [&["memory", "delete"][..], &m, &["u02", "--entry", "1", "--yes"]].concat(),
+        [
+            &["memory", "delete"][..],
+            &m,
+            &["u02", "--entry", "1", "--yes"],
+        ]
+        .concat(),
         [&["memory", "enable"][..], &m, &["u02"]].concat(),
         [&["memory", "disable"][..], &m, &["u02"]].concat(),
         vec!["memory", "restore", "--backup", &backup],
@@ -80,12 +90,23 @@ async fn read_only_refuses_every_write_and_sends_none() {
         assert_eq!(writes(&env), 0, "{args:?} sent a write");
     }
     assert!(!env.audit_log().exists(), "nothing was audited");
-    assert_eq!(env.mock.state().memory("main", "u02").expect("user").len(), 1);
+    assert_eq!(
+        env.mock.state().memory("main", "u02").expect("user").len(),
+        1
+    );
     assert_eq!(env.mock.state().memory("main", "u01"), Some(Vec::new()));
 
     // Reads still work.
     let out = env
-        .run(&["memory", "get", "--org", "main", "--user", "u02", "--read-only"])
+        .run(&[
+            "memory",
+            "get",
+            "--org",
+            "main",
+            "--user",
+            "u02",
+            "--read-only",
+        ])
         .await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.text(), "memory of u02\n");

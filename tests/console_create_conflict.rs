@@ -52,7 +52,11 @@ async fn memory_created_elsewhere_while_pressing_n_is_not_overwritten() {
         "the conflict is shown: {:?}",
         r.console.app.status
     );
-    assert_eq!(r.mock.state().count(Method::POST), 1, "only theirs was sent");
+    assert_eq!(
+        r.mock.state().count(Method::POST),
+        1,
+        "only theirs was sent"
+    );
     assert_eq!(server_text(&r), ["THEIRS"]);
     let screen = r.screen();
     assert!(screen.contains("- THEIRS"), "{screen}");
@@ -75,7 +79,11 @@ async fn memory_created_elsewhere_while_pressing_n_is_not_overwritten() {
         "{:?}",
         r.console.app.status
     );
-    assert_eq!(r.mock.state().count(Method::POST), 1, "never a second memory");
+    assert_eq!(
+        r.mock.state().count(Method::POST),
+        1,
+        "never a second memory"
+    );
     assert_eq!(r.mock.state().count(Method::PUT), 1);
     assert_eq!(server_text(&r), ["MINE"]);
 }
