@@ -2,12 +2,14 @@
 //!
 //! Run briefly with `cargo bench --bench frame -- --warm-up-time 1 --measurement-time 3`.
 //! `empty_draw` is `Terminal::draw` with an empty closure: the backend's own cost per frame
-//! (buffer reset, diff, flush), to subtract from the others.
+//! (buffer reset, diff, flush), to subtract from the others. The steady frames redraw the
+//! same state, so the text layout is cached; `first_frame_after_open` and
+//! `first_frame_after_resize` measure the frames that lay the 5 MB text out afresh.
 
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use memory_console::api::{MemoryEntry, MemoryStatus, OrgScope, UserSummary, UsersPage};
 use memory_console::app::{Action, App, Effect, Input, Keymap, Msg, Pane, Session};
 use memory_console::config::OrgChoice;
@@ -59,8 +61,8 @@ fn one_line() -> String {
     words.repeat(MEMORY_BYTES / words.len())
 }
 
-/// Users loaded, the selected one opened with `content`, focus back on Users.
-fn loaded_app(content: String, selected: usize) -> App {
+/// `users` users loaded, the `selected` one under the cursor, nothing opened yet.
+fn app_with_users(users: usize, selected: usize) -> App {
     let orgs = vec![OrgChoice {
         scope: OrgScope::new("main"),
         name: Some("Main Campus".into()),
@@ -78,44 +80,53 @@ fn loaded_app(content: String, selected: usize) -> App {
     app.update(Input::Msg(Msg::Users {
         req,
         result: Ok(UsersPage {
-            count: USERS as u64,
+            count: users as u64,
             page: 1,
             next_page: None,
             previous_page: None,
-            results: (0..USERS).map(user).collect(),
+            results: (0..users).map(user).collect(),
         }),
     }));
     app.focus = Pane::Users;
     app.users.list.selected = selected;
     app.update(Input::Resize(WIDTH, HEIGHT));
+    app
+}
+
+/// The answers to opening a user: the memory holding `content`, memory on.
+fn answers(fx: Vec<Effect>, content: String) -> Vec<Msg> {
+    fx.into_iter()
+        .filter_map(|e| match e {
+            Effect::LoadMemory { req, target } => Some(Msg::Memory {
+                req,
+                result: Ok(vec![MemoryEntry {
+                    id: 1,
+                    username: target.user.username,
+                    platform_key: "main".into(),
+                    content: Some(content.clone()),
+                    session_id: None,
+                }]),
+            }),
+            Effect::LoadStatus { req, .. } => Some(Msg::Status {
+                req,
+                result: Ok(MemoryStatus {
+                    enabled: true,
+                    id: None,
+                    username: None,
+                    platform_key: None,
+                }),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Users loaded, the selected one opened with `content`, focus back on Users.
+fn loaded_app(content: String, selected: usize) -> App {
+    let mut app = app_with_users(USERS, selected);
     let fx = app.perform(Action::Open);
-    for e in fx {
-        match e {
-            Effect::LoadMemory { req, target } => {
-                app.update(Input::Msg(Msg::Memory {
-                    req,
-                    result: Ok(vec![MemoryEntry {
-                        id: 1,
-                        username: target.user.username,
-                        platform_key: "main".into(),
-                        content: Some(content.clone()),
-                        session_id: None,
-                    }]),
-                }));
-            }
-            Effect::LoadStatus { req, .. } => {
-                app.update(Input::Msg(Msg::Status {
-                    req,
-                    result: Ok(MemoryStatus {
-                        enabled: true,
-                        id: None,
-                        username: None,
-                        platform_key: None,
-                    }),
-                }));
-            }
-            _ => {}
-        }
+    for msg in answers(fx, content) {
+        app.update(Input::Msg(msg));
     }
     assert!(app.memory.view.is_some(), "the memory is open");
     assert!(app.editor.is_none());
@@ -164,7 +175,45 @@ fn frame(c: &mut Criterion) {
                     .expect("draw");
             })
         });
-        drop(middle);
+        // A resize changes the wrap width, so this frame lays the whole text out again
+        // (the view caches one width); widths alternate so no iteration hits the cache.
+        let mut resized = middle;
+        let mut narrow = false;
+        group.bench_function(format!("first_frame_after_resize/{name}"), |b| {
+            b.iter(|| {
+                narrow = !narrow;
+                let w = if narrow { WIDTH - 1 } else { WIDTH };
+                resized.update(Input::Resize(w, HEIGHT));
+                terminal.backend_mut().resize(w, HEIGHT);
+                terminal
+                    .draw(|f| ui::draw(f, black_box(&resized), &theme))
+                    .expect("draw");
+            })
+        });
+        terminal.backend_mut().resize(WIDTH, HEIGHT);
+        drop(resized);
+        // Opening the memory: the answer is handled and the first frame drawn, with no
+        // layout cached yet. Few users here: the user list's cost is measured above.
+        group.bench_function(format!("first_frame_after_open/{name}"), |b| {
+            b.iter_batched(
+                || {
+                    let mut app = app_with_users(50, 25);
+                    let fx = app.perform(Action::Open);
+                    let msgs = answers(fx, content.clone());
+                    (app, msgs)
+                },
+                |(mut app, msgs)| {
+                    for msg in msgs {
+                        app.update(Input::Msg(msg));
+                    }
+                    terminal
+                        .draw(|f| ui::draw(f, black_box(&app), &theme))
+                        .expect("draw");
+                    app
+                },
+                BatchSize::LargeInput,
+            )
+        });
         let mut end = loaded_app(content, USERS - 10);
         scroll_to_middle(&mut end);
         group.bench_function(format!("users_end_memory_mid/{name}"), |b| {

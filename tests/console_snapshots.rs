@@ -350,9 +350,59 @@ fn users_list_with_search_open() {
 #[test]
 fn users_list_with_a_search_applied_and_selection_moved() {
     let mut app = users_app();
-    app.users.search = "a".into();
+    app.update(key(KeyCode::Char('/')));
+    typed(&mut app, "okafor");
+    let fx = app.update(key(KeyCode::Enter));
+    let asked = fx.iter().find_map(|e| match e {
+        Effect::LoadUsers { req, query, .. } => Some((*req, query.search.clone())),
+        _ => None,
+    });
+    let (req, search) = asked.expect("Enter sends the search");
+    assert_eq!(search, "okafor");
+    // The server's answer: only the matching users.
+    let matching: Vec<UserSummary> = (1..30)
+        .map(user)
+        .filter(|u| u.username.contains("okafor"))
+        .collect();
+    assert_eq!(matching.len(), 5);
+    app.update(Input::Msg(Msg::Users {
+        req,
+        result: Ok(UsersPage {
+            count: matching.len() as u64,
+            page: 1,
+            next_page: None,
+            previous_page: None,
+            results: matching,
+        }),
+    }));
     app.perform(Action::Down);
     app.perform(Action::Down);
+    assert_eq!(app.users.list.selected, 2);
+    assert_eq!(
+        app.users.items[app.users.list.selected].username,
+        "dmitri.okafor1016"
+    );
+    let t = draw(&mut app, 80, 24);
+    let buf = t.backend().buffer();
+    let screen = text(buf);
+    let listed: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.contains(".okafor") || l.contains(".lindqvist") || l.contains(".wei"))
+        .collect();
+    assert_eq!(listed.len(), 5, "only the matches are listed:\n{screen}");
+    assert!(!screen.contains("hostile.hannah"), "{screen}");
+    // The moved selection is the highlighted row, and no other row is.
+    let row_of = |name: &str| {
+        screen
+            .lines()
+            .position(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name} not shown:\n{screen}")) as u16
+    };
+    let style_at = |y: u16| buf[(2, y)].style();
+    let selected = style_at(row_of("dmitri.okafor1016"));
+    for other in ["farah.okafor1006", "elif.okafor1011", "chen.okafor1021"] {
+        assert_ne!(style_at(row_of(other)), selected, "{other} looks selected");
+    }
     snap_both!("users_search_applied", &mut app);
 }
 
@@ -452,7 +502,38 @@ fn tasks_pane_states() {
     let t = draw(&mut app, 80, 24);
     let screen = text(t.backend().buffer());
     assert!(screen.contains("0 s"), "{screen}");
+    // 80x24 has room for five of the six; the last comes into view at the bottom.
+    for shown in [
+        "amara.okafor1001",
+        "bo.lindqvist1002",
+        "hostile.hannah",
+        "chen.wei1003",
+        "dmitri.ivanov1004",
+    ] {
+        assert!(screen.contains(shown), "{shown}:\n{screen}");
+    }
+    assert!(!screen.contains("weird-st"), "{screen}");
     snap_both!("tasks", &mut app);
+    app.perform(Action::Bottom);
+    let t = draw(&mut app, 80, 24);
+    let screen = text(t.backend().buffer());
+    assert!(screen.contains("elif.yilmaz1005"), "{screen}");
+    assert!(screen.contains("unknown (weird-st"), "{screen}");
+    // With room for all six, every state is drawn at once.
+    let mut app = tasks_app();
+    let t = draw(&mut app, 80, 30);
+    let screen = text(t.backend().buffer());
+    for state in [
+        "queued",
+        "done (completed)",
+        "failed (FAILURE)",
+        "state unknown: the ser",
+        "state unknown (ga",
+        "unknown (weird-st",
+    ] {
+        assert!(screen.contains(state), "{state}:\n{screen}");
+    }
+    assert_clean(t.backend().buffer());
 }
 
 #[test]
