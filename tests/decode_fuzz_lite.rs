@@ -3,8 +3,12 @@
 
 use memory_console::api::decode;
 use memory_console::text::sanitize::is_always_escaped;
-use memory_console::text::{TextView, sanitize_single_line};
+use memory_console::text::{TextView, sanitize_line, sanitize_single_line};
 use proptest::prelude::*;
+
+mod common;
+
+use common::hostile::hostile_text;
 
 /// Bytes that look like JSON often enough to get past the first character.
 fn json_ish() -> impl Strategy<Value = Vec<u8>> {
@@ -28,13 +32,18 @@ proptest! {
         prop_assert!(!excerpt.chars().any(char::is_control));
     }
 
+    /// The `sanitize` fuzz target's properties, on text full of escape sequences, bidi
+    /// isolates, tag characters and variation selectors.
     #[test]
-    fn sanitized_text_is_inert_and_views_of_it_do_not_panic(text in "\\PC{0,64}|[\\x00-\\x1f\\u{80}-\\u{9f}\\u{200b}-\\u{202e}a-z ]{0,64}") {
+    fn sanitized_text_is_inert_and_views_of_it_do_not_panic(text in hostile_text(64)) {
         let once = sanitize_single_line(&text);
         prop_assert!(!once.chars().any(is_always_escaped));
         prop_assert_eq!(sanitize_single_line(&once), once.clone());
+        let multi = sanitize_line(&text);
+        prop_assert!(!multi.chars().any(|c| c != '\n' && is_always_escaped(c)));
+        prop_assert_eq!(multi.matches('\n').count(), text.matches('\n').count());
         let view = TextView::new(&text);
-        for width in [1u16, 3, 80] {
+        for width in [1u16, 7, 80] {
             let total = view.total_rows(width);
             prop_assert!(view.visual_rows(width, total / 2, 10).len() <= 10);
         }

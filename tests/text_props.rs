@@ -3,37 +3,11 @@
 use memory_console::text::width::{display_width, grapheme_width, truncate_to_width};
 use memory_console::text::{Anchor, TextView, sanitize_line, sanitize_single_line};
 use proptest::prelude::*;
+
+mod common;
+
+use common::hostile::hostile_text;
 use unicode_segmentation::UnicodeSegmentation;
-
-/// Characters weighted towards the ones that need care, plus anything at all.
-fn hostile_char() -> impl Strategy<Value = char> {
-    prop_oneof![
-        4 => prop::char::range('a', 'z'),
-        1 => Just(' '),
-        1 => Just('\n'),
-        1 => Just('\x1b'),
-        1 => Just('\\'),
-        1 => prop::char::range('\0', '\x1f'),
-        1 => Just('\x7f'),
-        1 => prop::char::range('\u{80}', '\u{9f}'),
-        1 => prop::sample::select(vec![
-            '\u{202a}', '\u{202e}', '\u{2066}', '\u{2069}', '\u{200e}', '\u{200f}', '\u{61c}',
-            '\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}', '\u{ad}', '\u{e0041}',
-            '\u{2028}', '\u{3164}',
-        ]),
-        1 => prop::sample::select(vec!['\u{fe0f}', '\u{fe0e}', '\u{fe01}', '\u{e0100}']),
-        2 => prop::sample::select(vec!['\u{301}', '\u{308}', '\u{20e3}', '\u{ff9e}', '\u{1160}']),
-        2 => prop::char::range('\u{4e00}', '\u{4e80}'),
-        1 => prop::char::range('\u{1f600}', '\u{1f640}'),
-        1 => prop::char::range('\u{1f3fb}', '\u{1f3ff}'),
-        1 => prop::char::range('\u{1f1e6}', '\u{1f1ff}'),
-        2 => any::<char>(),
-    ]
-}
-
-fn hostile_text(max: usize) -> impl Strategy<Value = String> {
-    prop::collection::vec(hostile_char(), 0..max).prop_map(|v| v.into_iter().collect())
-}
 
 /// Written out apart from the implementation's table, so that a gap in one shows up here.
 fn is_bidi_or_invisible(c: char) -> bool {

@@ -1,8 +1,10 @@
-//! Helpers shared by the integration tests: a started mock with an HTTP client, and the OpenAPI subset validator.
+//! Helpers shared by the integration tests: a started mock with an HTTP client, the OpenAPI
+//! subset validator, the console rig and the hostile-text generators.
 // Each test binary uses a different part of these helpers.
 #![allow(dead_code)]
 
 pub mod console_rig;
+pub mod hostile;
 pub mod schema;
 
 use memory_console::mock::{MockConfig, MockServer};
