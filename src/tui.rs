@@ -73,6 +73,13 @@ pub async fn run(console: &mut Console<CrosstermBackend<Stdout>>) -> io::Result<
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(200));
     let mut stop = Signals::new()?;
+    // A panic on demand, so a pty test can check the terminal is restored before the report
+    // prints. Debug builds only: a release binary ignores the variable.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("MEMORY_CONSOLE_TEST_PANIC").is_some() {
+        console.draw()?;
+        panic!("test panic requested by MEMORY_CONSOLE_TEST_PANIC");
+    }
     loop {
         console.draw()?;
         let input = tokio::select! {

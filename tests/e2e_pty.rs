@@ -51,6 +51,10 @@ struct Run {
 
 impl Run {
     fn start() -> Run {
+        Run::start_with(&[])
+    }
+
+    fn start_with(env: &[(&str, &str)]) -> Run {
         let data = tempfile::tempdir().expect("a temp dir");
         let pty = native_pty_system()
             .openpty(PtySize {
@@ -65,8 +69,16 @@ impl Run {
         cmd.cwd(data.path());
         cmd.env("TERM", "xterm-256color");
         cmd.env("MEMORY_CONSOLE_DATA_DIR", data.path());
-        for var in ["MEMORY_CONSOLE_CONFIG", "NO_COLOR", "MEMORY_CONSOLE_LOG"] {
+        for var in [
+            "MEMORY_CONSOLE_CONFIG",
+            "NO_COLOR",
+            "MEMORY_CONSOLE_LOG",
+            "MEMORY_CONSOLE_TEST_PANIC",
+        ] {
             cmd.env_remove(var);
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
         }
         let child = pty.slave.spawn_command(cmd).expect("spawn memory-console");
         // Only the child holds the slave now, so its exit ends the output stream.
@@ -330,4 +342,48 @@ fn quitting_and_signals_with_the_editor_open_leave_a_draft() {
         assert_eq!(drafts.len(), 1, "{how}: drafts {drafts:?}");
         assert!(drafts[0].starts_with("PTYDRAFT "), "{how}: {drafts:?}");
     }
+}
+
+/// Needs the debug-only panic trigger (`MEMORY_CONSOLE_TEST_PANIC` in `tui::run`).
+#[cfg(debug_assertions)]
+#[test]
+fn a_panic_restores_the_terminal_before_the_report_prints() {
+    let mut run = Run::start_with(&[("MEMORY_CONSOLE_TEST_PANIC", "1"), ("RUST_BACKTRACE", "0")]);
+    let status = run.finish();
+    assert!(!status.success(), "a panic is a failure: {status:?}");
+    {
+        let t = run.term.lock().expect("terminal lock");
+        assert!(
+            contains(&t.raw, b"\x1b[?1049h"),
+            "the console had entered the alternate screen"
+        );
+        // The report comes after the way out of the alternate screen, so it stays readable.
+        let left = t
+            .raw
+            .windows(8)
+            .position(|w| w == b"\x1b[?1049l")
+            .expect("the alternate screen was left");
+        let report = t
+            .raw
+            .windows(11)
+            .position(|w| w == b"test panic ")
+            .expect("the panic report printed");
+        assert!(
+            left < report,
+            "the report printed before the terminal was restored"
+        );
+        let screen = t.parser.screen();
+        assert!(!screen.alternate_screen(), "still on the alternate screen");
+        assert!(!screen.hide_cursor(), "cursor left hidden");
+        assert_eq!(
+            screen.mouse_protocol_mode(),
+            vt100::MouseProtocolMode::None,
+            "mouse capture left on"
+        );
+    }
+    assert!(
+        run.screen_text().contains("test panic requested"),
+        "the report is on the main screen: {}",
+        run.screen_text()
+    );
 }
