@@ -315,7 +315,10 @@ fn start_editing(run: &mut Run) {
     run.send(b"e");
     run.wait_for("the editor", |s| s.contains("Editing memory of"));
     run.send(b"PTYDRAFT ");
-    run.wait_for("the edit", |s| s.contains("modified"));
+    // Every typed key has arrived once the whole word shows in the editor.
+    run.wait_for("the edit", |s| {
+        s.contains("modified") && s.contains("PTYDRAFT Favourite")
+    });
 }
 
 #[test]
