@@ -158,7 +158,7 @@ async fn one_429_pauses_every_worker_and_the_first_run_succeeds() {
     let script = Scripted {
         throttle_first: true,
         // The other workers' reads are answered after the 429 has reached the client.
-        read_delay: Duration::from_millis(150),
+        read_delay: Duration::from_millis(300),
         ..Scripted::default()
     };
     let server = scripted(script.clone()).await;
