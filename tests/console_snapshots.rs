@@ -17,6 +17,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
+mod common;
+
+use common::hostile::forbidden;
+
 // ---- building states ----
 
 fn session() -> Session {
@@ -293,19 +297,6 @@ fn text(buf: &Buffer) -> String {
         out.push('\n');
     }
     out
-}
-
-/// Characters no cell may hold: C0/C1 controls, DEL, bidi controls and other invisible
-/// format characters. Written out here, independent of the sanitizer's own list.
-fn forbidden(c: char) -> bool {
-    c.is_control()
-        || matches!(c,
-            '\u{ad}' | '\u{61c}' | '\u{180e}'
-            | '\u{200b}'..='\u{200f}'
-            | '\u{2028}'..='\u{202e}'
-            | '\u{2060}'..='\u{206f}'
-            | '\u{feff}'
-            | '\u{fff9}'..='\u{fffb}')
 }
 
 fn assert_clean(buf: &Buffer) {

@@ -6,6 +6,7 @@ mod cli_support;
 mod common;
 
 use common::console_rig::{WAIT, console_for, key, screen_of};
+use common::hostile::forbidden;
 use crossterm::event::KeyCode;
 use memory_console::app::{Load, Pane};
 use serde_json::json;
@@ -15,16 +16,9 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 /// A title change, a colour, a bell, a right-to-left override and an isolate.
 const HOSTILE: &str = "\u{1b}]0;pwned\u{7}\u{1b}[31mRED\u{202e}evil\u{2066}x\u{9b}2J";
 
-/// Characters no cell and no stderr byte may hold: C0/C1 controls, DEL, bidi controls and
-/// invisible format characters. Written out apart from the sanitizer's own list.
+/// A character that must not reach the terminal raw (a line break between lines may).
 fn raw(c: char) -> bool {
-    (c.is_control() && c != '\n')
-        || matches!(c,
-            '\u{ad}' | '\u{61c}' | '\u{180e}'
-            | '\u{200b}'..='\u{200f}'
-            | '\u{2028}'..='\u{202e}'
-            | '\u{2060}'..='\u{206f}'
-            | '\u{feff}')
+    c != '\n' && forbidden(c)
 }
 
 /// A server whose memory read answers 403 with the hostile detail.

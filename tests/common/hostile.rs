@@ -55,3 +55,17 @@ pub fn hostile_text(max: usize) -> impl Strategy<Value = String> {
     ];
     prop::collection::vec(piece, 0..max).prop_map(|v| v.concat())
 }
+
+/// Characters no terminal cell and no printed message may hold: C0/C1 controls, DEL, bidi
+/// controls and other invisible format characters. Written out here, independent of the
+/// sanitizer's own list, so that a gap in one shows up against the other.
+pub fn forbidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{ad}' | '\u{61c}' | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}')
+}
