@@ -254,6 +254,11 @@ async fn every_change_is_audited_and_the_key_is_not() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON line"))
         .collect();
+    // Every line names who and where: the org and the user the change was made to.
+    for r in &records {
+        assert_eq!(r["org"], "main", "{r}");
+        assert_eq!(r["user"], OLGA, "{r}");
+    }
     for action in ["disable", "update", "erase"] {
         let phases: Vec<&str> = records
             .iter()
