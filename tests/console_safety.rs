@@ -408,3 +408,51 @@ async fn an_erase_is_only_called_done_when_the_server_stops_returning_data() {
     );
     assert_eq!(status.level, memory_console::app::Level::Error);
 }
+
+#[tokio::test]
+async fn a_failed_restore_records_the_servers_status_in_the_audit_log() {
+    use memory_console::api::{OrgScope, UserRef};
+    use memory_console::app::Target;
+    use memory_console::store::{Backup, write_backup};
+
+    let mut r = rig(quick(), false).await;
+    r.open_user(OLGA).await;
+    let entries = r
+        .console
+        .app
+        .memory
+        .entries
+        .ready()
+        .expect("loaded")
+        .clone();
+    let (org, user) = (OrgScope::new("main"), UserRef::by_name("no.memory.nick"));
+    let backup = Backup::new("flows", &r.mock.base_url(), &org, &user, entries);
+    let path = write_backup(&r.data.path().join("backups"), &backup).expect("backup written");
+    r.console.app.last_erase = Some((Target { org, user }, path));
+    // The server fails every request: the restore's check cannot read the user.
+    r.mock.state().set_error_rate(1.0);
+    r.keys("u");
+    r.keys("y");
+    assert!(
+        r.console
+            .settle_until(WAIT, |a| a
+                .status
+                .as_ref()
+                .is_some_and(|s| s.text.starts_with("restore refused")))
+            .await,
+        "{:?}",
+        r.console.app.status
+    );
+    let log = std::fs::read_to_string(r.data.path().join("audit.jsonl")).expect("audit log");
+    let outcome: serde_json::Value = log
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON line"))
+        .find(|l| l["action"] == "restore" && l["phase"] == "outcome")
+        .expect("a restore outcome line");
+    assert_eq!(outcome["result"], "failed", "{outcome}");
+    assert_eq!(
+        outcome["http_status"], 500,
+        "the server's status is traceable: {outcome}"
+    );
+    assert_eq!(r.writes(), 0);
+}
