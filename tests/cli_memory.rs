@@ -235,6 +235,10 @@ async fn delete_refuses_without_yes_off_a_terminal_and_backs_up_first() {
         (Some("intent"), Some("ok"))
     );
     assert_eq!(lines[0]["backup_path"].as_str(), backup.to_str());
+    assert_eq!(
+        lines[1]["http_status"], 204,
+        "the outcome says what the server did"
+    );
 
     // Restore writes it back once, audited.
     let out = env
@@ -349,4 +353,48 @@ async fn exit_codes_for_auth_usage_and_config() {
         ])
         .await;
     assert_eq!(out.code, 2, "{}", out.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deleting_one_entry_backs_up_exactly_that_entry() {
+    let seed = r#"{"orgs": [{"key": "main", "users": [{"username": "mia", "memories": [
+        {"content": "first entry\n"}, {"content": "second entry\n"}, {"content": "third entry\n"}
+    ]}]}]}"#;
+    let env = Env::start(
+        memory_console::mock::MockConfig::default()
+            .with_api_key(cli_support::KEY)
+            .with_seed(memory_console::mock::SeedSource::Json(seed.into()))
+            // Every entry in the read, as a list: the object shape shows only the first.
+            .with_memory_shape(memory_console::mock::MemoryShape::List),
+    )
+    .await;
+    let entries = env.mock.state().memory("main", "mia").expect("mia");
+    assert_eq!(entries.len(), 3);
+    let second = entries[1].id.to_string();
+    let out = env
+        .run(&[
+            "memory", "delete", "--org", "main", "--user", "mia", "--entry", &second, "--yes",
+            "--json",
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let backup = read_backup(std::path::Path::new(
+        out.json()["backup"].as_str().expect("backup path"),
+    ))
+    .expect("backup");
+    let kept: Vec<(String, &str)> = backup
+        .entries
+        .iter()
+        .map(|e| (e.id.to_string(), e.text()))
+        .collect();
+    assert_eq!(kept, [(second.clone(), "second entry\n")]);
+    let left: Vec<String> = env
+        .mock
+        .state()
+        .memory("main", "mia")
+        .expect("mia")
+        .iter()
+        .filter_map(|e| e.content.as_deref().map(str::to_owned))
+        .collect();
+    assert_eq!(left, ["first entry\n", "third entry\n"]);
 }
