@@ -398,3 +398,36 @@ async fn deleting_one_entry_backs_up_exactly_that_entry() {
         .collect();
     assert_eq!(left, ["first entry\n", "third entry\n"]);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_restore_the_server_refuses_exits_with_the_refusals_code() {
+    use memory_console::api::{MemoryEntry, OrgScope, UserRef};
+    use memory_console::store::{Backup, write_backup};
+
+    let env = Env::start(config(1).with_api_key("another-key")).await;
+    let entry = MemoryEntry {
+        id: 1,
+        username: "u01".into(),
+        platform_key: "main".into(),
+        content: Some("memory of u01\n".into()),
+        session_id: None,
+    };
+    let backup = Backup::new(
+        "p",
+        &env.mock.base_url(),
+        &OrgScope::new("main"),
+        &UserRef::by_name("u01"),
+        vec![entry],
+    );
+    let path = write_backup(&env.path("backups"), &backup).expect("backup");
+    let out = env
+        .run(&[
+            "memory",
+            "restore",
+            "--backup",
+            path.to_str().expect("UTF-8"),
+        ])
+        .await;
+    assert_eq!(out.code, 4, "the key was refused: {}", out.stderr);
+    assert_eq!(env.mock.state().count(Method::POST), 0);
+}
