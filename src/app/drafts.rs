@@ -23,7 +23,7 @@ impl App {
                 &profile,
                 &ed.target.org.key,
                 &ed.target.user.username,
-                None,
+                ed.kind.entry(),
                 ed.original.clone(),
                 text,
             ),
@@ -53,7 +53,16 @@ impl App {
         {
             return Vec::new();
         }
-        if self.memory.entries.ready().is_some() && draft.text == self.memory.editable_text() {
+        let server_text = match draft.entry_id {
+            Some(id) => self
+                .memory
+                .entries()
+                .iter()
+                .find(|e| e.id == id)
+                .map(|e| e.text().to_owned()),
+            None => self.memory.entries().first().map(|e| e.text().to_owned()),
+        };
+        if self.memory.entries.ready().is_some() && server_text.as_deref() == Some(&draft.text) {
             // The server already holds this text: the draft's save went through.
             return vec![Effect::RemoveDraft { target }];
         }

@@ -13,21 +13,30 @@ impl App {
         self.memory.target.clone()
     }
 
-    pub(super) fn start_edit(&mut self) -> Vec<Effect> {
+    /// Opens the editor on the selected entry (`queued`: on the user's memory as a whole,
+    /// saved through the server's queue).
+    pub(super) fn start_edit(&mut self, queued: bool) -> Vec<Effect> {
         let Some(target) = self.current_target() else {
             self.set_status(Level::Info, "open a user first (Enter in the Users pane)");
             return Vec::new();
         };
-        let Some(entries) = self.memory.entries.ready() else {
+        if self.memory.entries.ready().is_none() {
             self.set_status(Level::Info, "the memory is still loading");
             return Vec::new();
+        }
+        // The queued update changes the entry a read shows first.
+        let chosen = if queued {
+            self.memory.entries().first()
+        } else {
+            self.memory.selected_entry()
         };
-        let Some(first) = entries.first() else {
+        let Some(chosen) = chosen else {
             self.set_status(Level::Info, "no memory yet: press n to create it");
             return Vec::new();
         };
-        let original = first.text().to_owned();
-        let session_id = first.session_id.clone();
+        let original = chosen.text().to_owned();
+        let session_id = chosen.session_id.clone();
+        let entry = (!queued).then_some(chosen.id);
         // A failed update's text comes back rather than being lost.
         let start = self
             .tasks
@@ -39,7 +48,7 @@ impl App {
             .unwrap_or_else(|| original.clone());
         self.editor = Some(Editor::new(
             target,
-            EditKind::Replace { session_id },
+            EditKind::Replace { session_id, entry },
             original,
             &start,
         ));
@@ -113,7 +122,7 @@ impl App {
                 self.set_status(Level::Info, "no changes: nothing was sent");
                 Vec::new()
             }
-            EditKind::Replace { session_id } => {
+            EditKind::Replace { session_id, entry } => {
                 editor.saving = true;
                 editor.error = None;
                 let base = editor.original.clone();
@@ -126,6 +135,7 @@ impl App {
                     text,
                     session_id,
                     base,
+                    entry,
                 }]
             }
             EditKind::Create => {
@@ -158,17 +168,20 @@ impl App {
         mine: String,
         server: Vec<MemoryEntry>,
         creating: bool,
+        entry: Option<i64>,
     ) -> Vec<Effect> {
-        let server_text = server
-            .first()
-            .map(|e| e.text().to_owned())
-            .unwrap_or_default();
-        let session_id = server.first().and_then(|e| e.session_id.clone());
+        // The entry being saved, as the server has it now (gone: empty).
+        let current = match entry {
+            Some(id) => server.iter().find(|e| e.id == id),
+            None => server.first(),
+        };
+        let server_text = current.map(|e| e.text().to_owned()).unwrap_or_default();
+        let session_id = current.and_then(|e| e.session_id.clone());
         if let Some(ed) = self.editor.as_mut().filter(|ed| ed.target == target) {
             ed.saving = false;
         }
         let mut fx: Vec<Effect> = self.draft_effect().into_iter().collect();
-        if server_text == mine && !server.is_empty() {
+        if server_text == mine && current.is_some() {
             self.editor = None;
             self.set_status(
                 Level::Info,
@@ -192,6 +205,11 @@ impl App {
             server: server_text,
             session_id,
             creating,
+            entry: if creating {
+                server.first().map(|e| e.id)
+            } else {
+                entry
+            },
             scroll: 0,
         }));
         fx
