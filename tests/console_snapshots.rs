@@ -456,7 +456,7 @@ fn users_error() {
 fn loading_spinners() {
     let mut app = app_with(session());
     app.start();
-    app.update(Input::Tick);
+    app.update(Input::Tick(std::time::Instant::now()));
     snap_both!("loading_start", &mut app);
 }
 
@@ -464,8 +464,8 @@ fn loading_spinners() {
 fn memory_loading_spinner() {
     let mut app = users_app();
     app.perform(Action::Open);
-    app.update(Input::Tick);
-    app.update(Input::Tick);
+    app.update(Input::Tick(std::time::Instant::now()));
+    app.update(Input::Tick(std::time::Instant::now()));
     snap_both!("loading_memory", &mut app);
 }
 

@@ -127,7 +127,7 @@ impl App {
                     // The draft's own starting point, so a save detects any change since.
                     let mut ed = Editor::new(target, kind, draft.original.clone(), &draft.text);
                     ed.draft_text = Some(draft.text);
-                    self.editor = Some(ed);
+                    self.open_editor(ed);
                 }
                 KeyCode::Char('d') => {
                     let target = target.clone();

@@ -46,13 +46,19 @@ impl App {
             .find(|t| t.target == target && t.phase() == TaskPhase::Failed)
             .map(|t| t.text.clone())
             .unwrap_or_else(|| original.clone());
-        self.editor = Some(Editor::new(
+        self.open_editor(Editor::new(
             target,
             EditKind::Replace { session_id, entry },
             original,
             &start,
         ));
         Vec::new()
+    }
+
+    /// Shows `ed`; its draft clock starts at the console's clock, not the wall's.
+    pub(super) fn open_editor(&mut self, mut ed: Editor) {
+        ed.draft_at = self.clock;
+        self.editor = Some(ed);
     }
 
     pub(super) fn start_create(&mut self) -> Vec<Effect> {
@@ -62,7 +68,7 @@ impl App {
         };
         match &self.memory.entries {
             Load::Ready(e) if e.is_empty() => {
-                self.editor = Some(Editor::new(target, EditKind::Create, String::new(), ""));
+                self.open_editor(Editor::new(target, EditKind::Create, String::new(), ""));
             }
             Load::Ready(_) => {
                 self.set_status(Level::Info, "this user has memory already: e to edit it")

@@ -1,6 +1,6 @@
 //! What flows into `update` (inputs and results) and out of it (effects to run).
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
@@ -33,8 +33,9 @@ pub enum Input {
     Mouse(MouseEvent),
     Paste(String),
     Resize(u16, u16),
-    /// A timer beat, for spinners and ages.
-    Tick,
+    /// A timer beat, for spinners and ages, carrying the time: `update` reads no clock, so
+    /// draft autosave and task give-up are tested by sending ticks.
+    Tick(Instant),
     Msg(Msg),
 }
 

@@ -1,7 +1,5 @@
 //! Results coming back from the runner: loads, saves, erases, task states.
 
-use std::time::Instant;
-
 use crate::api::{ApiError, TaskPhase};
 
 use super::event::{Effect, Msg};
@@ -114,7 +112,7 @@ impl App {
                         kind: "update",
                         state: None,
                         unknown_reason: None,
-                        created: Instant::now(),
+                        created: self.clock,
                         next_delay: FIRST_POLL,
                         gave_up: false,
                         text,
@@ -286,7 +284,7 @@ impl App {
             }
             return fx;
         }
-        if task.created.elapsed() >= give_up {
+        if self.clock.saturating_duration_since(task.created) >= give_up {
             task.gave_up = true;
             let id = task.task_id.clone();
             self.set_status(

@@ -370,6 +370,8 @@ pub struct App {
     pub status: Option<Status>,
     pub size: (u16, u16),
     pub tick: u64,
+    /// The time of the last tick: the console's only clock (see [`super::Input::Tick`]).
+    pub clock: Instant,
     pub next_req: ReqId,
     pub should_quit: bool,
     /// This run's last erase, for `u`.

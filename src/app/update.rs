@@ -50,6 +50,7 @@ impl App {
             status: None,
             size: (80, 24),
             tick: 0,
+            clock: std::time::Instant::now(),
             next_req: 1,
             should_quit: false,
             last_erase: None,
@@ -107,8 +108,9 @@ impl App {
                 self.reveal_all();
                 Vec::new()
             }
-            Input::Tick => {
+            Input::Tick(now) => {
                 self.tick = self.tick.wrapping_add(1);
+                self.clock = self.clock.max(now);
                 self.autosave_draft()
             }
             Input::Msg(msg) => self.on_msg(msg),

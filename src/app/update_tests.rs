@@ -91,7 +91,7 @@ fn users_req(fx: &[Effect]) -> ReqId {
 
 /// Edits the memory (a leading X), saves, and has the server queue task t1.
 fn queue_an_edit(a: &mut App) {
-    a.update(key('e'));
+    a.update(key('E'));
     a.update(key('X'));
     let fx = a.update(ctrl('s'));
     let [Effect::Replace { target, text, .. }] = fx.as_slice() else {
@@ -656,4 +656,55 @@ fn shift_d_erases_all_and_d_the_selected_entry() {
     assert_eq!(d.scope, EraseScope::All);
     assert_eq!(d.entries.len(), 3, "the dialog counts every entry shown");
     assert!(d.complete);
+}
+
+#[test]
+fn a_task_gives_up_when_the_ticks_say_its_time_has_passed() {
+    let mut a = with_memory(false, Some("hello"));
+    a.session.task_poll_give_up = Duration::from_secs(60);
+    queue_an_edit(&mut a);
+    let poll = |a: &mut App| {
+        a.update(Input::Msg(Msg::TaskPolled {
+            task: 0,
+            result: Ok(TaskState::from_word("pending")),
+        }))
+    };
+    let start = a.clock;
+    a.update(Input::Tick(start + Duration::from_secs(59)));
+    assert!(
+        matches!(poll(&mut a).as_slice(), [Effect::PollTask { .. }]),
+        "asked again before its time is up"
+    );
+    a.update(Input::Tick(start + Duration::from_secs(60)));
+    assert!(poll(&mut a).is_empty(), "no more polls");
+    assert!(a.tasks.items[0].gave_up);
+}
+
+#[test]
+fn an_open_editor_writes_a_draft_every_three_seconds_of_ticks() {
+    let mut a = with_memory(false, Some("hello"));
+    let start = a.clock;
+    a.update(key('e'));
+    a.update(key('X'));
+    let at = |s: u64| Input::Tick(start + Duration::from_secs(s));
+    assert!(a.update(at(2)).is_empty(), "not yet");
+    let fx = a.update(at(3));
+    let [Effect::SaveDraft { draft }] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(draft.text, "Xhello");
+    assert_eq!(draft.entry_id, Some(5), "the draft names its entry");
+    assert!(
+        a.update(at(7)).is_empty(),
+        "unchanged text is not written again"
+    );
+    a.update(key('Y'));
+    assert_eq!(
+        a.update(at(8)).len(),
+        1,
+        "changed, and 5 s since the last draft"
+    );
+    a.update(key('Z'));
+    assert!(a.update(at(10)).is_empty(), "2 s since the last draft");
+    assert_eq!(a.update(at(11)).len(), 1);
 }
