@@ -10,7 +10,9 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use memory_console::api::{MemoryEntry, MemoryStatus, OrgScope, UserSummary, UsersPage};
+use memory_console::api::{
+    MemoryEntry, MemoryRead, MemoryStatus, OrgScope, UserSummary, UsersPage,
+};
 use memory_console::app::{Action, App, Effect, Input, Keymap, Msg, Pane, Session};
 use memory_console::config::OrgChoice;
 use memory_console::ui::{self, Theme};
@@ -99,13 +101,16 @@ fn answers(fx: Vec<Effect>, content: String) -> Vec<Msg> {
         .filter_map(|e| match e {
             Effect::LoadMemory { req, target } => Some(Msg::Memory {
                 req,
-                result: Ok(vec![MemoryEntry {
-                    id: 1,
-                    username: target.user.username,
-                    platform_key: "main".into(),
-                    content: Some(content.clone()),
-                    session_id: None,
-                }]),
+                result: Ok(MemoryRead {
+                    complete: true,
+                    entries: vec![MemoryEntry {
+                        id: 1,
+                        username: target.user.username,
+                        platform_key: "main".into(),
+                        content: Some(content.clone()),
+                        session_id: None,
+                    }],
+                }),
             }),
             Effect::LoadStatus { req, .. } => Some(Msg::Status {
                 req,

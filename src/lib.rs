@@ -10,6 +10,7 @@ pub mod console;
 pub mod launch;
 pub mod logging;
 pub mod mock;
+pub mod ops;
 pub mod store;
 pub mod text;
 pub mod tui;

@@ -92,7 +92,7 @@ pub async fn run(console: &mut Console<CrosstermBackend<Stdout>>) -> io::Result<
                 None => break,
             },
             Some(msg) = console.next_msg() => Input::Msg(msg),
-            _ = tick.tick() => Input::Tick,
+            at = tick.tick() => Input::Tick(at.into_std()),
             name = stop.recv() => {
                 tracing::info!(signal = name, "stopping on signal");
                 console.app.should_quit = true;

@@ -8,7 +8,7 @@ mod cli_support;
 
 use std::time::Instant;
 
-use cli_support::{Env, Out, config, user_names, users_file};
+use cli_support::{Env, Out, config, config_multi, multi_max_texts, user_names, users_file};
 use memory_console::store::read_backup;
 use reqwest::Method;
 
@@ -231,7 +231,7 @@ async fn no_backup_means_no_delete() {
         v["failures"][0]["reason"]
             .as_str()
             .unwrap()
-            .contains("backup failed"),
+            .contains("backup could not be written"),
         "{v}"
     );
     assert_eq!(env.mock.state().count(Method::DELETE), 0);
@@ -365,4 +365,50 @@ async fn export_all_writes_restorable_files_and_resumes() {
         ])
         .await;
     assert_eq!(out.code, 2, "{}", out.stderr);
+}
+
+/// A user with three entries, of which the published read shows one: purge backs up all
+/// three, and its dry run says its counts are lower bounds.
+#[tokio::test(flavor = "multi_thread")]
+async fn purge_backs_up_every_entry_of_a_user_with_several() {
+    let env = Env::start(config_multi()).await;
+    let file = users_file(&env, &["multi.max", "u01", "empty.eve"]);
+    let out = env
+        .run(&["purge", "--org", "main", "--users-file", &file, "--dry-run"])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.text().contains("multi.max\t1+ entries"),
+        "{}",
+        out.text()
+    );
+    assert!(out.stderr.contains("at least"), "{}", out.stderr);
+
+    let out_dir = env.path("job");
+    let out = purge_to(&env, &file, &out_dir).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        env.mock
+            .state()
+            .memory("main", "multi.max")
+            .expect("user")
+            .is_empty()
+    );
+    let journal = std::fs::read_to_string(out_dir.join("journal.jsonl")).expect("journal");
+    let line = journal
+        .lines()
+        .find(|l| l.contains(r#""user":"multi.max""#))
+        .expect("journaled");
+    let record: serde_json::Value = serde_json::from_str(line).expect("json");
+    let backup = read_backup(std::path::Path::new(
+        record["backup"].as_str().expect("backup path"),
+    ))
+    .expect("backup");
+    let mut texts: Vec<String> = backup.entries.iter().map(|e| e.text().to_owned()).collect();
+    texts.sort();
+    assert_eq!(
+        texts,
+        multi_max_texts(),
+        "the backup holds all three entries"
+    );
 }

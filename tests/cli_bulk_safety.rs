@@ -138,7 +138,8 @@ async fn a_memory_still_there_after_delete_fails_the_user() {
     assert_eq!(v["done"], 0, "{v}");
     for f in v["failures"].as_array().expect("failures") {
         let reason = f["reason"].as_str().unwrap_or_default();
-        assert!(reason.contains("still has"), "{reason}");
+        // "still has N entries" or "... but still shows it": the server still returns data.
+        assert!(reason.contains("still"), "{reason}");
     }
     let seen = script.seen();
     for user in ["ann", "bob"] {
@@ -154,7 +155,7 @@ async fn a_memory_still_there_after_delete_fails_the_user() {
         assert!(reads >= 3, "{user}: read, then verified more than once");
     }
     let journal = std::fs::read_to_string(out_dir.join("journal.jsonl")).expect("journal");
-    assert!(journal.contains("still has"), "{journal}");
+    assert!(journal.contains("still"), "{journal}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -2,7 +2,7 @@
 
 mod cli_support;
 
-use cli_support::{Env, config};
+use cli_support::{Env, config, config_multi, multi_max_texts};
 use memory_console::store::read_backup;
 use reqwest::Method;
 
@@ -32,7 +32,8 @@ async fn get_prints_the_exact_bytes_or_json_entries() {
     let out = env
         .run(&["memory", "get", "--org", "main", "--user", "u01", "--json"])
         .await;
-    assert_eq!(out.json()[0]["content"], content);
+    assert_eq!(out.json()["entries"][0]["content"], content);
+    assert_eq!(out.json()["enabled"], true, "get says whether memory is on");
     let out = env
         .run(&["memory", "get", "--org", "main", "--user", "empty.eve"])
         .await;
@@ -430,4 +431,121 @@ async fn a_restore_the_server_refuses_exits_with_the_refusals_code() {
         .await;
     assert_eq!(out.code, 4, "the key was refused: {}", out.stderr);
     assert_eq!(env.mock.state().count(Method::POST), 0);
+}
+
+fn sorted_texts(entries: &[memory_console::api::MemoryEntry]) -> Vec<String> {
+    let mut t: Vec<String> = entries.iter().map(|e| e.text().to_owned()).collect();
+    t.sort();
+    t
+}
+
+/// The texts the mock holds for a user, sorted.
+fn server_texts(env: &Env, user: &str) -> Vec<String> {
+    let mut t: Vec<String> = env
+        .mock
+        .state()
+        .memory("main", user)
+        .unwrap_or_default()
+        .iter()
+        .map(|e| e.content.as_deref().unwrap_or("").to_owned())
+        .collect();
+    t.sort();
+    t
+}
+
+/// The published read shows one entry of three: the erase still backs up all three before
+/// deleting them, and restore brings all three back.
+#[tokio::test(flavor = "multi_thread")]
+async fn delete_backs_up_every_entry_of_a_user_with_several() {
+    let env = Env::start(config_multi()).await;
+    let out = env
+        .run(&["memory", "get", "--org", "main", "--user", "multi.max"])
+        .await;
+    assert!(
+        out.stderr.contains("one entry at a time"),
+        "get says the read may be partial: {}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains('\u{1b}'), "{}", out.stderr);
+    let out = env
+        .run(&[
+            "memory",
+            "delete",
+            "--org",
+            "main",
+            "--user",
+            "multi.max",
+            "--yes",
+            "--json",
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["entries"], 3, "{v}");
+    let backup = std::path::PathBuf::from(v["backup"].as_str().expect("backup path"));
+    let held = read_backup(&backup).expect("backup");
+    assert_eq!(sorted_texts(&held.entries), multi_max_texts());
+    assert!(
+        env.mock
+            .state()
+            .memory("main", "multi.max")
+            .expect("user")
+            .is_empty()
+    );
+    let lines = env.audit_lines(&env.audit_log());
+    assert_eq!(lines.len(), 6, "an intent and an outcome per DELETE");
+
+    let out = env
+        .run(&[
+            "memory",
+            "restore",
+            "--backup",
+            backup.to_str().expect("utf-8"),
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("restored 3 entries"), "{}", out.stderr);
+    assert_eq!(server_texts(&env, "multi.max"), multi_max_texts());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn delete_of_one_entry_leaves_the_others() {
+    let env = Env::start(config_multi()).await;
+    let first = env.mock.state().memory("main", "multi.max").expect("user")[0].clone();
+    let id = first.id.to_string();
+    let out = env
+        .run(&[
+            "memory",
+            "delete",
+            "--org",
+            "main",
+            "--user",
+            "multi.max",
+            "--entry",
+            &id,
+            "--yes",
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let left = env.mock.state().memory("main", "multi.max").expect("user");
+    assert_eq!(left.len(), 2);
+    assert!(left.iter().all(|e| e.id != first.id));
+    let out = env
+        .run(&[
+            "memory",
+            "delete",
+            "--org",
+            "main",
+            "--user",
+            "multi.max",
+            "--entry",
+            "999999",
+            "--yes",
+        ])
+        .await;
+    assert_eq!(
+        out.code, 3,
+        "an entry the read does not show: {}",
+        out.stderr
+    );
 }

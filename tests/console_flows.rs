@@ -16,7 +16,7 @@ async fn find_a_user_edit_save_and_watch_the_task_complete() {
     let mut r = rig(quick(), false).await;
     r.open_user("one.line.olga").await;
     let before = r.console.app.memory.editable_text();
-    r.keys("e");
+    r.keys("E");
     r.keys("Edited: ");
     assert!(r.screen().contains("modified"));
     r.ctrl('s');
@@ -95,7 +95,7 @@ async fn erase_writes_a_private_backup_first_and_needs_the_username() {
     r.keys("d");
     let screen = r.screen();
     assert!(
-        screen.contains("Erase the chat memory of paragraphs.pete"),
+        screen.contains("of the chat memory of paragraphs.pete"),
         "{screen}"
     );
     r.keys("paragraphs.pet");

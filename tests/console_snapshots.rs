@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use memory_console::api::{
-    ApiError, MemoryEntry, MemoryStatus, OrgScope, TaskId, TaskState, UserRef, UserSummary,
-    UsersPage,
+    ApiError, MemoryEntry, MemoryRead, MemoryStatus, OrgScope, TaskId, TaskState, UserRef,
+    UserSummary, UsersPage,
 };
 use memory_console::app::{
     Action, App, Dialog, Effect, Input, Keymap, Level, Msg, Pane, Session, Target, TaskItem,
@@ -167,7 +167,10 @@ fn open_user(app: &mut App, memory: Result<Vec<MemoryEntry>, ApiError>, enabled:
     }
     app.update(Input::Msg(Msg::Memory {
         req: mreq.expect("a LoadMemory effect"),
-        result: memory,
+        result: memory.map(|entries| MemoryRead {
+            entries,
+            complete: true,
+        }),
     }));
     app.update(Input::Msg(Msg::Status {
         req: sreq.expect("a LoadStatus effect"),
@@ -408,11 +411,31 @@ fn memory_several_entries_scrolled() {
         entry(1, ORDINARY, None),
         entry(2, "second entry\nwith two lines", Some("s-2")),
         entry(3, "third", None),
-        entry(4, "fourth, not in the header", None),
+        entry(4, "fourth, \u{1b}]0;hostile\u{7} \u{202e}in the list", None),
     ]));
     app.focus = Pane::Memory;
+    app.perform(Action::NextEntry);
+    assert_eq!(app.memory.selected_entry().map(|e| e.id), Some(2));
     app.perform(Action::Down);
-    snap_both!("memory_several_entries", &mut app);
+    snap_both!("memory_entry_list", &mut app);
+}
+
+#[test]
+fn memory_of_a_server_that_shows_one_entry_at_a_time() {
+    let mut app = ordinary_memory();
+    if let Some(read) = app.memory.entries.ready().cloned() {
+        let req = app.memory.req;
+        app.update(Input::Msg(Msg::Memory {
+            req,
+            result: Ok(MemoryRead {
+                entries: read,
+                complete: false,
+            }),
+        }));
+    }
+    let t = draw(&mut app, 80, 24);
+    assert!(text(t.backend().buffer()).contains("entry 1 of 1+"));
+    snap_both!("memory_one_shown_of_more", &mut app);
 }
 
 #[test]
@@ -474,7 +497,7 @@ fn users_error() {
 fn loading_spinners() {
     let mut app = app_with(session());
     app.start();
-    app.update(Input::Tick);
+    app.update(Input::Tick(std::time::Instant::now()));
     snap_both!("loading_start", &mut app);
 }
 
@@ -482,8 +505,8 @@ fn loading_spinners() {
 fn memory_loading_spinner() {
     let mut app = users_app();
     app.perform(Action::Open);
-    app.update(Input::Tick);
-    app.update(Input::Tick);
+    app.update(Input::Tick(std::time::Instant::now()));
+    app.update(Input::Tick(std::time::Instant::now()));
     snap_both!("loading_memory", &mut app);
 }
 

@@ -93,7 +93,10 @@ fn app_with_hostile_memory() -> App {
     };
     app.update(Input::Msg(Msg::Memory {
         req,
-        result: Ok(vec![entry]),
+        result: Ok(memory_console::api::MemoryRead {
+            entries: vec![entry],
+            complete: true,
+        }),
     }));
     app
 }

@@ -313,7 +313,9 @@ fn start_editing(run: &mut Run) {
     run.send(b"\r");
     run.wait_for("hannah's memory", |s| s.contains(r"\x1b[31mRED"));
     run.send(b"e");
-    run.wait_for("the editor", |s| s.contains("Editing memory of"));
+    run.wait_for("the editor", |s| {
+        s.contains("Editing ") && s.contains(" of hostile.hannah")
+    });
     run.send(b"PTYDRAFT ");
     // Every typed key has arrived once the whole word shows in the editor.
     run.wait_for("the edit", |s| {

@@ -5,10 +5,10 @@ use std::fs;
 use std::path::Path;
 
 use memory_console::api::{ApiClient, ClientSettings, MemoryEntry, OrgScope, UserRef};
+use memory_console::ops::{Ops, RestoreError, Trail};
 use memory_console::store::{
-    Action, AuditContext, AuditLog, AuditResult, Backup, DataDir, Draft, Outcome, Phase,
-    RestoreError, Target, key_fingerprint, load_draft, read_backup, read_recent, restore_backup,
-    save_draft, write_backup,
+    Action, AuditContext, AuditLog, AuditResult, Backup, DataDir, Draft, Outcome, Phase, Target,
+    key_fingerprint, load_draft, read_backup, read_recent, save_draft, write_backup,
 };
 use secrecy::SecretString;
 use serde_json::json;
@@ -277,6 +277,19 @@ fn client(server: &MockServer) -> ApiClient {
     .expect("test settings are valid")
 }
 
+/// The operations layer over `client(server)`, auditing into a log beside the backup.
+fn ops(server: &MockServer, backup: &Path) -> Ops {
+    let dir = backup.parent().unwrap_or(backup);
+    let log = AuditLog::open(dir.join("audit.jsonl")).expect("audit log opens");
+    let ctx = AuditContext::new("test", &server.uri(), &SecretString::from(CANARY_KEY));
+    Ops::new(
+        client(server),
+        Trail::new(log, ctx),
+        "test",
+        dir.join("backups"),
+    )
+}
+
 fn server_entry(id: i64, content: &str, session: &str) -> serde_json::Value {
     json!({"id": id, "username": "johndoe", "platform_key": "main", "content": content,
            "session_id": session})
@@ -315,7 +328,7 @@ async fn restore_posts_the_backup_content_when_the_user_has_none() {
             .mount(&server)
             .await;
     }
-    let report = restore_backup(&client(&server), &path, None).await.unwrap();
+    let report = ops(&server, &path).restore(&path, None).await.unwrap();
     assert_eq!(report.created.len(), 2);
     assert_eq!(report.skipped_null, vec![2]);
     assert!(report.restored_at.is_some());
@@ -323,9 +336,7 @@ async fn restore_posts_the_backup_content_when_the_user_has_none() {
 
     assert!(!path.with_extension("json.restoring").exists());
 
-    let again = restore_backup(&client(&server), &path, None)
-        .await
-        .unwrap_err();
+    let again = ops(&server, &path).restore(&path, None).await.unwrap_err();
     assert!(
         matches!(again, RestoreError::AlreadyRestored { .. }),
         "{again}"
@@ -355,9 +366,7 @@ async fn restore_refuses_when_the_user_has_memory_again() {
         .expect(0)
         .mount(&server)
         .await;
-    let err = restore_backup(&client(&server), &path, None)
-        .await
-        .unwrap_err();
+    let err = ops(&server, &path).restore(&path, None).await.unwrap_err();
     assert!(
         err.to_string()
             .contains("user johndoe has memory again; erase or edit it instead"),
@@ -383,7 +392,7 @@ async fn a_malformed_backup_sends_nothing() {
         (&bad, "bad.json"),
         (&foreign, "not a memory-console erase backup"),
     ] {
-        let err = restore_backup(&client(&server), p, None).await.unwrap_err();
+        let err = ops(&server, p).restore(p, None).await.unwrap_err();
         assert!(matches!(err, RestoreError::Backup(_)), "{err}");
         assert!(err.to_string().contains(want), "{err}");
     }
@@ -403,9 +412,7 @@ async fn a_backup_from_another_server_is_refused() {
         ),
     )
     .unwrap();
-    let err = restore_backup(&client(&server), &path, None)
-        .await
-        .unwrap_err();
+    let err = ops(&server, &path).restore(&path, None).await.unwrap_err();
     assert!(matches!(err, RestoreError::OtherServer { .. }), "{err}");
     assert!(server.received_requests().await.unwrap().is_empty());
 }
@@ -440,7 +447,8 @@ async fn restore_can_target_another_org() {
         key: "other".into(),
         platform_key: "other-pk".into(),
     };
-    let report = restore_backup(&client(&server), &path, Some(scope.clone()))
+    let report = ops(&server, &path)
+        .restore(&path, Some(scope.clone()))
         .await
         .unwrap();
     assert_eq!(report.org, scope);
@@ -457,9 +465,7 @@ async fn a_restore_in_progress_blocks_a_second_one() {
     .unwrap();
     let lock = path.with_extension("json.restoring");
     fs::write(&lock, "12345\n").unwrap();
-    let err = restore_backup(&client(&server), &path, None)
-        .await
-        .unwrap_err();
+    let err = ops(&server, &path).restore(&path, None).await.unwrap_err();
     assert!(matches!(err, RestoreError::InProgress { .. }), "{err}");
     assert!(err.to_string().contains(".restoring"), "{err}");
     assert!(lock.exists(), "someone else's lock stays");

@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use super::decode;
 use super::error::ApiError;
 use super::models::{
-    EraseOutcome, MemoryEntry, MemoryStatus, MemoryWrite, OrgInfo, QueuedUpdate, TaskId, TaskState,
-    UserRef, UsersPage,
+    EraseOutcome, MemoryEntry, MemoryRead, MemoryStatus, MemoryWrite, OrgInfo, QueuedUpdate,
+    TaskId, TaskState, UserRef, UsersPage,
 };
 use super::settings::{ClientSettings, OrgScope, UserPath};
 use super::transport::Transport;
@@ -99,10 +99,22 @@ impl ApiClient {
         org: &OrgScope,
         user: &UserRef,
     ) -> Result<Vec<MemoryEntry>, ApiError> {
+        self.read_memory(org, user).await.map(|read| read.entries)
+    }
+
+    /// The user's memory entries, and whether the answer's shape can hold them all.
+    pub async fn read_memory(
+        &self,
+        org: &OrgScope,
+        user: &UserRef,
+    ) -> Result<MemoryRead, ApiError> {
         let path = self.memory_path(org, user, None)?;
         match self.transport.send(Method::GET, &path, &[], None).await {
-            Ok(reply) => decode::memory_entries(&reply.body),
-            Err(ApiError::NotFound { .. }) => Ok(Vec::new()),
+            Ok(reply) => decode::memory_read(&reply.body),
+            Err(ApiError::NotFound { .. }) => Ok(MemoryRead {
+                entries: Vec::new(),
+                complete: true,
+            }),
             Err(e) => Err(e),
         }
     }
@@ -164,7 +176,9 @@ impl ApiClient {
         erase_outcome(self.transport.send(Method::DELETE, &path, &[], None).await)
     }
 
-    /// Erases one entry.
+    /// Erases one entry. Unlike other writes this one is tried again on 429, 5xx and network
+    /// errors, under the same policy as reads: deleting an id twice removes nothing more (a
+    /// repeat answers 404, "nothing there").
     pub async fn erase_entry(
         &self,
         org: &OrgScope,
@@ -172,7 +186,11 @@ impl ApiClient {
         entry_id: i64,
     ) -> Result<EraseOutcome, ApiError> {
         let path = self.memory_path(org, user, Some(entry_id))?;
-        erase_outcome(self.transport.send(Method::DELETE, &path, &[], None).await)
+        erase_outcome(
+            self.transport
+                .send_retrying(Method::DELETE, &path, &[], None)
+                .await,
+        )
     }
 
     /// Whether the AI keeps memory for this user.

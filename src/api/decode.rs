@@ -4,7 +4,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::error::{ApiError, FieldMessage};
-use super::models::{MemoryEntry, OrgInfo, UserSummary, UsersPage};
+use super::models::{MemoryEntry, MemoryRead, OrgInfo, UserSummary, UsersPage};
 
 /// How much of a bad body an error quotes.
 const EXCERPT_CHARS: usize = 160;
@@ -46,24 +46,35 @@ fn malformed(reason: impl Into<String>, body: &[u8]) -> ApiError {
 
 /// A memory GET may answer one object, a list, or `{"results": [...]}`; all become a list.
 pub fn memory_entries(body: &[u8]) -> Result<Vec<MemoryEntry>, ApiError> {
+    memory_read(body).map(|read| read.entries)
+}
+
+/// Like [`memory_entries`], and says whether the answer can be the whole memory: one object
+/// (the published shape) shows a single entry however many the user has, and a `results`
+/// page with a `next` link shows one page.
+pub fn memory_read(body: &[u8]) -> Result<MemoryRead, ApiError> {
     let value: Value = json(body)?;
-    let items = match value {
-        Value::Array(items) => items,
-        Value::Object(mut map) => match map.remove("results").or_else(|| map.remove("data")) {
-            Some(Value::Array(items)) => items,
-            Some(Value::Null) => Vec::new(),
-            Some(_) => return Err(malformed("`results` is not a list", body)),
-            None => vec![Value::Object(map)],
-        },
-        Value::Null => Vec::new(),
+    let (items, complete) = match value {
+        Value::Array(items) => (items, true),
+        Value::Object(mut map) => {
+            let more = map.get("next").is_some_and(|n| !n.is_null());
+            match map.remove("results").or_else(|| map.remove("data")) {
+                Some(Value::Array(items)) => (items, !more),
+                Some(Value::Null) => (Vec::new(), !more),
+                Some(_) => return Err(malformed("`results` is not a list", body)),
+                None => (vec![Value::Object(map)], false),
+            }
+        }
+        Value::Null => (Vec::new(), true),
         _ => return Err(malformed("expected a memory object or a list", body)),
     };
-    items
+    let entries = items
         .into_iter()
         .map(|item| {
             serde_json::from_value(item).map_err(|e| malformed(format!("memory entry: {e}"), body))
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    Ok(MemoryRead { entries, complete })
 }
 
 /// The users list; `results` may also come as `{"results": {"data": [...]}}` (with policies)

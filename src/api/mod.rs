@@ -14,8 +14,8 @@ pub use client::{ApiClient, UsersQuery};
 pub use decode::excerpt;
 pub use error::{ApiError, ErrorKind, FieldMessage};
 pub use models::{
-    EraseOutcome, MemoryEntry, MemoryStatus, MemoryWrite, OrgInfo, QueuedUpdate, TaskId, TaskPhase,
-    TaskState, UserRef, UserSummary, UsersPage,
+    EraseOutcome, MemoryEntry, MemoryRead, MemoryStatus, MemoryWrite, OrgInfo, QueuedUpdate,
+    TaskId, TaskPhase, TaskState, UserRef, UserSummary, UsersPage,
 };
 pub use paging::PageCursor;
 pub use retry::RetryPolicy;

@@ -28,6 +28,15 @@ impl MemoryEntry {
     }
 }
 
+/// One read of a user's chat memory.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MemoryRead {
+    pub entries: Vec<MemoryEntry>,
+    /// The answer was a whole list. `false` for the published one-object shape, which
+    /// shows one entry however many there are: what it does not show cannot be backed up.
+    pub complete: bool,
+}
+
 /// What a user's memory looks like, as far as the console needs to know.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemoryStatus {

@@ -94,6 +94,29 @@ impl Transport {
         body: Option<&Value>,
     ) -> Result<Reply, ApiError> {
         let retryable = method == Method::GET;
+        self.send_with(method, path, query, body, retryable).await
+    }
+
+    /// Sends a request that is safe to repeat (the caller vouches for it), trying it again
+    /// for transient failures like a GET.
+    pub async fn send_retrying(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+    ) -> Result<Reply, ApiError> {
+        self.send_with(method, path, query, body, true).await
+    }
+
+    async fn send_with(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+        retryable: bool,
+    ) -> Result<Reply, ApiError> {
         let mut attempt = 1;
         loop {
             if let Some(wait) = self.throttle.remaining() {

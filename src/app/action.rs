@@ -17,9 +17,13 @@ pub enum Action {
     Open,
     Search,
     Refresh,
+    PrevEntry,
+    NextEntry,
     Edit,
+    EditQueued,
     Create,
     Erase,
+    EraseAll,
     ToggleMemory,
     UndoErase,
     AuditLog,
@@ -28,7 +32,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 23] = [
         Action::NextPane,
         Action::PrevPane,
         Action::Up,
@@ -40,9 +44,13 @@ impl Action {
         Action::Open,
         Action::Search,
         Action::Refresh,
+        Action::PrevEntry,
+        Action::NextEntry,
         Action::Edit,
+        Action::EditQueued,
         Action::Create,
         Action::Erase,
+        Action::EraseAll,
         Action::ToggleMemory,
         Action::UndoErase,
         Action::AuditLog,
@@ -64,9 +72,13 @@ impl Action {
             Action::Open => "open",
             Action::Search => "search users",
             Action::Refresh => "refresh",
-            Action::Edit => "edit memory",
+            Action::PrevEntry => "previous entry",
+            Action::NextEntry => "next entry",
+            Action::Edit => "edit entry",
+            Action::EditQueued => "rewrite memory (queued)",
             Action::Create => "create memory",
-            Action::Erase => "erase memory",
+            Action::Erase => "erase entry",
+            Action::EraseAll => "erase all memory",
             Action::ToggleMemory => "memory on/off",
             Action::UndoErase => "undo the last erase",
             Action::AuditLog => "audit log",
@@ -80,8 +92,10 @@ impl Action {
         matches!(
             self,
             Action::Edit
+                | Action::EditQueued
                 | Action::Create
                 | Action::Erase
+                | Action::EraseAll
                 | Action::ToggleMemory
                 | Action::UndoErase
         )

@@ -34,15 +34,14 @@ impl App {
                 }
                 KeyCode::Enter => {
                     if d.typed == d.target.user.username {
-                        let target = d.target.clone();
-                        let entries = std::mem::take(&mut d.entries);
+                        let (target, scope) = (d.target.clone(), d.scope);
                         self.dialog = None;
                         if let Err(why) = self.permits(Action::Erase) {
                             self.set_status(Level::Warning, why);
                             return Vec::new();
                         }
                         self.set_status(Level::Info, "backing up, then erasing…");
-                        return vec![Effect::Erase { target, entries }];
+                        return vec![Effect::Erase { target, scope }];
                     }
                     d.mismatch = true;
                 }
@@ -65,6 +64,7 @@ impl App {
                         if c.creating {
                             ed.kind = EditKind::Replace {
                                 session_id: c.session_id.clone(),
+                                entry: c.entry,
                             };
                         }
                     }
@@ -74,6 +74,7 @@ impl App {
                         text: c.mine,
                         session_id: c.session_id,
                         base: c.server,
+                        entry: c.entry,
                     }];
                 }
                 KeyCode::Char('t') => {
@@ -98,6 +99,7 @@ impl App {
                         if c.creating {
                             ed.kind = EditKind::Replace {
                                 session_id: c.session_id,
+                                entry: c.entry,
                             };
                         }
                     }
@@ -108,17 +110,24 @@ impl App {
                 KeyCode::Char('r') => {
                     let (target, draft) = (target.clone(), draft.clone());
                     self.dialog = None;
-                    let first = self.memory.entries().first();
-                    let kind = match first {
+                    // Saved as the edit would have been: to its entry, or (a draft of a
+                    // queued rewrite) to the memory the read shows first.
+                    let entries = self.memory.entries();
+                    let edited = match draft.entry_id {
+                        Some(id) => entries.iter().find(|e| e.id == id),
+                        None => entries.first(),
+                    };
+                    let kind = match edited {
                         None => EditKind::Create,
                         Some(e) => EditKind::Replace {
                             session_id: e.session_id.clone(),
+                            entry: draft.entry_id,
                         },
                     };
                     // The draft's own starting point, so a save detects any change since.
                     let mut ed = Editor::new(target, kind, draft.original.clone(), &draft.text);
                     ed.draft_text = Some(draft.text);
-                    self.editor = Some(ed);
+                    self.open_editor(ed);
                 }
                 KeyCode::Char('d') => {
                     let target = target.clone();

@@ -1,7 +1,5 @@
 //! Drafts of unsaved editor text: when to write them and what to do when one is found.
 
-use std::time::Instant;
-
 use super::event::{Effect, Target};
 use super::state::{App, Dialog};
 use super::update::DRAFT_EVERY;
@@ -11,19 +9,20 @@ impl App {
     /// started from.
     pub fn draft_effect(&mut self) -> Option<Effect> {
         let profile = self.session.profile.clone();
+        let now = self.clock;
         let ed = self.editor.as_mut()?;
         let text = ed.text();
         if text == ed.original {
             return None;
         }
         ed.draft_text = Some(text.clone());
-        ed.draft_at = Instant::now();
+        ed.draft_at = now;
         Some(Effect::SaveDraft {
             draft: crate::store::Draft::new(
                 &profile,
                 &ed.target.org.key,
                 &ed.target.user.username,
-                None,
+                ed.kind.entry(),
                 ed.original.clone(),
                 text,
             ),
@@ -31,8 +30,9 @@ impl App {
     }
 
     pub(super) fn autosave_draft(&mut self) -> Vec<Effect> {
+        let now = self.clock;
         let due = self.editor.as_ref().is_some_and(|ed| {
-            ed.draft_at.elapsed() >= DRAFT_EVERY
+            now.saturating_duration_since(ed.draft_at) >= DRAFT_EVERY
                 && ed.draft_text.as_deref() != Some(ed.text().as_str())
         });
         if due {
@@ -53,7 +53,16 @@ impl App {
         {
             return Vec::new();
         }
-        if self.memory.entries.ready().is_some() && draft.text == self.memory.editable_text() {
+        let server_text = match draft.entry_id {
+            Some(id) => self
+                .memory
+                .entries()
+                .iter()
+                .find(|e| e.id == id)
+                .map(|e| e.text().to_owned()),
+            None => self.memory.entries().first().map(|e| e.text().to_owned()),
+        };
+        if self.memory.entries.ready().is_some() && server_text.as_deref() == Some(&draft.text) {
             // The server already holds this text: the draft's save went through.
             return vec![Effect::RemoveDraft { target }];
         }

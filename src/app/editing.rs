@@ -13,21 +13,30 @@ impl App {
         self.memory.target.clone()
     }
 
-    pub(super) fn start_edit(&mut self) -> Vec<Effect> {
+    /// Opens the editor on the selected entry (`queued`: on the user's memory as a whole,
+    /// saved through the server's queue).
+    pub(super) fn start_edit(&mut self, queued: bool) -> Vec<Effect> {
         let Some(target) = self.current_target() else {
             self.set_status(Level::Info, "open a user first (Enter in the Users pane)");
             return Vec::new();
         };
-        let Some(entries) = self.memory.entries.ready() else {
+        if self.memory.entries.ready().is_none() {
             self.set_status(Level::Info, "the memory is still loading");
             return Vec::new();
+        }
+        // The queued update changes the entry a read shows first.
+        let chosen = if queued {
+            self.memory.entries().first()
+        } else {
+            self.memory.selected_entry()
         };
-        let Some(first) = entries.first() else {
+        let Some(chosen) = chosen else {
             self.set_status(Level::Info, "no memory yet: press n to create it");
             return Vec::new();
         };
-        let original = first.text().to_owned();
-        let session_id = first.session_id.clone();
+        let original = chosen.text().to_owned();
+        let session_id = chosen.session_id.clone();
+        let entry = (!queued).then_some(chosen.id);
         // A failed update's text comes back rather than being lost.
         let start = self
             .tasks
@@ -37,13 +46,19 @@ impl App {
             .find(|t| t.target == target && t.phase() == TaskPhase::Failed)
             .map(|t| t.text.clone())
             .unwrap_or_else(|| original.clone());
-        self.editor = Some(Editor::new(
+        self.open_editor(Editor::new(
             target,
-            EditKind::Replace { session_id },
+            EditKind::Replace { session_id, entry },
             original,
             &start,
         ));
         Vec::new()
+    }
+
+    /// Shows `ed`; its draft clock starts at the console's clock, not the wall's.
+    pub(super) fn open_editor(&mut self, mut ed: Editor) {
+        ed.draft_at = self.clock;
+        self.editor = Some(ed);
     }
 
     pub(super) fn start_create(&mut self) -> Vec<Effect> {
@@ -53,7 +68,7 @@ impl App {
         };
         match &self.memory.entries {
             Load::Ready(e) if e.is_empty() => {
-                self.editor = Some(Editor::new(target, EditKind::Create, String::new(), ""));
+                self.open_editor(Editor::new(target, EditKind::Create, String::new(), ""));
             }
             Load::Ready(_) => {
                 self.set_status(Level::Info, "this user has memory already: e to edit it")
@@ -113,7 +128,7 @@ impl App {
                 self.set_status(Level::Info, "no changes: nothing was sent");
                 Vec::new()
             }
-            EditKind::Replace { session_id } => {
+            EditKind::Replace { session_id, entry } => {
                 editor.saving = true;
                 editor.error = None;
                 let base = editor.original.clone();
@@ -126,6 +141,7 @@ impl App {
                     text,
                     session_id,
                     base,
+                    entry,
                 }]
             }
             EditKind::Create => {
@@ -158,17 +174,20 @@ impl App {
         mine: String,
         server: Vec<MemoryEntry>,
         creating: bool,
+        entry: Option<i64>,
     ) -> Vec<Effect> {
-        let server_text = server
-            .first()
-            .map(|e| e.text().to_owned())
-            .unwrap_or_default();
-        let session_id = server.first().and_then(|e| e.session_id.clone());
+        // The entry being saved, as the server has it now (gone: empty).
+        let current = match entry {
+            Some(id) => server.iter().find(|e| e.id == id),
+            None => server.first(),
+        };
+        let server_text = current.map(|e| e.text().to_owned()).unwrap_or_default();
+        let session_id = current.and_then(|e| e.session_id.clone());
         if let Some(ed) = self.editor.as_mut().filter(|ed| ed.target == target) {
             ed.saving = false;
         }
         let mut fx: Vec<Effect> = self.draft_effect().into_iter().collect();
-        if server_text == mine && !server.is_empty() {
+        if server_text == mine && current.is_some() {
             self.editor = None;
             self.set_status(
                 Level::Info,
@@ -192,6 +211,11 @@ impl App {
             server: server_text,
             session_id,
             creating,
+            entry: if creating {
+                server.first().map(|e| e.id)
+            } else {
+                entry
+            },
             scroll: 0,
         }));
         fx

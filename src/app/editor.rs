@@ -8,7 +8,22 @@ use super::event::Target;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EditKind {
     Create,
-    Replace { session_id: Option<String> },
+    /// Replaces entry `entry` (a PUT of that entry, answered at once), or, when `None`,
+    /// the user's memory through the server's queue (a task to follow).
+    Replace {
+        session_id: Option<String>,
+        entry: Option<i64>,
+    },
+}
+
+impl EditKind {
+    /// The entry a save writes to, when it is one entry.
+    pub fn entry(&self) -> Option<i64> {
+        match self {
+            EditKind::Replace { entry, .. } => *entry,
+            EditKind::Create => None,
+        }
+    }
 }
 
 #[derive(Debug)]

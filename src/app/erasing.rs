@@ -1,10 +1,15 @@
-//! Erasing memory and undoing the last erase: the dialogs that guard them.
+//! Erasing memory and undoing the last erase: the dialogs that guard them, and what an
+//! erase's outcome tells the operator.
 
-use super::event::Effect;
+use crate::ops::{EraseError, Erased};
+
+use super::event::{Effect, EraseScope, Target};
 use super::state::{App, Dialog, EraseDialog, Level, Load};
 
 impl App {
-    pub(super) fn start_erase(&mut self) -> Vec<Effect> {
+    /// Opens the erase confirmation for the selected entry, or for all of the user's chat
+    /// memory.
+    pub(super) fn start_erase(&mut self, all: bool) -> Vec<Effect> {
         let Some(target) = self.current_target() else {
             self.set_status(Level::Info, "open a user first (Enter in the Users pane)");
             return Vec::new();
@@ -14,6 +19,10 @@ impl App {
                 self.set_status(Level::Info, "nothing to erase: this user has no memory");
             }
             Load::Ready(entries) => {
+                let (scope, shown) = match self.memory.selected_entry().filter(|_| !all) {
+                    Some(one) => (EraseScope::Entry(one.id), vec![one.clone()]),
+                    None => (EraseScope::All, entries.clone()),
+                };
                 let org_name = self
                     .orgs
                     .iter()
@@ -23,7 +32,9 @@ impl App {
                 self.dialog = Some(Dialog::Erase(EraseDialog {
                     target,
                     org_name,
-                    entries: entries.clone(),
+                    scope,
+                    entries: shown,
+                    complete: self.memory.complete,
                     typed: String::new(),
                     mismatch: false,
                 }));
@@ -51,5 +62,50 @@ impl App {
             ),
         }
         Vec::new()
+    }
+
+    pub(super) fn on_erased(
+        &mut self,
+        target: &Target,
+        scope: EraseScope,
+        result: Result<Erased, EraseError>,
+    ) {
+        let user = &target.user.username;
+        match result {
+            Ok(erased) => match &erased.backup {
+                None => self.set_status(
+                    Level::Success,
+                    format!("the server had no memory to erase for {user}"),
+                ),
+                Some(backup) => {
+                    let what = match scope {
+                        EraseScope::Entry(id) => format!("entry {id} erased"),
+                        EraseScope::All => format!(
+                            "{} erased",
+                            crate::text::count_noun(erased.entries, "entry", "entries")
+                        ),
+                    };
+                    self.set_status(
+                        Level::Success,
+                        format!(
+                            "{what} for {user}, verified gone; backup at {} (u undoes)",
+                            backup.display()
+                        ),
+                    );
+                    self.last_erase = Some((target.clone(), backup.clone()));
+                }
+            },
+            Err(e) => {
+                if let Some(backup) = e.backup.as_ref().filter(|_| e.erased > 0) {
+                    self.last_erase = Some((target.clone(), backup.clone()));
+                }
+                let what = if e.erased == 0 {
+                    "erase failed"
+                } else {
+                    "erase stopped partway"
+                };
+                self.set_status(Level::Error, format!("{what}: {e}"));
+            }
+        }
     }
 }

@@ -1,15 +1,16 @@
 //! What flows into `update` (inputs and results) and out of it (effects to run).
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::store::{AuditRecord, Draft};
 
 use crate::api::{
-    ApiError, MemoryEntry, MemoryStatus, OrgInfo, OrgScope, QueuedUpdate, TaskId, TaskState,
-    UserRef, UsersPage, UsersQuery,
+    ApiError, MemoryEntry, MemoryRead, MemoryStatus, OrgInfo, OrgScope, QueuedUpdate, TaskId,
+    TaskState, UserRef, UsersPage, UsersQuery,
 };
+use crate::ops::{EraseError, Erased, RestoreError, RestoreReport};
 
 /// Ties a response to the request that asked for it, so a late answer for a user the
 /// operator already left is dropped.
@@ -32,18 +33,19 @@ pub enum Input {
     Mouse(MouseEvent),
     Paste(String),
     Resize(u16, u16),
-    /// A timer beat, for spinners and ages.
-    Tick,
+    /// A timer beat, for spinners and ages, carrying the time: `update` reads no clock, so
+    /// draft autosave and task give-up are tested by sending ticks.
+    Tick(Instant),
     Msg(Msg),
 }
 
-/// What an erase did, or why it did nothing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EraseReport {
-    pub backup: std::path::PathBuf,
-    pub outcome: crate::api::EraseOutcome,
-    /// The server answered "nothing there" on a read after the DELETE.
-    pub verified: bool,
+/// What an erase removes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EraseScope {
+    /// One entry, by id.
+    Entry(i64),
+    /// Every entry of the user's chat memory, drained one by one.
+    All,
 }
 
 /// Results of effects, coming back to `update`.
@@ -59,7 +61,7 @@ pub enum Msg {
     },
     Memory {
         req: ReqId,
-        result: Result<Vec<MemoryEntry>, ApiError>,
+        result: Result<MemoryRead, ApiError>,
     },
     Status {
         req: ReqId,
@@ -74,13 +76,19 @@ pub enum Msg {
         text: String,
         result: Result<QueuedUpdate, ApiError>,
     },
+    /// One entry was changed (answered at once, no task).
+    EntryUpdated {
+        target: Target,
+        result: Result<MemoryEntry, ApiError>,
+    },
     Toggled {
         target: Target,
         result: Result<MemoryStatus, ApiError>,
     },
     Erased {
         target: Target,
-        result: Result<EraseReport, String>,
+        scope: EraseScope,
+        result: Result<Erased, EraseError>,
     },
     /// A write was not sent (the audit log could not be written, or a check failed).
     NotSent {
@@ -93,10 +101,12 @@ pub enum Msg {
         mine: String,
         server: Vec<MemoryEntry>,
         creating: bool,
+        /// The entry being saved, when the edit was of one entry.
+        entry: Option<i64>,
     },
     Restored {
         target: Target,
-        result: Result<String, String>,
+        result: Result<RestoreReport, RestoreError>,
     },
     DraftFound {
         target: Target,
@@ -143,21 +153,23 @@ pub enum Effect {
         target: Target,
         text: String,
     },
-    /// Re-reads the memory and replaces it only if it still is `base`.
+    /// Re-reads the memory and replaces it only if it still is `base`: the entry `entry`
+    /// (answered at once), or through the server's queue when `None`.
     Replace {
         target: Target,
         text: String,
         session_id: Option<String>,
         base: String,
+        entry: Option<i64>,
     },
     SetEnabled {
         target: Target,
         enabled: bool,
     },
-    /// Back up `entries`, then erase; no backup, no erase.
+    /// Erase, every entry in a backup before the request that deletes it.
     Erase {
         target: Target,
-        entries: Vec<MemoryEntry>,
+        scope: EraseScope,
     },
     /// Writes a backup's entries back (undo of an erase).
     Restore {

@@ -48,7 +48,7 @@ impl Runner {
     }
 
     pub(super) async fn load_audit(&self) -> Msg {
-        let Some(trail) = &self.trail else {
+        let Some(trail) = self.ops.as_ref().map(crate::ops::Ops::trail) else {
             return Msg::Audit {
                 result: Err("there is no audit log in this run".into()),
             };

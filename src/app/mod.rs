@@ -13,18 +13,17 @@ mod navigate;
 mod results;
 mod runner;
 mod state;
-mod trail;
 mod update;
 mod writes;
 
+pub use crate::ops::Trail;
 pub use action::Action;
 pub use editor::{EditKind, Editor};
-pub use event::{Effect, EraseReport, Input, Msg, ReqId, Target};
+pub use event::{Effect, EraseScope, Input, Msg, ReqId, Target};
 pub use keymap::{KeyBinding, Keymap};
 pub use runner::Runner;
 pub use state::{
     App, ConflictDialog, Dialog, EraseDialog, Level, ListCursor, Load, MemoryPane, OrgItem, Pane,
     Session, Status, TaskItem, TasksPane, UsersPane,
 };
-pub use trail::Trail;
 pub use update::{DRAFT_EVERY, PAGE_SIZE, SEARCH_DEBOUNCE};

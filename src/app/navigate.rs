@@ -114,10 +114,9 @@ impl App {
             target: Some(target.clone()),
             req,
             entries: Load::Loading,
-            view: None,
             status_req,
             enabled: Load::Loading,
-            scroll: 0,
+            ..MemoryPane::default()
         };
         vec![
             Effect::LoadMemory {
@@ -155,9 +154,11 @@ impl App {
         };
         let label = self.memory.user_label.clone();
         let scroll = self.memory.scroll;
+        let reselect = self.memory.selected_entry().map(|e| e.id);
         let fx = self.open_target(target);
         self.memory.user_label = label;
         self.memory.scroll = scroll;
+        self.memory.reselect = reselect;
         fx
     }
 
@@ -250,7 +251,15 @@ impl App {
                             self.tasks.list.selected = i;
                         }
                     }
-                    Pane::Memory => {}
+                    Pane::Memory => {
+                        // The entry list sits at the top of the pane.
+                        let inner = area.height.saturating_sub(2) as usize;
+                        let rows = self.memory.list_rows(inner);
+                        if row < rows {
+                            let offset = self.memory.list_offset(rows);
+                            self.memory.select(offset + row);
+                        }
+                    }
                 }
                 Vec::new()
             }

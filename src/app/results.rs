@@ -1,9 +1,6 @@
 //! Results coming back from the runner: loads, saves, erases, task states.
 
-use std::time::Instant;
-
-use crate::api::{ApiError, MemoryEntry, TaskPhase};
-use crate::text::TextView;
+use crate::api::{ApiError, TaskPhase};
 
 use super::event::{Effect, Msg};
 use super::state::{App, Dialog, Level, Load, TaskItem};
@@ -48,9 +45,8 @@ impl App {
                     return Vec::new();
                 }
                 match result {
-                    Ok(entries) => {
-                        self.memory.view = Some(TextView::new(&joined_content(&entries)));
-                        self.memory.entries = Load::Ready(entries);
+                    Ok(read) => {
+                        self.memory.set_entries(read);
                         if let Some(target) = self
                             .memory
                             .target
@@ -116,7 +112,7 @@ impl App {
                         kind: "update",
                         state: None,
                         unknown_reason: None,
-                        created: Instant::now(),
+                        created: self.clock,
                         next_delay: FIRST_POLL,
                         gave_up: false,
                         text,
@@ -161,38 +157,39 @@ impl App {
                 }
                 Vec::new()
             }
-            Msg::Erased { target, result } => {
-                match result {
-                    Ok(report) => {
-                        let (level, what) = match (report.outcome, report.verified) {
-                            (crate::api::EraseOutcome::Erased, true) => {
-                                (Level::Success, "memory erased")
-                            }
-                            (crate::api::EraseOutcome::NothingThere, true) => {
-                                (Level::Success, "the server had no memory to erase")
-                            }
-                            (_, false) => (
-                                Level::Error,
-                                "the server accepted the erase but still returns data",
-                            ),
-                        };
-                        self.set_status(
-                            level,
-                            format!(
-                                "{what} for {}; backup at {} (u undoes)",
-                                target.user.username,
-                                report.backup.display()
-                            ),
-                        );
-                        self.last_erase = Some((target.clone(), report.backup));
-                    }
-                    Err(why) => self.set_status(Level::Error, format!("erase failed: {why}")),
-                }
+            Msg::Erased {
+                target,
+                scope,
+                result,
+            } => {
+                self.on_erased(&target, scope, result);
                 if self.memory.target.as_ref() == Some(&target) {
                     return self.refresh_memory();
                 }
                 Vec::new()
             }
+            Msg::EntryUpdated { target, result } => match result {
+                Ok(entry) => {
+                    if self.editor.as_ref().is_some_and(|e| e.target == target) {
+                        self.editor = None;
+                    }
+                    self.set_status(
+                        Level::Success,
+                        format!("entry {} of {} saved", entry.id, target.user.username),
+                    );
+                    let mut fx = vec![Effect::RemoveDraft {
+                        target: target.clone(),
+                    }];
+                    if self.memory.target.as_ref() == Some(&target) {
+                        fx.extend(self.refresh_memory());
+                    }
+                    fx
+                }
+                Err(e) => {
+                    let text = self.explain("saving failed; your text is still in the editor", &e);
+                    self.save_failed(&target, text)
+                }
+            },
             Msg::TaskPolled { task, result } => self.on_task_polled(task, result),
             Msg::NotSent { target, why } => self.save_failed(&target, why),
             Msg::Conflict {
@@ -200,11 +197,12 @@ impl App {
                 mine,
                 server,
                 creating,
-            } => self.on_conflict(target, mine, server, creating),
+                entry,
+            } => self.on_conflict(target, mine, server, creating, entry),
             Msg::Restored { target, result } => {
                 match result {
-                    Ok(text) => {
-                        self.set_status(Level::Success, text);
+                    Ok(report) => {
+                        self.set_status(Level::Success, report.summary());
                         if self.last_erase.as_ref().is_some_and(|(t, _)| *t == target) {
                             self.last_erase = None;
                         }
@@ -286,7 +284,7 @@ impl App {
             }
             return fx;
         }
-        if task.created.elapsed() >= give_up {
+        if self.clock.saturating_duration_since(task.created) >= give_up {
             task.gave_up = true;
             let id = task.task_id.clone();
             self.set_status(
@@ -303,17 +301,5 @@ impl App {
             task_id: task.task_id.clone(),
             after,
         }]
-    }
-}
-
-/// All entries' content, one after another, as the memory pane shows them.
-fn joined_content(entries: &[MemoryEntry]) -> String {
-    match entries {
-        [one] => one.text().to_owned(),
-        many => many
-            .iter()
-            .map(|e| format!("── entry {} ──\n{}", e.id, e.text()))
-            .collect::<Vec<_>>()
-            .join("\n"),
     }
 }

@@ -5,10 +5,10 @@
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::api::ApiClient;
+use crate::ops::Ops;
 use crate::store::DataDir;
 
 use super::event::{Effect, Msg};
-use super::trail::Trail;
 
 #[derive(Debug, Clone)]
 pub struct Runner {
@@ -17,7 +17,8 @@ pub struct Runner {
     read_only: bool,
     pub(super) profile: String,
     pub(super) dirs: DataDir,
-    pub(super) trail: Option<Trail>,
+    /// `None` when there is no audit log: then no write may be sent.
+    pub(super) ops: Option<Ops>,
 }
 
 impl Runner {
@@ -27,15 +28,16 @@ impl Runner {
         read_only: bool,
         profile: String,
         dirs: DataDir,
-        trail: Option<Trail>,
+        trail: Option<crate::ops::Trail>,
     ) -> Runner {
+        let ops = trail.map(|trail| Ops::new(client.clone(), trail, &profile, dirs.backups()));
         Runner {
             client,
             tx,
             read_only,
             profile,
             dirs,
-            trail,
+            ops,
         }
     }
 
@@ -73,7 +75,7 @@ impl Runner {
             },
             Effect::LoadMemory { req, target } => Msg::Memory {
                 req,
-                result: c.get_memory(&target.org, &target.user).await,
+                result: c.read_memory(&target.org, &target.user).await,
             },
             Effect::LoadStatus { req, target } => Msg::Status {
                 req,
@@ -85,9 +87,10 @@ impl Runner {
                 text,
                 session_id,
                 base,
-            } => self.replace(target, text, session_id, base).await,
+                entry,
+            } => self.replace(target, text, session_id, base, entry).await,
             Effect::SetEnabled { target, enabled } => self.set_enabled(target, enabled).await,
-            Effect::Erase { target, entries } => self.erase(target, entries).await,
+            Effect::Erase { target, scope } => self.erase(target, scope).await,
             Effect::Restore { target, backup } => self.restore(target, backup).await,
             Effect::SaveDraft { draft } => return self.save_draft(draft).await,
             Effect::LoadDraft { target } => return self.load_draft(target).await,

@@ -120,14 +120,20 @@ pub struct UsersPane {
     pub search_token: u64,
 }
 
-/// The memory of the opened user.
+/// The memory of the opened user: a list of entries, one of them selected.
 #[derive(Debug, Default)]
 pub struct MemoryPane {
     pub target: Option<Target>,
     pub user_label: String,
     pub req: ReqId,
     pub entries: Load<Vec<MemoryEntry>>,
-    /// The entries' content laid out for display, built once per load.
+    /// The read was a whole list; `false` when the server shows one entry at a time.
+    pub complete: bool,
+    /// Index of the selected entry in `entries`.
+    pub selected: usize,
+    /// The entry to select again when a refresh's read arrives.
+    pub reselect: Option<i64>,
+    /// The selected entry's content laid out for display, built once per selection.
     pub view: Option<TextView>,
     pub status_req: ReqId,
     pub enabled: Load<bool>,
@@ -135,27 +141,87 @@ pub struct MemoryPane {
 }
 
 impl MemoryPane {
+    /// At most this many entry rows are listed above the text; the list scrolls.
+    pub const MAX_LIST_ROWS: usize = 5;
+
     pub fn entries(&self) -> &[MemoryEntry] {
         self.entries.ready().map(Vec::as_slice).unwrap_or(&[])
     }
 
-    /// The text an editor starts from: all entries' content, the first entry's when one.
+    pub fn selected_entry(&self) -> Option<&MemoryEntry> {
+        self.entries().get(self.selected)
+    }
+
+    /// Takes a fresh read, keeping the selected entry (by id) when it is still there.
+    pub fn set_entries(&mut self, read: crate::api::MemoryRead) {
+        let keep = self
+            .reselect
+            .take()
+            .or_else(|| self.selected_entry().map(|e| e.id));
+        let index = keep
+            .and_then(|id| read.entries.iter().position(|e| e.id == id))
+            .unwrap_or(0);
+        let same = keep.is_some() && read.entries.get(index).map(|e| e.id) == keep;
+        self.complete = read.complete;
+        self.entries = Load::Ready(read.entries);
+        self.selected = index;
+        self.view = Some(TextView::new(
+            self.selected_entry().map(MemoryEntry::text).unwrap_or(""),
+        ));
+        if !same {
+            self.scroll = 0;
+        }
+    }
+
+    /// Selects entry `index` (clamped); whether the selection changed.
+    pub fn select(&mut self, index: usize) -> bool {
+        let len = self.entries().len();
+        if len == 0 {
+            return false;
+        }
+        let index = index.min(len - 1);
+        if index == self.selected && self.view.is_some() {
+            return false;
+        }
+        self.selected = index;
+        self.scroll = 0;
+        self.view = Some(TextView::new(
+            self.selected_entry().map(MemoryEntry::text).unwrap_or(""),
+        ));
+        true
+    }
+
+    /// The text an editor starts from: the selected entry's.
     pub fn editable_text(&self) -> String {
-        self.entries()
-            .first()
+        self.selected_entry()
             .map(|e| e.text().to_owned())
             .unwrap_or_default()
     }
 
-    /// Entry detail lines above the text (at most 3); none in a pane too short to also
-    /// show some text, where the on/off line alone stays.
-    pub fn detail_rows(&self, inner_height: usize) -> usize {
-        let wanted = self.entries().len().min(3);
+    /// Entry rows listed above the text: up to [`Self::MAX_LIST_ROWS`] when the pane has
+    /// room for them, the status line and three rows of text; else only the selected one,
+    /// and none in a pane too short for even that.
+    pub fn list_rows(&self, inner_height: usize) -> usize {
+        let n = self.entries().len();
+        if n == 0 {
+            return 0;
+        }
+        let wanted = n.min(Self::MAX_LIST_ROWS);
         if inner_height >= wanted + 1 + 3 {
             wanted
+        } else if inner_height > 2 {
+            1
         } else {
             0
         }
+    }
+
+    /// The first entry row shown, so that the selected one is in view.
+    pub fn list_offset(&self, rows: usize) -> usize {
+        if rows == 0 {
+            return 0;
+        }
+        (self.selected + 1).saturating_sub(rows)
     }
 
     pub fn total_bytes(&self) -> usize {
@@ -204,7 +270,11 @@ pub struct TasksPane {
 pub struct EraseDialog {
     pub target: Target,
     pub org_name: String,
+    pub scope: super::event::EraseScope,
+    /// What the server showed of what will be erased.
     pub entries: Vec<MemoryEntry>,
+    /// The read was a whole list; else more entries may be found (and backed up) on the way.
+    pub complete: bool,
     pub typed: String,
     pub mismatch: bool,
 }
@@ -224,6 +294,8 @@ pub struct ConflictDialog {
     pub session_id: Option<String>,
     /// The edit was a create, and meanwhile the user got memory.
     pub creating: bool,
+    /// The entry being saved, when the edit is of one entry.
+    pub entry: Option<i64>,
     pub scroll: usize,
 }
 
@@ -298,6 +370,8 @@ pub struct App {
     pub status: Option<Status>,
     pub size: (u16, u16),
     pub tick: u64,
+    /// The time of the last tick: the console's only clock (see [`super::Input::Tick`]).
+    pub clock: Instant,
     pub next_req: ReqId,
     pub should_quit: bool,
     /// This run's last erase, for `u`.

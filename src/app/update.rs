@@ -50,6 +50,7 @@ impl App {
             status: None,
             size: (80, 24),
             tick: 0,
+            clock: std::time::Instant::now(),
             next_req: 1,
             should_quit: false,
             last_erase: None,
@@ -107,8 +108,9 @@ impl App {
                 self.reveal_all();
                 Vec::new()
             }
-            Input::Tick => {
+            Input::Tick(now) => {
                 self.tick = self.tick.wrapping_add(1);
+                self.clock = self.clock.max(now);
                 self.autosave_draft()
             }
             Input::Msg(msg) => self.on_msg(msg),
@@ -200,9 +202,13 @@ impl App {
                 Vec::new()
             }
             Action::Refresh => self.refresh(),
-            Action::Edit => self.start_edit(),
+            Action::PrevEntry => self.step_entry(-1),
+            Action::NextEntry => self.step_entry(1),
+            Action::Edit => self.start_edit(false),
+            Action::EditQueued => self.start_edit(true),
             Action::Create => self.start_create(),
-            Action::Erase => self.start_erase(),
+            Action::Erase => self.start_erase(false),
+            Action::EraseAll => self.start_erase(true),
             Action::ToggleMemory => self.toggle_memory(),
             Action::UndoErase => self.start_undo_erase(),
             Action::AuditLog => {
@@ -241,10 +247,23 @@ impl App {
         Vec::new()
     }
 
-    /// Rows the memory text may use: the pane's inner height less the entry header lines.
+    /// Rows the memory text may use: the pane's inner height less the entry list and the
+    /// status line.
     pub fn memory_text_height(&self) -> usize {
         let inner = self.areas().inner_height(Pane::Memory);
-        inner.saturating_sub(self.memory.detail_rows(inner) + 1)
+        inner.saturating_sub(self.memory.list_rows(inner) + 1)
+    }
+
+    /// Selects the previous or next entry of the opened user's memory.
+    pub(super) fn step_entry(&mut self, step: isize) -> Vec<Effect> {
+        let len = self.memory.entries().len();
+        if len == 0 {
+            self.set_status(Level::Info, "no entries to choose from");
+            return Vec::new();
+        }
+        let index = (self.memory.selected as isize + step).clamp(0, len as isize - 1);
+        self.memory.select(index as usize);
+        Vec::new()
     }
 
     pub fn memory_rows(&self, width: u16) -> usize {

@@ -6,7 +6,8 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::api::{
-    ApiError, MemoryEntry, OrgScope, QueuedUpdate, TaskId, TaskState, UserSummary, UsersPage,
+    ApiError, MemoryEntry, MemoryRead, OrgScope, QueuedUpdate, TaskId, TaskState, UserSummary,
+    UsersPage,
 };
 use crate::app::*;
 use crate::app::{Keymap, ReqId};
@@ -61,6 +62,14 @@ fn page(n: u32, next: Option<u32>, names: &[&str]) -> UsersPage {
     }
 }
 
+/// What the published one-object read shows: the entries given, maybe not all.
+fn shown(entries: Vec<MemoryEntry>) -> MemoryRead {
+    MemoryRead {
+        entries,
+        complete: false,
+    }
+}
+
 fn entry(text: &str) -> MemoryEntry {
     MemoryEntry {
         id: 5,
@@ -82,7 +91,7 @@ fn users_req(fx: &[Effect]) -> ReqId {
 
 /// Edits the memory (a leading X), saves, and has the server queue task t1.
 fn queue_an_edit(a: &mut App) {
-    a.update(key('e'));
+    a.update(key('E'));
     a.update(key('X'));
     let fx = a.update(ctrl('s'));
     let [Effect::Replace { target, text, .. }] = fx.as_slice() else {
@@ -130,7 +139,7 @@ fn with_memory(read_only: bool, text: Option<&str>) -> App {
     let entries = text.map(|t| vec![entry(t)]).unwrap_or_default();
     a.update(Input::Msg(Msg::Memory {
         req: mem_req,
-        result: Ok(entries),
+        result: Ok(shown(entries)),
     }));
     a.update(Input::Msg(Msg::Status {
         req: status_req,
@@ -266,9 +275,9 @@ fn saving_unchanged_text_sends_nothing() {
 }
 
 #[test]
-fn saving_an_edit_replaces_and_tracks_the_task() {
+fn saving_a_queued_rewrite_replaces_and_tracks_the_task() {
     let mut a = with_memory(false, Some("hello"));
-    a.update(key('e'));
+    a.update(key('E'));
     a.update(key('X'));
     let fx = a.update(ctrl('s'));
     let [
@@ -277,6 +286,7 @@ fn saving_an_edit_replaces_and_tracks_the_task() {
             session_id,
             target,
             base,
+            entry: None,
         },
     ] = fx.as_slice()
     else {
@@ -367,7 +377,7 @@ fn a_failed_task_brings_the_text_back_on_edit() {
     let req = memory_req(&fx);
     a.update(Input::Msg(Msg::Memory {
         req,
-        result: Ok(vec![entry("hello")]),
+        result: Ok(shown(vec![entry("hello")])),
     }));
     a.update(key('e'));
     let ed = a.editor.as_ref().unwrap();
@@ -430,15 +440,11 @@ fn erase_needs_the_username_typed() {
         a.update(key(c));
     }
     let fx = a.update(code(KeyCode::Enter));
-    let [Effect::Erase { target, entries }] = fx.as_slice() else {
+    let [Effect::Erase { target, scope }] = fx.as_slice() else {
         panic!("{fx:?}")
     };
     assert_eq!(target.user.username, "ann");
-    assert_eq!(
-        entries[0].text(),
-        "hello",
-        "the backup gets exactly what was shown"
-    );
+    assert_eq!(*scope, EraseScope::Entry(5), "d erases the selected entry");
 }
 
 #[test]
@@ -520,12 +526,12 @@ fn a_late_memory_answer_for_another_user_is_dropped() {
         .unwrap();
     a.update(Input::Msg(Msg::Memory {
         req: ann_req,
-        result: Ok(vec![entry("stale")]),
+        result: Ok(shown(vec![entry("stale")])),
     }));
     assert!(a.memory.entries.is_loading());
     a.update(Input::Msg(Msg::Memory {
         req: bob_req,
-        result: Ok(vec![entry("bob's")]),
+        result: Ok(shown(vec![entry("bob's")])),
     }));
     assert_eq!(a.memory.entries()[0].text(), "bob's");
     assert_eq!(a.memory.target.as_ref().unwrap().user.username, "bob");
@@ -541,4 +547,164 @@ fn ctrl_z_undoes_in_the_editor() {
     assert_eq!(a.editor.as_ref().unwrap().text(), "hello");
     a.update(ctrl('r'));
     assert_eq!(a.editor.as_ref().unwrap().text(), "Xhello");
+}
+
+/// A user whose read shows three entries, as a list-shaped server answers.
+fn with_three_entries() -> App {
+    let mut a = with_memory(false, None);
+    let req = a.memory.req;
+    let entries = [(101, "first"), (102, "second"), (103, "third")]
+        .iter()
+        .map(|(id, text)| MemoryEntry {
+            id: *id,
+            session_id: Some(format!("s-{id}")),
+            ..entry(text)
+        })
+        .collect();
+    a.update(Input::Msg(Msg::Memory {
+        req,
+        result: Ok(MemoryRead {
+            entries,
+            complete: true,
+        }),
+    }));
+    a
+}
+
+#[test]
+fn brackets_select_an_entry_and_the_pane_shows_its_text() {
+    let mut a = with_three_entries();
+    assert_eq!(a.memory.selected_entry().map(|e| e.id), Some(101));
+    a.update(key(']'));
+    a.update(key(']'));
+    a.update(key(']'));
+    assert_eq!(
+        a.memory.selected_entry().map(|e| e.id),
+        Some(103),
+        "] stops at the last entry"
+    );
+    a.update(key('['));
+    assert_eq!(a.memory.selected_entry().map(|e| e.id), Some(102));
+    assert_eq!(a.memory.editable_text(), "second");
+    let rows = a.memory.view.as_ref().map(|v| v.total_rows(40));
+    assert_eq!(rows, Some(1), "the view holds the selected entry only");
+}
+
+#[test]
+fn editing_the_selected_entry_puts_that_entry_only() {
+    let mut a = with_three_entries();
+    a.update(key(']'));
+    a.update(key('e'));
+    a.update(key('Z'));
+    let fx = a.update(ctrl('s'));
+    let [
+        Effect::Replace {
+            text,
+            session_id,
+            base,
+            entry,
+            ..
+        },
+    ] = fx.as_slice()
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(*entry, Some(102), "the selected entry's id, not the first");
+    assert_eq!(text, "Zsecond");
+    assert_eq!(base, "second", "the conflict check compares this entry");
+    assert_eq!(session_id.as_deref(), Some("s-102"));
+}
+
+#[test]
+fn a_conflict_on_one_entry_shows_that_entry_of_the_server() {
+    let mut a = with_three_entries();
+    a.update(key(']'));
+    a.update(key('e'));
+    a.update(key('Z'));
+    let target = a.memory.target.clone().expect("opened");
+    let mut server: Vec<MemoryEntry> = a.memory.entries().to_vec();
+    server[1].content = Some("changed elsewhere".into());
+    a.update(Input::Msg(Msg::Conflict {
+        target,
+        mine: "Zsecond".into(),
+        server,
+        creating: false,
+        entry: Some(102),
+    }));
+    let Some(Dialog::Conflict(c)) = &a.dialog else {
+        panic!("{:?}", a.dialog)
+    };
+    assert_eq!(c.server, "changed elsewhere");
+    assert_eq!(c.entry, Some(102));
+}
+
+#[test]
+fn shift_d_erases_all_and_d_the_selected_entry() {
+    let mut a = with_three_entries();
+    a.update(key(']'));
+    a.update(key('d'));
+    let Some(Dialog::Erase(d)) = &a.dialog else {
+        panic!()
+    };
+    assert_eq!(d.scope, EraseScope::Entry(102));
+    assert_eq!(d.entries.len(), 1);
+    a.update(code(KeyCode::Esc));
+    a.update(key('D'));
+    let Some(Dialog::Erase(d)) = &a.dialog else {
+        panic!()
+    };
+    assert_eq!(d.scope, EraseScope::All);
+    assert_eq!(d.entries.len(), 3, "the dialog counts every entry shown");
+    assert!(d.complete);
+}
+
+#[test]
+fn a_task_gives_up_when_the_ticks_say_its_time_has_passed() {
+    let mut a = with_memory(false, Some("hello"));
+    a.session.task_poll_give_up = Duration::from_secs(60);
+    queue_an_edit(&mut a);
+    let poll = |a: &mut App| {
+        a.update(Input::Msg(Msg::TaskPolled {
+            task: 0,
+            result: Ok(TaskState::from_word("pending")),
+        }))
+    };
+    let start = a.clock;
+    a.update(Input::Tick(start + Duration::from_secs(59)));
+    assert!(
+        matches!(poll(&mut a).as_slice(), [Effect::PollTask { .. }]),
+        "asked again before its time is up"
+    );
+    a.update(Input::Tick(start + Duration::from_secs(60)));
+    assert!(poll(&mut a).is_empty(), "no more polls");
+    assert!(a.tasks.items[0].gave_up);
+}
+
+#[test]
+fn an_open_editor_writes_a_draft_every_three_seconds_of_ticks() {
+    let mut a = with_memory(false, Some("hello"));
+    let start = a.clock;
+    a.update(key('e'));
+    a.update(key('X'));
+    let at = |s: u64| Input::Tick(start + Duration::from_secs(s));
+    assert!(a.update(at(2)).is_empty(), "not yet");
+    let fx = a.update(at(3));
+    let [Effect::SaveDraft { draft }] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(draft.text, "Xhello");
+    assert_eq!(draft.entry_id, Some(5), "the draft names its entry");
+    assert!(
+        a.update(at(7)).is_empty(),
+        "unchanged text is not written again"
+    );
+    a.update(key('Y'));
+    assert_eq!(
+        a.update(at(8)).len(),
+        1,
+        "changed, and 5 s since the last draft"
+    );
+    a.update(key('Z'));
+    assert!(a.update(at(10)).is_empty(), "2 s since the last draft");
+    assert_eq!(a.update(at(11)).len(), 1);
 }

@@ -8,6 +8,7 @@ use crate::api::{ApiClient, OrgScope};
 use crate::cli::Cli;
 use crate::config::OrgChoice;
 use crate::connect::{self, KEY_ENV};
+use crate::ops::{Ops, Trail};
 use crate::store::{AuditContext, AuditLog, DataDir};
 
 /// A resolved connection and the local places a command may write to.
@@ -73,6 +74,18 @@ impl Ctx {
             )));
         }
         Ok(())
+    }
+
+    /// The operations layer for this connection: writes are audited in the log and backed
+    /// up under the data dir. A change must not be sent when this fails.
+    pub fn ops(&self) -> CmdResult<Ops> {
+        let trail = Trail::new(self.audit_log()?, self.audit_ctx.clone()).with_stderr_warnings();
+        Ok(Ops::new(
+            self.client.clone(),
+            trail,
+            &self.profile,
+            self.data.backups(),
+        ))
     }
 
     /// Opens the audit log; a change must not be sent when this fails.

@@ -53,6 +53,13 @@ impl CmdError {
     pub fn api(doing: &str, e: &ApiError) -> CmdError {
         CmdError::new(exit_of(e), format!("{doing}: {e}"))
     }
+
+    /// A failed operation (see [`crate::ops`]) with what was being done; the exit code is
+    /// the server's error's, when the server is why it failed.
+    pub fn op(doing: &str, e: &(impl std::error::Error + OpFailure)) -> CmdError {
+        let exit = e.api_error().map_or(Exit::Other, exit_of);
+        CmdError::new(exit, format!("{doing}: {e}"))
+    }
 }
 
 impl fmt::Display for CmdError {
@@ -64,6 +71,29 @@ impl fmt::Display for CmdError {
 impl From<StoreError> for CmdError {
     fn from(e: StoreError) -> CmdError {
         CmdError::other(e.to_string())
+    }
+}
+
+/// An operation's error that may come from the server.
+pub trait OpFailure {
+    fn api_error(&self) -> Option<&ApiError>;
+}
+
+impl OpFailure for crate::ops::WriteError {
+    fn api_error(&self) -> Option<&ApiError> {
+        self.api()
+    }
+}
+
+impl OpFailure for crate::ops::EraseError {
+    fn api_error(&self) -> Option<&ApiError> {
+        self.api()
+    }
+}
+
+impl OpFailure for crate::ops::RestoreError {
+    fn api_error(&self) -> Option<&ApiError> {
+        self.api()
     }
 }
 

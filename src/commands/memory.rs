@@ -4,14 +4,12 @@ use std::io::Read;
 
 use serde_json::json;
 
-use super::audited::audited;
 use super::context::Ctx;
 use super::exit::{CmdError, CmdResult, Exit};
 use super::output::{print_json, write_stdout};
 use super::task;
-use crate::api::{MemoryWrite, UserRef};
+use crate::api::{MemoryRead, MemoryWrite, UserRef};
 use crate::cli::{ContentArgs, MemoryCommand, OrgUser};
-use crate::store::{Action, Outcome, Target};
 
 pub async fn run(ctx: &Ctx, cmd: &MemoryCommand) -> CmdResult {
     match cmd {
@@ -34,24 +32,56 @@ pub async fn run(ctx: &Ctx, cmd: &MemoryCommand) -> CmdResult {
 }
 
 async fn get(ctx: &Ctx, who: &OrgUser) -> CmdResult {
-    let org = ctx.org(&who.org);
-    let entries = ctx
-        .client
-        .get_memory(&org, &UserRef::by_name(&who.user))
-        .await
-        .map_err(|e| CmdError::api("cannot read the memory", &e))?;
+    let (org, user) = (ctx.org(&who.org), UserRef::by_name(&who.user));
+    let (read, status) = tokio::join!(
+        ctx.client.read_memory(&org, &user),
+        ctx.client.memory_status(&org, &user)
+    );
+    let read = read.map_err(|e| CmdError::api("cannot read the memory", &e))?;
+    // The status is worth saying, not worth failing the read for.
+    let enabled = status.ok().map(|s| s.enabled);
     if ctx.json {
-        print_json(&entries)?;
+        print_json(&json!({
+            "entries": read.entries,
+            "enabled": enabled,
+            "complete": read.complete,
+        }))?;
     } else {
         // The content exactly as stored: scripts diff and back it up byte for byte.
-        let texts: Vec<&str> = entries.iter().map(|e| e.text()).collect();
+        let texts: Vec<&str> = read.entries.iter().map(|e| e.text()).collect();
         write_stdout(texts.join("\n").as_bytes())?;
+        eprintln!("{}", describe(&who.user, &who.org, &read, enabled));
     }
-    if entries.is_empty() {
-        eprintln!("{} has no memory in {}", who.user, who.org);
+    if read.entries.is_empty() {
         return Ok(Exit::NotFound);
     }
     Ok(Exit::Ok)
+}
+
+/// "alice in main: 3 entries (101, 102, 103); memory is on" and what a partial read means.
+fn describe(user: &str, org: &str, read: &MemoryRead, enabled: Option<bool>) -> String {
+    let n = read.entries.len();
+    let ids: Vec<String> = read.entries.iter().map(|e| e.id.to_string()).collect();
+    let entries = match n {
+        0 => "no memory".to_owned(),
+        1 => format!("1 entry ({})", ids.join(", ")),
+        _ => format!("{n} entries ({})", ids.join(", ")),
+    };
+    let status = match enabled {
+        Some(true) => "memory is on",
+        Some(false) => "memory is off",
+        None => "memory on/off unknown",
+    };
+    let partial = if !read.complete && n > 0 {
+        "; the server shows one entry at a time, so there may be more"
+    } else {
+        ""
+    };
+    format!(
+        "{} in {}: {entries}; {status}{partial}",
+        crate::text::sanitize_line(user),
+        crate::text::sanitize_line(org)
+    )
 }
 
 /// The new content: `--content`, else the file, else all of stdin.
@@ -74,18 +104,11 @@ async fn create(ctx: &Ctx, who: &OrgUser, content: &ContentArgs) -> CmdResult {
     ctx.check_writable()?;
     let write = MemoryWrite::new(read_content(content)?);
     let (org, user) = (ctx.org(&who.org), UserRef::by_name(&who.user));
-    let log = ctx.audit_log()?;
-    let request = ctx.client.create_memory(&org, &user, &write);
-    let created = audited(
-        ctx,
-        &log,
-        Action::Create,
-        Target::user(&org, &user),
-        request,
-        |_| Outcome::ok().status(201),
-    )
-    .await?
-    .map_err(|e| CmdError::api("cannot create the memory", &e))?;
+    let created = ctx
+        .ops()?
+        .create_unchecked(&org, &user, &write)
+        .await
+        .map_err(|e| CmdError::op("cannot create the memory", &e))?;
     if ctx.json {
         print_json(&created)?;
     } else {
@@ -105,20 +128,12 @@ async fn update(
     ctx.check_writable()?;
     let write = MemoryWrite::new(read_content(content)?);
     let (org, user) = (ctx.org(&who.org), UserRef::by_name(&who.user));
-    let log = ctx.audit_log()?;
-    let target = Target::user(&org, &user);
+    let ops = ctx.ops()?;
     if let Some(id) = entry {
-        let request = ctx.client.update_entry(&org, &user, id, &write);
-        let updated = audited(
-            ctx,
-            &log,
-            Action::EntryUpdate,
-            target.entry(id),
-            request,
-            |_| Outcome::ok().status(200),
-        )
-        .await?
-        .map_err(|e| CmdError::api("cannot update the entry", &e))?;
+        let updated = ops
+            .update_entry(&org, &user, id, None, &write)
+            .await
+            .map_err(|e| CmdError::op("cannot update the entry", &e))?;
         if ctx.json {
             print_json(&updated)?;
         } else {
@@ -126,12 +141,10 @@ async fn update(
         }
         return Ok(Exit::Ok);
     }
-    let request = ctx.client.replace_memory(&org, &user, &write);
-    let queued = audited(ctx, &log, Action::Update, target, request, |q| {
-        Outcome::ok().status(200).task(q.task_id.0.clone())
-    })
-    .await?
-    .map_err(|e| CmdError::api("cannot update the memory", &e))?;
+    let queued = ops
+        .replace(&org, &user, None, &write)
+        .await
+        .map_err(|e| CmdError::op("cannot update the memory", &e))?;
     if !wait {
         if ctx.json {
             print_json(&json!({ "task_id": queued.task_id, "message": queued.message }))?;
@@ -152,23 +165,11 @@ async fn update(
 async fn toggle(ctx: &Ctx, who: &OrgUser, enabled: bool) -> CmdResult {
     ctx.check_writable()?;
     let (org, user) = (ctx.org(&who.org), UserRef::by_name(&who.user));
-    let log = ctx.audit_log()?;
-    let action = if enabled {
-        Action::Enable
-    } else {
-        Action::Disable
-    };
-    let request = ctx.client.set_memory_enabled(&org, &user, enabled);
-    let status = audited(
-        ctx,
-        &log,
-        action,
-        Target::user(&org, &user),
-        request,
-        |_| Outcome::ok().status(200),
-    )
-    .await?
-    .map_err(|e| CmdError::api("cannot switch memory", &e))?;
+    let status = ctx
+        .ops()?
+        .set_enabled(&org, &user, enabled)
+        .await
+        .map_err(|e| CmdError::op("cannot switch memory", &e))?;
     if ctx.json {
         print_json(&status)?;
     } else {

@@ -1,7 +1,6 @@
 //! The scriptable subcommands (users, memory, task, export, purge): results on stdout,
 //! messages on stderr, documented exit codes (see [`exit::Exit`]).
 
-mod audited;
 mod bulk;
 mod context;
 mod dry_run;

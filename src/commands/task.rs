@@ -1,14 +1,15 @@
 //! `task`: show a queued update's state, or poll it to its end with growing pauses.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::json;
 
 use super::context::Ctx;
-use super::exit::{CmdError, CmdResult, Exit};
+use super::exit::{CmdError, CmdResult, Exit, exit_of};
 use super::output::{print_json, write_stdout};
 use crate::api::{OrgScope, TaskId, TaskPhase, TaskState, UserRef};
 use crate::cli::TaskArgs;
+use crate::ops::{TaskPolicy, TaskWaitError, wait_task};
 
 pub async fn run(ctx: &Ctx, args: &TaskArgs) -> CmdResult {
     let org = ctx.org(&args.who.org);
@@ -27,7 +28,7 @@ pub async fn run(ctx: &Ctx, args: &TaskArgs) -> CmdResult {
 }
 
 /// Polls until the task ends; the pause starts at `first_ms` and grows to 10x that
-/// (1 s to 10 s by default), so a long queue is not hammered.
+/// (1 s to 10 s by default), giving up after the profile's `task_poll_give_up_secs`.
 pub async fn wait(
     ctx: &Ctx,
     org: &OrgScope,
@@ -35,34 +36,18 @@ pub async fn wait(
     task: &TaskId,
     first_ms: u64,
 ) -> CmdResult<TaskState> {
-    let first = Duration::from_millis(first_ms.max(1));
-    let mut pause = first;
-    let started = Instant::now();
-    loop {
-        let state = ctx
-            .client
-            .task_state(org, user, task)
-            .await
-            .map_err(|e| CmdError::api("cannot read the task", &e))?;
-        if state.phase.is_final() {
-            return Ok(state);
-        }
-        if started.elapsed() >= ctx.task_poll_give_up {
-            return Err(CmdError::new(
-                Exit::TaskFailed,
-                format!(
-                    "task {task} is still {} after {} s; gave up waiting",
-                    state.raw,
-                    ctx.task_poll_give_up.as_secs()
-                ),
-            ));
-        }
-        if !ctx.json {
+    let policy = TaskPolicy::starting_at(Duration::from_millis(first_ms), ctx.task_poll_give_up);
+    let quiet = ctx.json;
+    wait_task(&ctx.client, org, user, task, policy, |state| {
+        if !quiet {
             eprintln!("task {task}: {} ...", state.phase.label());
         }
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(first * 10);
-    }
+    })
+    .await
+    .map_err(|e| match &e {
+        TaskWaitError::Read { source, .. } => CmdError::new(exit_of(source), e.to_string()),
+        TaskWaitError::GaveUp { .. } => CmdError::new(Exit::TaskFailed, e.to_string()),
+    })
 }
 
 /// Prints a task state: one word on stdout, or JSON.

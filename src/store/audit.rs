@@ -97,13 +97,6 @@ impl Target {
         }
     }
 
-    pub fn org(org: &OrgScope) -> Target {
-        Target {
-            org: Some(org.key.clone()),
-            ..Target::default()
-        }
-    }
-
     pub fn entry(mut self, id: i64) -> Target {
         self.entry_id = Some(id);
         self

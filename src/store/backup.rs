@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::names::safe_name;
-use super::private_file::{create_private_dir_all, write_atomic, write_new, write_new_deferred};
+use super::private_file::{
+    create_private_dir_all, write_atomic, write_atomic_deferred, write_new, write_new_deferred,
+};
 use super::{StoreError, now_utc, rfc3339};
 use crate::api::{MemoryEntry, OrgScope, UserRef};
 
@@ -90,6 +92,31 @@ pub fn write_backup_deferred(backups_dir: &Path, backup: &Backup) -> Result<Path
     write_backup_with(backups_dir, backup, write_new_deferred)
 }
 
+/// Replaces the backup at `path` with `backup`, which has grown (an erase found more
+/// entries), so that a reader sees the old file or the new one, never a part.
+pub fn rewrite_backup(path: &Path, backup: &Backup) -> Result<(), StoreError> {
+    rewrite_backup_with(path, backup, write_atomic)
+}
+
+/// [`rewrite_backup`] without its own flush; see [`write_backup_deferred`].
+pub fn rewrite_backup_deferred(path: &Path, backup: &Backup) -> Result<(), StoreError> {
+    rewrite_backup_with(path, backup, write_atomic_deferred)
+}
+
+fn rewrite_backup_with(
+    path: &Path,
+    backup: &Backup,
+    write: fn(&Path, &[u8]) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    if let Some(reason) = invalid(backup) {
+        return Err(StoreError::Encode {
+            path: path.to_path_buf(),
+            reason,
+        });
+    }
+    write(path, &encode(path, backup)?)
+}
+
 fn write_backup_with(
     backups_dir: &Path,
     backup: &Backup,
@@ -149,49 +176,6 @@ pub fn mark_restored(path: &Path) -> Result<Backup, StoreError> {
     backup.restored_at = Some(now_utc());
     write_atomic(path, &encode(path, &backup)?)?;
     Ok(backup)
-}
-
-/// The backup files of one org (or of all orgs when `org` is `None`), oldest name first.
-/// Files that are not `.json` (such as temp files) are left out; a missing dir lists nothing.
-pub fn list_backups(backups_dir: &Path, org: Option<&str>) -> Result<Vec<PathBuf>, StoreError> {
-    let dirs = match org {
-        Some(org) => vec![backups_dir.join(safe_name(org))],
-        None => subdirs(backups_dir)?,
-    };
-    let mut out = Vec::new();
-    for dir in dirs {
-        let rd = match fs::read_dir(&dir) {
-            Ok(rd) => rd,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(StoreError::io("list", &dir, e)),
-        };
-        for entry in rd {
-            let entry = entry.map_err(|e| StoreError::io("list", &dir, e))?;
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if name.ends_with(".json") && !name.starts_with('.') {
-                out.push(entry.path());
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
-fn subdirs(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
-    let rd = match fs::read_dir(dir) {
-        Ok(rd) => rd,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(StoreError::io("list", dir, e)),
-    };
-    let mut out = Vec::new();
-    for entry in rd {
-        let entry = entry.map_err(|e| StoreError::io("list", dir, e))?;
-        if entry.file_type().map(|t| t.is_dir()).unwrap_or(false) {
-            out.push(entry.path());
-        }
-    }
-    Ok(out)
 }
 
 fn encode(path: &Path, backup: &Backup) -> Result<Vec<u8>, StoreError> {
@@ -331,29 +315,6 @@ mod tests {
         check(
             &format!(r#"{{"format": "{BACKUP_FORMAT}", "version": 1}}"#),
             "is damaged",
-        );
-    }
-
-    #[test]
-    fn listing_finds_backups_per_org() {
-        let dir = tempfile::tempdir().unwrap();
-        let a = write_backup(dir.path(), &sample()).unwrap();
-        let mut other = sample();
-        other.org = "../other".into();
-        let b = write_backup(dir.path(), &other).unwrap();
-        assert_eq!(
-            list_backups(dir.path(), Some("main")).unwrap(),
-            vec![a.clone()]
-        );
-        let mut all = list_backups(dir.path(), None).unwrap();
-        all.sort();
-        let mut want = vec![a, b];
-        want.sort();
-        assert_eq!(all, want);
-        assert!(
-            list_backups(&dir.path().join("none"), None)
-                .unwrap()
-                .is_empty()
         );
     }
 }

@@ -115,54 +115,6 @@ pub fn remove_draft(
     }
 }
 
-/// All drafts of a profile, and the draft files that could not be read.
-#[derive(Debug, Default)]
-pub struct DraftListing {
-    /// Oldest first.
-    pub drafts: Vec<(PathBuf, Draft)>,
-    /// Reported rather than skipped, so no draft disappears from view unnoticed.
-    pub unreadable: Vec<StoreError>,
-}
-
-/// Lists the drafts of one profile; a missing directory lists nothing.
-pub fn list_drafts(drafts_dir: &Path, profile: &str) -> Result<DraftListing, StoreError> {
-    let mut listing = DraftListing::default();
-    let profile_dir = drafts_dir.join(safe_name(profile));
-    for org_dir in read_dir(&profile_dir)? {
-        if !org_dir.is_dir() {
-            continue;
-        }
-        for path in read_dir(&org_dir)? {
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-            if !name.is_some_and(|n| n.ends_with(".json") && !n.starts_with('.')) {
-                continue;
-            }
-            match fs::read(&path)
-                .map_err(|e| StoreError::io("read", &path, e))
-                .and_then(|b| decode(&path, &b))
-            {
-                Ok(d) => listing.drafts.push((path, d)),
-                Err(e) => listing.unreadable.push(e),
-            }
-        }
-    }
-    listing.drafts.sort_by_key(|(_, d)| d.saved_at);
-    Ok(listing)
-}
-
-fn read_dir(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
-    let rd = match fs::read_dir(dir) {
-        Ok(rd) => rd,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(StoreError::io("list", dir, e)),
-    };
-    rd.map(|e| {
-        e.map(|e| e.path())
-            .map_err(|e| StoreError::io("list", dir, e))
-    })
-    .collect()
-}
-
 fn decode(path: &Path, bytes: &[u8]) -> Result<Draft, StoreError> {
     let draft: Draft = serde_json::from_slice(bytes).map_err(|e| StoreError::Malformed {
         path: path.to_path_buf(),
@@ -207,33 +159,5 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
-    }
-
-    #[test]
-    fn listing_reports_unreadable_drafts() {
-        let dir = tempfile::tempdir().unwrap();
-        save_draft(
-            dir.path(),
-            &Draft::new("prod", "main", "ann", None, "a", "b"),
-        )
-        .unwrap();
-        save_draft(
-            dir.path(),
-            &Draft::new("prod", "other", "../x", None, "", "c"),
-        )
-        .unwrap();
-        save_draft(
-            dir.path(),
-            &Draft::new("test", "main", "zed", None, "", "d"),
-        )
-        .unwrap();
-        fs::write(dir.path().join("prod/main/broken.json"), "{").unwrap();
-        let l = list_drafts(dir.path(), "prod").unwrap();
-        let mut users: Vec<_> = l.drafts.iter().map(|(_, d)| d.username.as_str()).collect();
-        users.sort();
-        assert_eq!(users, vec!["../x", "ann"]);
-        assert_eq!(l.unreadable.len(), 1);
-        assert!(l.unreadable[0].to_string().contains("broken.json"));
-        assert!(list_drafts(dir.path(), "none").unwrap().drafts.is_empty());
     }
 }

@@ -7,7 +7,6 @@ mod backup;
 mod drafts;
 mod names;
 pub mod private_file;
-mod restore;
 mod sync_barrier;
 
 use std::io;
@@ -20,15 +19,12 @@ pub use audit::{
     http_status_of, key_fingerprint, read_recent,
 };
 pub use backup::{
-    BACKUP_FORMAT, BACKUP_VERSION, Backup, list_backups, mark_restored, read_backup, write_backup,
-    write_backup_deferred,
+    BACKUP_FORMAT, BACKUP_VERSION, Backup, mark_restored, read_backup, rewrite_backup,
+    rewrite_backup_deferred, write_backup, write_backup_deferred,
 };
-pub use drafts::{
-    DRAFT_FORMAT, Draft, DraftListing, draft_path, list_drafts, load_draft, remove_draft,
-    save_draft,
-};
+pub use drafts::{DRAFT_FORMAT, Draft, draft_path, load_draft, remove_draft, save_draft};
 pub use names::safe_name;
-pub use restore::{RestoreError, RestoreReport, restore_backup};
+
 pub use sync_barrier::SyncBarrier;
 
 /// Errors of the local store. Each names the file it is about; none holds memory content.

@@ -33,6 +33,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     sync_parent(path)
 }
 
+/// Like [`write_atomic`], but leaves flushing to a [`super::SyncBarrier`] the caller must
+/// wait on before relying on the file (on Linux; elsewhere it flushes at once).
+pub fn write_atomic_deferred(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    if cfg!(not(target_os = "linux")) {
+        return write_atomic(path, bytes);
+    }
+    let tmp = write_temp_with(path, bytes, false)?;
+    if let Err(e) = fs::rename(&tmp, path) {
+        let _ = fs::remove_file(&tmp);
+        return Err(StoreError::io("replace", path, e));
+    }
+    Ok(())
+}
+
 /// Like [`write_atomic`], but fails with [`StoreError::Exists`] instead of replacing a file.
 pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let tmp = write_temp(path, bytes)?;

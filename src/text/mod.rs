@@ -5,11 +5,13 @@
 //! control sequence and nothing in it is invisible to the admin.
 
 pub mod layout;
+mod plural;
 pub mod sanitize;
 pub mod scroll;
 pub mod width;
 
 pub use layout::{Anchor, TextView};
+pub use plural::count_noun;
 pub use sanitize::{sanitize_line, sanitize_single_line};
 pub use scroll::Scroll;
 pub use width::{display_width, truncate_to_width, truncate_with_ellipsis};

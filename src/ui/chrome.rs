@@ -38,12 +38,13 @@ fn hints(pane: Pane) -> &'static [Action] {
             Action::Help,
             Action::Quit,
         ],
+        // The rest (n, t, E, r, [) are in help: at 80 columns these must leave room for
+        // help and quit.
         Pane::Memory => &[
             Action::Edit,
-            Action::Create,
+            Action::NextEntry,
             Action::Erase,
-            Action::ToggleMemory,
-            Action::Refresh,
+            Action::EraseAll,
             Action::Help,
             Action::Quit,
         ],

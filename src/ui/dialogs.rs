@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use crate::app::{Action, App, Dialog, EraseDialog};
-use crate::text::sanitize_single_line;
+use crate::app::{Action, App, Dialog, EraseDialog, EraseScope};
+use crate::text::{count_noun, sanitize_single_line};
 
 use super::theme::Theme;
 use super::widgets::{centered, human_bytes, pane_block};
@@ -126,22 +126,35 @@ fn help(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme: &Theme) 
 }
 
 fn erase(frame: &mut Frame, area: Rect, d: &EraseDialog, theme: &Theme) {
-    let r = centered(area, 64, 11);
+    let r = centered(area, 64, 12);
     let user = sanitize_single_line(&d.target.user.username).into_owned();
+    let what = match d.scope {
+        EraseScope::Entry(id) => format!("Erase entry {id} of the chat memory of "),
+        EraseScope::All => "Erase ALL chat memory of ".to_owned(),
+    };
+    let size = format!(
+        "{}, {} shown",
+        count_noun(d.entries.len(), "entry", "entries"),
+        human_bytes(d.bytes())
+    );
+    let plan = match (d.scope, d.complete) {
+        (EraseScope::Entry(_), _) => format!("{size}. It is backed up before it is deleted."),
+        (EraseScope::All, true) => {
+            format!("{size}. Each entry is backed up before it is deleted.")
+        }
+        (EraseScope::All, false) => format!(
+            "{size}; the server shows one at a time, so more may be found. Each entry is backed up before it is deleted."
+        ),
+    };
     let lines = vec![
         Line::from(vec![
-            Span::raw("Erase the chat memory of "),
+            Span::raw(what),
             Span::styled(user.clone(), theme.accent),
             Span::raw(" in "),
             Span::styled(sanitize_single_line(&d.org_name).into_owned(), theme.accent),
             Span::raw("?"),
         ]),
-        Line::raw(format!(
-            "{} entr{}, {} will be deleted. A backup is written first.",
-            d.entries.len(),
-            if d.entries.len() == 1 { "y" } else { "ies" },
-            human_bytes(d.bytes())
-        )),
+        Line::raw(plan),
         Line::raw(""),
         Line::raw("Type the username to confirm:"),
         Line::from(vec![

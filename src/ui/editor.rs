@@ -16,8 +16,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     };
     let verb = match ed.kind {
-        EditKind::Create => "New memory for",
-        EditKind::Replace { .. } => "Editing memory of",
+        EditKind::Create => "New memory for".to_owned(),
+        EditKind::Replace { entry: None, .. } => "Rewriting (queued) the memory of".to_owned(),
+        EditKind::Replace {
+            entry: Some(id), ..
+        } => {
+            // Which entry, so an admin with several open knows what the save will change.
+            let entries = app.memory.entries();
+            match entries.iter().position(|e| e.id == id) {
+                Some(i) if entries.len() > 1 => {
+                    format!("Editing entry {id} · {} of {} of", i + 1, entries.len())
+                }
+                _ => format!("Editing entry {id} of"),
+            }
+        }
     };
     let mut title = format!(
         " {verb} {} ",

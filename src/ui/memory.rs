@@ -95,25 +95,41 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         frame.render_widget(Paragraph::new(head), inner);
         return;
     }
-    let detail_rows = m.detail_rows(inner.height as usize);
-    for e in entries.iter().take(detail_rows) {
-        let session = e
-            .session_id
-            .as_deref()
-            .map(|s| truncate_with_ellipsis(s, 9).into_owned())
-            .unwrap_or_else(|| "-".into());
-        let text = format!(
-            "#{} · {} · {} · session {} · {}",
-            e.id,
-            sanitize_single_line(&e.username),
-            sanitize_single_line(&e.platform_key),
-            sanitize_single_line(&session),
-            human_bytes(e.text().len())
-        );
+    let list_rows = m.list_rows(inner.height as usize);
+    let offset = m.list_offset(list_rows);
+    for (i, e) in entries.iter().enumerate().skip(offset).take(list_rows) {
+        let selected = i == m.selected;
+        let row = entry_row(e, selected, width);
         head.push(Line::styled(
-            truncate_with_ellipsis(&text, width).into_owned(),
+            row,
+            if selected {
+                theme.selected
+            } else {
+                theme.accent
+            },
+        ));
+    }
+    let mut position = Vec::new();
+    let n = entries.len();
+    // "1 of 1+": the published read shows one entry however many there are.
+    let more = if m.complete { "" } else { "+" };
+    if n > 1 || !m.complete {
+        position.push(Span::styled(
+            format!("entry {} of {n}{more}", m.selected + 1),
             theme.accent,
         ));
+    }
+    if !position.is_empty() {
+        let mut spans = Vec::new();
+        for (k, span) in position.into_iter().enumerate() {
+            if k > 0 {
+                spans.push(Span::styled(" · ", theme.muted));
+            }
+            spans.push(span);
+        }
+        spans.push(Span::raw("  "));
+        spans.extend(status);
+        status = spans;
     }
     head.push(Line::from(status));
     let head_height = (head.len() as u16).min(inner.height);
@@ -144,4 +160,29 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             &mut state,
         );
     }
+}
+
+/// One line of the entry list: id, session, size and the start of the text, escaped.
+fn entry_row(e: &crate::api::MemoryEntry, selected: bool, width: usize) -> String {
+    let session = e
+        .session_id
+        .as_deref()
+        .map(|s| truncate_with_ellipsis(s, 9).into_owned())
+        .unwrap_or_else(|| "-".into());
+    // Only the start of the text is looked at, so a 5 MB entry costs what a short one does.
+    let text = e.text();
+    let head = match text.char_indices().nth(width.max(1) * 2) {
+        Some((cut, _)) => &text[..cut],
+        None => text,
+    };
+    let first_line = head.split('\n').next().unwrap_or("");
+    let row = format!(
+        "{} #{} · {} · {} · {}",
+        if selected { "▸" } else { " " },
+        e.id,
+        sanitize_single_line(&session),
+        human_bytes(text.len()),
+        sanitize_single_line(first_line)
+    );
+    truncate_with_ellipsis(&row, width).into_owned()
 }

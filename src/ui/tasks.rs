@@ -52,7 +52,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                     sanitize_single_line(&t.target.user.username),
                     sanitize_single_line(&t.target.org.key),
                     t.kind,
-                    human_age(t.created.elapsed()),
+                    human_age(app.clock.saturating_duration_since(t.created)),
                 );
                 let text =
                     truncate_with_ellipsis(&format!("{who}{}", sanitize_single_line(&word)), width)

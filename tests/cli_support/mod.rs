@@ -34,6 +34,33 @@ pub fn config(n: usize) -> MockConfig {
         .with_task_delay(std::time::Duration::from_millis(100))
 }
 
+/// A seed where `multi.max` has three entries, one with hostile text, beside `u01` and
+/// `empty.eve`: the published read shows only the first of them.
+pub fn config_multi() -> MockConfig {
+    let seed = r#"{"orgs": [{"key": "main", "users": [
+        {"username": "u01", "memories": [{"content": "memory of u01\n"}]},
+        {"username": "multi.max", "memories": [
+            {"content": "first entry"},
+            {"content": "second \u001b]0;title\u0007 \u202e entry"},
+            {"content": "third entry, the longest of the three"}]},
+        {"username": "empty.eve", "memories": []}]}]}"#;
+    MockConfig::default()
+        .with_api_key(KEY)
+        .with_seed(SeedSource::Json(seed.into()))
+        .with_task_delay(std::time::Duration::from_millis(100))
+}
+
+/// The three texts of `multi.max`, sorted.
+pub fn multi_max_texts() -> Vec<String> {
+    let mut t = vec![
+        "first entry".to_owned(),
+        "second \u{1b}]0;title\u{7} \u{202e} entry".to_owned(),
+        "third entry, the longest of the three".to_owned(),
+    ];
+    t.sort();
+    t
+}
+
 pub struct Env {
     pub mock: MockServer,
     pub dir: tempfile::TempDir,

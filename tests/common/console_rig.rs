@@ -168,10 +168,11 @@ impl Rig {
         );
     }
 
-    /// Opens `username`, types `prefix` at the start of the memory and presses Ctrl-S.
+    /// Opens `username`, types `prefix` at the start of the memory and presses Ctrl-S: a
+    /// rewrite through the server's queue (`E`), so a task follows it.
     pub async fn edit_and_save(&mut self, username: &str, prefix: &str) {
         self.open_user(username).await;
-        self.keys("e");
+        self.keys("E");
         self.keys(prefix);
         self.ctrl('s');
     }

@@ -1,24 +1,23 @@
-//! Restoring an erase backup: writing a user's memory back, at most once, and never over
-//! memory the user has gathered since.
-//!
-//! Auditing is the caller's part: log a `restore` intent (with the backup path) before
-//! calling [`restore_backup`], and its outcome after.
+//! Restoring an erase backup: writing every entry of a user's memory back, at most once,
+//! never over memory the user has gathered since, between an audit intent and outcome.
 
 use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 use time::OffsetDateTime;
 
-use super::backup::{mark_restored, read_backup};
-use super::private_file::LockFile;
-use super::{StoreError, rfc3339};
+use super::Ops;
 use crate::api::{ApiClient, ApiError, MemoryEntry, MemoryWrite, OrgScope, UserRef};
+use crate::store::private_file::LockFile;
+use crate::store::{Action, Outcome, StoreError, Target, mark_restored, read_backup, rfc3339};
 
 #[derive(Debug, Error)]
 pub enum RestoreError {
     /// The backup could not be read or is not a valid backup; nothing was sent.
     #[error(transparent)]
     Backup(StoreError),
+    #[error("the audit log could not be written, so nothing was sent: {0}")]
+    Audit(StoreError),
     #[error("backup {path} was already restored at {at}; nothing was sent")]
     AlreadyRestored { path: PathBuf, at: String },
     #[error(
@@ -72,11 +71,73 @@ pub struct RestoreReport {
     pub restored_at: Option<OffsetDateTime>,
 }
 
+impl RestoreError {
+    /// The server's error, when the server is why it failed.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            RestoreError::Check { source, .. } | RestoreError::Partial { source, .. } => {
+                Some(source)
+            }
+            _ => None,
+        }
+    }
+
+    /// How the audit outcome line records this.
+    fn outcome(&self) -> Outcome {
+        match self {
+            RestoreError::Check { source, .. } | RestoreError::Partial { source, .. } => {
+                Outcome::api_error(source)
+            }
+            // Every entry was written; only the mark on the file is missing.
+            RestoreError::Mark { .. } => Outcome::ok().status(201),
+            e => Outcome::refused(e.to_string()),
+        }
+    }
+}
+
+impl RestoreReport {
+    /// "restored 3 entries for alice"
+    pub fn summary(&self) -> String {
+        let n = self.created.len();
+        format!(
+            "restored {n} entr{} for {}",
+            if n == 1 { "y" } else { "ies" },
+            self.user.username
+        )
+    }
+}
+
+impl Ops {
+    /// Restores a backup (see [`restore_backup`]) between an audit intent naming the
+    /// backup and an outcome line.
+    pub async fn restore(
+        &self,
+        backup_path: &Path,
+        org_scope_override: Option<OrgScope>,
+    ) -> Result<RestoreReport, RestoreError> {
+        let backup = read_backup(backup_path).map_err(RestoreError::Backup)?;
+        let target = Target::user(&backup.org_scope(), &backup.user_ref()).backup(backup_path);
+        let pending = self
+            .trail
+            .intent(Action::Restore, target)
+            .await
+            .map_err(RestoreError::Audit)?;
+        let result = restore_backup(&self.client, backup_path, org_scope_override).await;
+        let outcome = match &result {
+            Ok(_) => Outcome::ok().status(201),
+            Err(e) => e.outcome(),
+        };
+        let outcome = outcome.backup(backup_path);
+        self.trail.finish(pending, outcome).await;
+        result
+    }
+}
+
 /// Writes the backup's entries back (one POST each, keeping `session_id`) into the backup's
 /// org, or `org_scope_override`. Refuses, before sending anything, a backup already restored,
 /// one taken from another server, and a user who has memory again; marks the backup
 /// restored afterwards.
-pub async fn restore_backup(
+async fn restore_backup(
     client: &ApiClient,
     backup_path: &Path,
     org_scope_override: Option<OrgScope>,

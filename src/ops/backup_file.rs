@@ -1,0 +1,99 @@
+//! The backup an erase writes as it goes: every entry it is about to delete is added, and
+//! on disk, before the request that deletes it.
+
+use std::path::{Path, PathBuf};
+
+use crate::api::{MemoryEntry, OrgScope, UserRef};
+use crate::store::{
+    Backup, StoreError, rewrite_backup, rewrite_backup_deferred, write_backup,
+    write_backup_deferred,
+};
+
+use super::Ops;
+
+/// One erase's backup file, created on the first entry and rewritten as entries are added.
+#[derive(Debug)]
+pub(super) struct BackupFile {
+    backup: Backup,
+    path: Option<PathBuf>,
+}
+
+impl BackupFile {
+    pub(super) fn new(ops: &Ops, org: &OrgScope, user: &UserRef) -> BackupFile {
+        BackupFile {
+            backup: Backup::new(&ops.profile, ops.client.base_url(), org, user, Vec::new()),
+            path: None,
+        }
+    }
+
+    pub(super) fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub(super) fn entries(&self) -> &[MemoryEntry] {
+        &self.backup.entries
+    }
+
+    /// Whether this exact entry (id and content) is already in the backup. A list with two
+    /// rows under one id and different text keeps both.
+    pub(super) fn holds(&self, entry: &MemoryEntry) -> bool {
+        self.backup.entries.contains(entry)
+    }
+
+    /// Adds the entries not yet held and makes the file durable; returns how many were new.
+    /// On error the file on disk still holds what it held before.
+    pub(super) async fn add(
+        &mut self,
+        ops: &Ops,
+        seen: &[MemoryEntry],
+    ) -> Result<usize, StoreError> {
+        let mut grown = self.backup.clone();
+        for entry in seen {
+            if !grown.entries.contains(entry) {
+                grown.entries.push(entry.clone());
+            }
+        }
+        let added = grown.entries.len() - self.backup.entries.len();
+        if added == 0 {
+            return Ok(0);
+        }
+        let deferred = ops.flush.is_some();
+        let dir = ops.backups.clone();
+        let existing = self.path.clone();
+        let to_write = grown.clone();
+        let written = tokio::task::spawn_blocking(move || match existing {
+            Some(path) => {
+                if deferred {
+                    rewrite_backup_deferred(&path, &to_write)?;
+                } else {
+                    rewrite_backup(&path, &to_write)?;
+                }
+                Ok(path)
+            }
+            None if deferred => write_backup_deferred(&dir, &to_write),
+            None => write_backup(&dir, &to_write),
+        })
+        .await
+        .map_err(|e| {
+            StoreError::io("write", &ops.backups, std::io::Error::other(e.to_string()))
+        })??;
+        if let Some(barrier) = &ops.flush {
+            barrier.wait().await?;
+        }
+        self.path = Some(written);
+        self.backup = grown;
+        Ok(added)
+    }
+
+    /// Removes a backup no request ever relied on (its audit intent failed before the first
+    /// delete), so no orphan is left that looks like an erase happened.
+    pub(super) async fn discard(self) {
+        if let Some(path) = self.path {
+            let shown = path.clone();
+            let removed = tokio::task::spawn_blocking(move || std::fs::remove_file(&path)).await;
+            if !matches!(removed, Ok(Ok(()))) {
+                tracing::warn!(path = %shown.display(), "unused backup not removed");
+            }
+        }
+    }
+}

@@ -1,0 +1,332 @@
+//! Erasing chat memory so that nothing is lost, whatever shape the server's read has: every
+//! entry is in a backup on disk before the request that deletes it, and "erased" is said
+//! only once a read shows it gone.
+//!
+//! The published read answers one object, the first entry only, so the entries are drained:
+//! read, back up what is shown, delete it by its own id, read again, until the server says
+//! there is none. A delete of the whole collection is sent only when a per-entry delete is
+//! refused and the read was a whole list already in the backup.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+use crate::api::{ApiError, EraseOutcome, MemoryEntry, MemoryRead, OrgScope, UserRef};
+use crate::store::{Action, Outcome, StoreError, Target};
+
+use super::Ops;
+use super::backup_file::BackupFile;
+
+/// The default bound of a drain (see [`super::VerifyPolicy::max_drained`]).
+pub const MAX_DRAINED_ENTRIES: usize = 1000;
+
+/// What an erase did. The entries are in the backup and a read showed them gone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Erased {
+    /// `None` when there was nothing to erase, so nothing was backed up.
+    pub backup: Option<PathBuf>,
+    /// Entries in the backup (all were deleted).
+    pub entries: usize,
+    /// Bytes of content in the backup.
+    pub bytes: u64,
+    /// Requests that changed data (deletes), for benchmarks and summaries.
+    pub deletes: usize,
+}
+
+impl Erased {
+    pub fn nothing_there(&self) -> bool {
+        self.entries == 0
+    }
+}
+
+/// Why an erase stopped, with what it had done by then: what was erased is in `backup`.
+#[derive(Debug, Error)]
+#[error("{failure}; {}", self.so_far())]
+pub struct EraseError {
+    pub failure: EraseFailure,
+    pub backup: Option<PathBuf>,
+    /// Entries deleted before it stopped.
+    pub erased: usize,
+}
+
+impl EraseError {
+    fn so_far(&self) -> String {
+        match (&self.backup, self.erased) {
+            (_, 0) => "nothing was erased".to_owned(),
+            (Some(path), n) => format!(
+                "{n} entr{} erased, all in the backup at {}",
+                if n == 1 { "y was" } else { "ies were" },
+                path.display()
+            ),
+            (None, n) => format!("{n} entries were erased"),
+        }
+    }
+
+    /// The server's error, when the server is why it stopped.
+    pub fn api(&self) -> Option<&ApiError> {
+        match &self.failure {
+            EraseFailure::Read(e) | EraseFailure::Delete { source: e, .. } => Some(e),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum EraseFailure {
+    #[error("cannot read the memory: {0}")]
+    Read(ApiError),
+    #[error("the backup could not be written: {0}")]
+    Backup(StoreError),
+    #[error("the audit log could not be written, so no delete was sent: {0}")]
+    Audit(StoreError),
+    #[error("deleting entry {id} failed: {source}")]
+    Delete { id: i64, source: ApiError },
+    #[error("deleting all memory failed: {0}")]
+    DeleteAll(ApiError),
+    #[error("the server accepted the delete of entry {id} but still shows it")]
+    StillThere { id: i64 },
+    #[error(
+        "the server answers 404 to deleting entry {id} yet still shows it; it shows one entry at a time, so deleting all at once could erase entries that are not in the backup"
+    )]
+    EntryDeleteRefused { id: i64 },
+    #[error("the server still shows new entries after {0} were erased; stopped")]
+    Runaway(usize),
+    #[error("entry {id} is not in what the server shows, so it cannot be backed up")]
+    NoSuchEntry { id: i64 },
+}
+
+impl Ops {
+    /// Erases all of the user's chat memory (the drain described above).
+    pub async fn erase_all(
+        &self,
+        org: &OrgScope,
+        user: &UserRef,
+        action: Action,
+    ) -> Result<Erased, EraseError> {
+        let mut drain = Drain::new(self, org, user, action);
+        let mut waits = 0;
+        let mut collection_sent = false;
+        loop {
+            let read = drain.read().await?;
+            if read.entries.is_empty() {
+                return Ok(drain.done());
+            }
+            drain.back_up(&read.entries).await?;
+            let fresh = drain.fresh_ids(&read.entries);
+            if !fresh.is_empty() {
+                waits = 0;
+                for id in fresh {
+                    if drain.deleted.len() >= self.verify.max_drained {
+                        return Err(drain.fail(EraseFailure::Runaway(drain.deleted.len())));
+                    }
+                    drain.delete_entry(id).await?;
+                }
+                continue;
+            }
+            // Everything shown was deleted already: a server that erases in the background,
+            // one that refuses per-entry deletes, or one that keeps the data.
+            let refused = read
+                .entries
+                .iter()
+                .find(|e| drain.answered_404.contains(&e.id))
+                .map(|e| e.id);
+            if let Some(id) = refused.filter(|_| !collection_sent) {
+                if !read.complete {
+                    return Err(drain.fail(EraseFailure::EntryDeleteRefused { id }));
+                }
+                // Every entry this would remove was shown in a whole list and is backed up.
+                drain.delete_all().await?;
+                collection_sent = true;
+                continue;
+            }
+            if waits >= self.verify.tries {
+                let id = read.entries.first().map_or(0, |e| e.id);
+                return Err(drain.fail(EraseFailure::StillThere { id }));
+            }
+            tokio::time::sleep(self.verify.pause(waits)).await;
+            waits += 1;
+        }
+    }
+
+    /// Erases one entry, after backing up what the server shows under its id.
+    pub async fn erase_entry(
+        &self,
+        org: &OrgScope,
+        user: &UserRef,
+        id: i64,
+        action: Action,
+    ) -> Result<Erased, EraseError> {
+        let mut drain = Drain::new(self, org, user, action);
+        let read = drain.read().await?;
+        let rows: Vec<MemoryEntry> = read.entries.into_iter().filter(|e| e.id == id).collect();
+        if rows.is_empty() {
+            return Err(drain.fail(EraseFailure::NoSuchEntry { id }));
+        }
+        drain.back_up(&rows).await?;
+        drain.delete_entry(id).await?;
+        for attempt in 0..=self.verify.tries {
+            let read = drain.read().await?;
+            if !read.entries.iter().any(|e| e.id == id) {
+                return Ok(drain.done());
+            }
+            if attempt < self.verify.tries {
+                tokio::time::sleep(self.verify.pause(attempt)).await;
+            }
+        }
+        Err(drain.fail(EraseFailure::StillThere { id }))
+    }
+}
+
+/// One erase in progress.
+struct Drain<'a> {
+    ops: &'a Ops,
+    org: &'a OrgScope,
+    user: &'a UserRef,
+    action: Action,
+    file: BackupFile,
+    /// Ids whose delete was accepted (204) or answered "not there" (404).
+    deleted: HashSet<i64>,
+    answered_404: HashSet<i64>,
+    erased: usize,
+    deletes: usize,
+}
+
+impl<'a> Drain<'a> {
+    fn new(ops: &'a Ops, org: &'a OrgScope, user: &'a UserRef, action: Action) -> Drain<'a> {
+        Drain {
+            ops,
+            org,
+            user,
+            action,
+            file: BackupFile::new(ops, org, user),
+            deleted: HashSet::new(),
+            answered_404: HashSet::new(),
+            erased: 0,
+            deletes: 0,
+        }
+    }
+
+    fn fail(&self, failure: EraseFailure) -> EraseError {
+        EraseError {
+            failure,
+            backup: self.file.path().map(Into::into),
+            erased: self.erased,
+        }
+    }
+
+    fn done(self) -> Erased {
+        let entries = self.file.entries();
+        Erased {
+            backup: self.file.path().map(Into::into),
+            entries: entries.len(),
+            bytes: entries.iter().map(|e| e.text().len() as u64).sum(),
+            deletes: self.deletes,
+        }
+    }
+
+    async fn read(&self) -> Result<MemoryRead, EraseError> {
+        self.ops
+            .client
+            .read_memory(self.org, self.user)
+            .await
+            .map_err(|e| self.fail(EraseFailure::Read(e)))
+    }
+
+    async fn back_up(&mut self, seen: &[MemoryEntry]) -> Result<(), EraseError> {
+        if seen.iter().all(|e| self.file.holds(e)) {
+            return Ok(());
+        }
+        match self.file.add(self.ops, seen).await {
+            Ok(_) => Ok(()),
+            Err(e) => Err(self.fail(EraseFailure::Backup(e))),
+        }
+    }
+
+    /// Ids shown that no delete was sent for yet, each once, in the order shown.
+    fn fresh_ids(&self, shown: &[MemoryEntry]) -> Vec<i64> {
+        let mut seen = HashSet::new();
+        shown
+            .iter()
+            .map(|e| e.id)
+            .filter(|id| !self.deleted.contains(id) && seen.insert(*id))
+            .collect()
+    }
+
+    fn target(&self) -> Target {
+        let target = Target::user(self.org, self.user);
+        match self.file.path() {
+            Some(path) => target.backup(path),
+            None => target,
+        }
+    }
+
+    /// Intent line, the DELETE of one entry, outcome line.
+    async fn delete_entry(&mut self, id: i64) -> Result<(), EraseError> {
+        let pending = self.intent(self.target().entry(id)).await?;
+        let result = self.ops.client.erase_entry(self.org, self.user, id).await;
+        self.deletes += 1;
+        self.ops.trail.finish(pending, self.outcome(&result)).await;
+        match result {
+            Ok(EraseOutcome::Erased) => {
+                self.erased += 1;
+            }
+            Ok(EraseOutcome::NothingThere) => {
+                self.answered_404.insert(id);
+            }
+            Err(source) => return Err(self.fail(EraseFailure::Delete { id, source })),
+        }
+        self.deleted.insert(id);
+        Ok(())
+    }
+
+    /// Intent line, the DELETE of the whole collection, outcome line.
+    async fn delete_all(&mut self) -> Result<(), EraseError> {
+        let pending = self.intent(self.target()).await?;
+        let result = self.ops.client.erase_memory(self.org, self.user).await;
+        self.deletes += 1;
+        self.ops.trail.finish(pending, self.outcome(&result)).await;
+        match result {
+            Ok(_) => {
+                self.erased = self.file.entries().len();
+                Ok(())
+            }
+            Err(e) => Err(self.fail(EraseFailure::DeleteAll(e))),
+        }
+    }
+
+    async fn intent(&mut self, target: Target) -> Result<crate::store::Pending, EraseError> {
+        match self.ops.trail.intent(self.action, target).await {
+            Ok(pending) => Ok(pending),
+            Err(e) => {
+                let failure = self.fail(EraseFailure::Audit(e));
+                if self.deletes == 0 {
+                    // No request relied on the backup: leave no file behind that looks
+                    // like an erase happened.
+                    let file = std::mem::replace(
+                        &mut self.file,
+                        BackupFile::new(self.ops, self.org, self.user),
+                    );
+                    file.discard().await;
+                    return Err(EraseError {
+                        backup: None,
+                        ..failure
+                    });
+                }
+                Err(failure)
+            }
+        }
+    }
+
+    fn outcome(&self, result: &Result<EraseOutcome, ApiError>) -> Outcome {
+        let outcome = match result {
+            Ok(EraseOutcome::Erased) => Outcome::ok().status(204),
+            Ok(EraseOutcome::NothingThere) => Outcome::ok().status(404),
+            Err(e) => Outcome::api_error(e),
+        };
+        match self.file.path() {
+            Some(path) => outcome.backup(path),
+            None => outcome,
+        }
+    }
+}

@@ -1,0 +1,429 @@
+//! The operations layer's erase against the mock (object and list shaped reads) and
+//! against servers that misbehave: every entry deleted is in a backup on disk first, and
+//! "erased" is said only once a read shows the memory gone.
+
+mod common;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use memory_console::api::{ApiClient, ClientSettings, OrgScope, UserRef};
+use memory_console::mock::{MemoryShape, MockConfig};
+use memory_console::ops::{EraseFailure, Ops, Trail, VerifyPolicy};
+use memory_console::store::{Action, AuditContext, AuditLog, read_backup, read_recent};
+use reqwest::Method;
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+const KEY: &str = "ops-test-key";
+const MEM: &str = "/api/ai-prompt/orgs/main/users/mia/all-chats-memory/";
+
+fn fast() -> VerifyPolicy {
+    VerifyPolicy {
+        tries: 2,
+        first_pause: Duration::from_millis(5),
+        ..VerifyPolicy::default()
+    }
+}
+
+fn ops_for(base_url: &str, key: &str, dir: &Path) -> Ops {
+    let client = ApiClient::new(&ClientSettings::new(
+        base_url.to_owned(),
+        SecretString::from(key.to_owned()),
+    ))
+    .expect("client");
+    let log = AuditLog::open(dir.join("audit.jsonl")).expect("audit log");
+    let ctx = AuditContext::new("test", base_url, &SecretString::from(key.to_owned()));
+    Ops::new(client, Trail::new(log, ctx), "test", dir.join("backups")).with_verify(fast())
+}
+
+fn main_org() -> OrgScope {
+    OrgScope::new("main")
+}
+
+fn row(id: i64, content: &str) -> Value {
+    json!({"id": id, "username": "mia", "platform_key": "main", "content": content,
+           "session_id": format!("s-{id}")})
+}
+
+/// The mock's three-entry user, erased with the published (object) read and with a list.
+async fn erase_multi_mia(shape: MemoryShape) {
+    let mock = common::start(MockConfig::default().with_memory_shape(shape)).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ops = ops_for(&mock.server.base_url(), mock.server.api_key(), dir.path());
+    let state = mock.server.state().clone();
+    let before = state.memory("main", "multi.mia").expect("seeded user");
+    assert_eq!(before.len(), 3, "the fixture has three entries");
+    let user = UserRef::by_name("multi.mia");
+
+    let erased = ops
+        .erase_all(&main_org(), &user, Action::Erase)
+        .await
+        .expect("erase succeeds");
+    assert_eq!(erased.entries, 3);
+    assert_eq!(
+        state.memory("main", "multi.mia").map(|m| m.len()),
+        Some(0),
+        "the server has nothing left"
+    );
+    let backup = read_backup(erased.backup.as_deref().expect("a backup")).expect("readable");
+    let mut backed: Vec<_> = backup.entries.iter().map(|e| e.text().to_owned()).collect();
+    let mut original: Vec<_> = before.iter().map(mock_text).collect();
+    backed.sort();
+    original.sort();
+    assert_eq!(backed, original, "every deleted byte is in the backup");
+    assert_eq!(
+        state.count(Method::DELETE),
+        3,
+        "one DELETE per entry, by its own id; no collection DELETE"
+    );
+
+    // One intent and one outcome line per DELETE, each naming its entry.
+    let records = read_recent(&dir.path().join("audit.jsonl"), 100).expect("audit");
+    let mut ids: Vec<i64> = records.iter().filter_map(|r| r.entry_id).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 3, "{records:?}");
+    assert_eq!(records.len(), 6);
+
+    let report = ops
+        .restore(erased.backup.as_deref().expect("backup"), None)
+        .await
+        .expect("restore");
+    assert_eq!(report.created.len(), 3);
+    assert_eq!(report.summary(), "restored 3 entries for multi.mia");
+    let mut after: Vec<_> = state
+        .memory("main", "multi.mia")
+        .expect("user")
+        .iter()
+        .map(mock_text)
+        .collect();
+    after.sort();
+    assert_eq!(after, original, "restore brings back every entry");
+}
+
+#[tokio::test]
+async fn object_shaped_reads_are_drained_entry_by_entry() {
+    erase_multi_mia(MemoryShape::Object).await;
+}
+
+#[tokio::test]
+async fn list_shaped_reads_back_up_all_then_delete() {
+    erase_multi_mia(MemoryShape::List).await;
+}
+
+#[tokio::test]
+async fn a_user_with_no_memory_has_nothing_erased_and_no_backup() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(MEM))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let erased = ops_for(&server.uri(), KEY, dir.path())
+        .erase_all(&main_org(), &UserRef::by_name("mia"), Action::Erase)
+        .await
+        .expect("nothing to do is fine");
+    assert!(erased.nothing_there());
+    assert_eq!(erased.backup, None);
+}
+
+/// GETs answer the given bodies in turn (the last one for ever after).
+struct Reads(Vec<ResponseTemplate>, Arc<AtomicI64>);
+
+impl Respond for Reads {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let i = self.1.fetch_add(1, Ordering::SeqCst) as usize;
+        self.0[i.min(self.0.len() - 1)].clone()
+    }
+}
+
+fn reads(bodies: Vec<ResponseTemplate>) -> Reads {
+    Reads(bodies, Arc::new(AtomicI64::new(0)))
+}
+
+fn ok(body: Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(body)
+}
+
+#[tokio::test]
+async fn an_entry_that_stays_after_its_delete_stops_the_erase() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(MEM))
+        .respond_with(ok(row(1, "kept by the server")))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(format!("{MEM}1/")))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let err = ops_for(&server.uri(), KEY, dir.path())
+        .erase_all(&main_org(), &UserRef::by_name("mia"), Action::Erase)
+        .await
+        .expect_err("a server that keeps the entry is not 'erased'");
+    assert!(
+        matches!(err.failure, EraseFailure::StillThere { id: 1 }),
+        "{err}"
+    );
+    let backup = read_backup(err.backup.as_deref().expect("backup kept")).expect("readable");
+    assert_eq!(backup.entries.len(), 1);
+}
+
+#[tokio::test]
+async fn a_refused_entry_delete_never_falls_back_to_a_blind_collection_delete() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(MEM))
+        .respond_with(ok(row(1, "first of several")))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(format!("{MEM}1/")))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(MEM))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(0)
+        .named("collection DELETE")
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let err = ops_for(&server.uri(), KEY, dir.path())
+        .erase_all(&main_org(), &UserRef::by_name("mia"), Action::Erase)
+        .await
+        .expect_err("cannot erase safely");
+    assert!(
+        matches!(err.failure, EraseFailure::EntryDeleteRefused { id: 1 }),
+        "{err}"
+    );
+    assert_eq!(err.erased, 0);
+}
+
+#[tokio::test]
+async fn a_refused_entry_delete_on_a_whole_list_uses_the_collection_delete() {
+    let server = MockServer::start().await;
+    let list = json!([row(1, "one"), row(2, "two")]);
+    Mock::given(method("GET"))
+        .and(path(MEM))
+        .respond_with(reads(vec![
+            ok(list.clone()),
+            ok(list),
+            ResponseTemplate::new(404),
+        ]))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(format!("{MEM}1/")))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(format!("{MEM}2/")))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(MEM))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let erased = ops_for(&server.uri(), KEY, dir.path())
+        .erase_all(&main_org(), &UserRef::by_name("mia"), Action::Erase)
+        .await
+        .expect("erased through the collection delete");
+    assert_eq!(erased.entries, 2);
+    let backup = read_backup(erased.backup.as_deref().expect("backup")).expect("readable");
+    assert_eq!(backup.entries.len(), 2, "both were backed up before it");
+}
+
+#[tokio::test]
+async fn an_entry_that_appears_during_the_erase_is_backed_up_before_its_delete() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(MEM))
+        .respond_with(reads(vec![
+            ok(row(1, "there at the start")),
+            ok(row(2, "arrived meanwhile")),
+            ResponseTemplate::new(404),
+        ]))
+        .mount(&server)
+        .await;
+    for id in [1, 2] {
+        Mock::given(method("DELETE"))
+            .and(path(format!("{MEM}{id}/")))
+            .respond_with(ResponseTemplate::new(204))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("DELETE"))
+        .and(path(MEM))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let erased = ops_for(&server.uri(), KEY, dir.path())
+        .erase_all(&main_org(), &UserRef::by_name("mia"), Action::Erase)
+        .await
+        .expect("erased");
+    let backup = read_backup(erased.backup.as_deref().expect("backup")).expect("readable");
+    let texts: Vec<_> = backup.entries.iter().map(|e| e.text()).collect();
+    assert_eq!(texts, ["there at the start", "arrived meanwhile"]);
+}
+
+#[tokio::test]
+async fn duplicate_ids_keep_every_row_and_delete_once() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(MEM))
+        .respond_with(reads(vec![
+            ok(json!([row(7, "version a"), row(7, "version b")])),
+            ResponseTemplate::new(404),
+        ]))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(format!("{MEM}7/")))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let erased = ops_for(&server.uri(), KEY, dir.path())
+        .erase_all(&main_org(), &UserRef::by_name("mia"), Action::Erase)
+        .await
+        .expect("erased");
+    let backup = read_backup(erased.backup.as_deref().expect("backup")).expect("readable");
+    assert_eq!(backup.entries.len(), 2, "both texts are kept");
+}
+
+/// Every read shows a new entry, however many are deleted.
+struct Endless(Arc<AtomicI64>);
+
+impl Respond for Endless {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let id = self.0.fetch_add(1, Ordering::SeqCst);
+        ok(row(id, "again"))
+    }
+}
+
+#[tokio::test]
+async fn a_drain_that_never_ends_stops_at_its_bound() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(MEM))
+        .respond_with(Endless(Arc::new(AtomicI64::new(1))))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ops = ops_for(&server.uri(), KEY, dir.path()).with_verify(VerifyPolicy {
+        max_drained: 5,
+        ..fast()
+    });
+    let err = ops
+        .erase_all(&main_org(), &UserRef::by_name("mia"), Action::Erase)
+        .await
+        .expect_err("stops");
+    assert!(matches!(err.failure, EraseFailure::Runaway(5)), "{err}");
+    assert_eq!(err.erased, 5);
+    let backup = read_backup(err.backup.as_deref().expect("backup")).expect("readable");
+    assert_eq!(backup.entries.len(), 6, "every entry shown was backed up");
+}
+
+#[tokio::test]
+async fn no_audit_line_means_no_delete_and_no_orphan_backup() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(MEM))
+        .respond_with(ok(row(1, "stays")))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let client = ApiClient::new(&ClientSettings::new(server.uri(), SecretString::from(KEY)))
+        .expect("client");
+    let log = AuditLog::open("/dev/full").expect("opens; writes fail");
+    let ctx = AuditContext::new("test", &server.uri(), &SecretString::from(KEY));
+    let ops = Ops::new(
+        client,
+        Trail::new(log, ctx),
+        "test",
+        dir.path().join("backups"),
+    );
+    let err = ops
+        .erase_all(&main_org(), &UserRef::by_name("mia"), Action::Erase)
+        .await
+        .expect_err("not sent");
+    assert!(matches!(err.failure, EraseFailure::Audit(_)), "{err}");
+    assert_eq!(err.backup, None);
+    let left: Vec<_> = walk(&dir.path().join("backups"));
+    assert!(left.is_empty(), "no orphan backup: {left:?}");
+}
+
+#[tokio::test]
+async fn erasing_one_entry_leaves_the_others() {
+    let mock = common::start(MockConfig::default().with_memory_shape(MemoryShape::List)).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ops = ops_for(&mock.server.base_url(), mock.server.api_key(), dir.path());
+    let state = mock.server.state().clone();
+    let before = state.memory("main", "multi.mia").expect("seeded");
+    let victim = before[1].clone();
+    let erased = ops
+        .erase_entry(
+            &main_org(),
+            &UserRef::by_name("multi.mia"),
+            victim.id as i64,
+            Action::EntryErase,
+        )
+        .await
+        .expect("erased");
+    assert_eq!(erased.entries, 1);
+    let after = state.memory("main", "multi.mia").expect("user");
+    assert_eq!(after.len(), 2);
+    assert!(after.iter().all(|e| e.id != victim.id));
+    let backup = read_backup(erased.backup.as_deref().expect("backup")).expect("readable");
+    assert_eq!(backup.entries[0].text(), mock_text(&victim));
+}
+
+fn mock_text(e: &memory_console::mock::MemoryEntry) -> String {
+    e.content.as_deref().unwrap_or("").to_owned()
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    rd.flatten()
+        .flat_map(|e| {
+            let p = e.path();
+            if p.is_dir() { walk(&p) } else { vec![p] }
+        })
+        .collect()
+}
