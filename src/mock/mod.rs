@@ -57,13 +57,18 @@
 
 mod args;
 mod config;
+mod course_routes;
 mod error;
+mod mentor_routes;
 mod middleware;
 mod routes;
 mod seed;
 mod server;
 mod state;
 mod store;
+mod stores;
+mod stores_seed;
+mod stores_state;
 
 pub use args::MockServerArgs;
 pub use config::{MemoryShape, MockConfig, SeedSource};
@@ -71,3 +76,4 @@ pub use error::MockError;
 pub use server::{MockServer, run_foreground};
 pub use state::{Faults, MockState, RequestRecord};
 pub use store::{MemoryEntry, TaskState};
+pub use stores::{CourseRecord, MentorEntryRecord, MentorRecord, STANDARD_CATEGORIES};
