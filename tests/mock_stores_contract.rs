@@ -359,7 +359,7 @@ impl MentorHook for Mock {
             .mentor_memories("main", user)
             .expect("user exists")
             .into_iter()
-            .map(|m| m.category)
+            .map(|m| m.category.as_deref().map(str::to_owned))
             .collect()
     }
 }

@@ -147,8 +147,8 @@ async fn create(
     let record = CourseRecord {
         id: stores.new_course_id(),
         catalog_item,
-        lessons: parsed.lessons.unwrap_or(Value::Null),
-        next_steps: parsed.next_steps.unwrap_or(Value::Null),
+        lessons: Arc::new(parsed.lessons.unwrap_or(Value::Null)),
+        next_steps: Arc::new(parsed.next_steps.unwrap_or(Value::Null)),
     };
     let view = course_view(&record, &who.username, &who.org_key);
     stores.user_mut(who.at).course.push(record);
@@ -209,10 +209,10 @@ async fn update(
         record.catalog_item = item;
     }
     if let Some(lessons) = parsed.lessons {
-        record.lessons = lessons;
+        record.lessons = Arc::new(lessons);
     }
     if let Some(next_steps) = parsed.next_steps {
-        record.next_steps = next_steps;
+        record.next_steps = Arc::new(next_steps);
     }
     Json(course_view(record, &who.username, &who.org_key)).into_response()
 }

@@ -78,7 +78,7 @@ fn fits(memory: &MentorRecord, params: &HashMap<String, String>, platform: &str)
     let date = |stamp: &str| stamp.get(..10).unwrap_or(stamp).to_owned();
     param("category").is_none_or(|c| memory.category.as_deref() == Some(c))
         && param("mentor").is_none_or(|m| memory.mentor.as_deref() == Some(m))
-        && param("mode").is_none_or(|m| m == "all" || memory.mode == m || memory.mode == "all")
+        && param("mode").is_none_or(|m| m == "all" || &*memory.mode == m || &*memory.mode == "all")
         && param("platform").is_none_or(|p| p == platform)
         && param("session").is_none_or(|s| memory.session_id.as_deref() == Some(s))
         && param("start_date").is_none_or(|d| date(&memory.inserted_at) >= date(d))
@@ -223,8 +223,8 @@ fn category_names(state: &MockState, who: &Located) -> Vec<String> {
         .collect();
     if let Some(u) = state.stores_read().user(who.at) {
         for category in u.mentor.iter().filter_map(|m| m.category.as_ref()) {
-            if !names.contains(category) {
-                names.push(category.clone());
+            if !names.iter().any(|n| **n == **category) {
+                names.push(category.to_string());
             }
         }
     }
@@ -279,7 +279,7 @@ fn optional_text(
     }
 }
 
-fn parse_entry(value: &Value, now: &str) -> Result<MentorEntryRecord, Map<String, Value>> {
+fn parse_entry(value: &Value, now: &Arc<str>) -> Result<MentorEntryRecord, Map<String, Value>> {
     let mut errors = Map::new();
     let Value::Object(map) = value else {
         errors.insert(
@@ -312,11 +312,11 @@ fn parse_entry(value: &Value, now: &str) -> Result<MentorEntryRecord, Map<String
     match (key, value) {
         (Some(key), Some(value)) if errors.is_empty() => Ok(MentorEntryRecord {
             unique_id: Uuid::new_v4(),
-            key,
-            value: Some(value),
-            inserted_at: now.to_owned(),
-            updated_at: now.to_owned(),
-            expires_at,
+            key: key.into(),
+            value: Some(value.into()),
+            inserted_at: now.clone(),
+            updated_at: now.clone(),
+            expires_at: expires_at.map(Arc::from),
         }),
         _ => Err(errors),
     }
@@ -388,9 +388,10 @@ fn parse_create(body: &[u8]) -> Result<MentorRecord, Rejection> {
         unique_id: Uuid::new_v4(),
         name: name
             .or_else(|| category.clone())
-            .unwrap_or_else(|| "memory".into()),
-        category,
-        mode,
+            .unwrap_or_else(|| "memory".into())
+            .into(),
+        category: category.map(Arc::from),
+        mode: mode.into(),
         mentor,
         session_id,
         catalog_item_type,
@@ -497,10 +498,10 @@ async fn update_entry(
     memory.updated_at = now.clone();
     let e = &mut memory.entries[ei];
     if let Some(key) = key {
-        e.key = key;
+        e.key = key.into();
     }
     if let Some(v) = new_value {
-        e.value = Some(v);
+        e.value = Some(v.into());
     }
     e.updated_at = now;
     Json(entry_view(e, memory.category.as_deref())).into_response()
@@ -547,7 +548,7 @@ fn find_memory(memories: &[MentorRecord], id_or_name: &str) -> Option<usize> {
     let by_id = Uuid::parse_str(id_or_name)
         .ok()
         .and_then(|id| memories.iter().position(|m| m.unique_id == id));
-    by_id.or_else(|| memories.iter().position(|m| m.name == id_or_name))
+    by_id.or_else(|| memories.iter().position(|m| &*m.name == id_or_name))
 }
 
 async fn get_memory(

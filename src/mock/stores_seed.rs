@@ -6,6 +6,7 @@ use rand::{Rng, SeedableRng};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashSet;
+use std::sync::Arc;
 use uuid::Uuid;
 
 use super::config::SeedSource;
@@ -116,8 +117,8 @@ pub(crate) fn build(source: &SeedSource, store: &Store) -> Result<StoresData, Mo
                 course.push(CourseRecord {
                     id: data.new_course_id(),
                     catalog_item,
-                    lessons: c.lessons.clone(),
-                    next_steps: c.next_steps.clone(),
+                    lessons: Arc::new(c.lessons.clone()),
+                    next_steps: Arc::new(c.next_steps.clone()),
                 });
             }
             if !mentor.is_empty() || !course.is_empty() {
@@ -127,13 +128,14 @@ pub(crate) fn build(source: &SeedSource, store: &Store) -> Result<StoresData, Mo
             }
         }
     }
+    let pool = Pool::new();
     for (org_index, org) in store.orgs.iter().enumerate() {
         for (user_index, user) in org.users.iter().enumerate() {
             let at = (org_index, user_index);
             if named.contains(&at) || user.entries.is_empty() {
                 continue;
             }
-            generate_for(&mut data, at, &mut rng);
+            generate_for(&mut data, at, &mut rng, &pool);
         }
     }
     Ok(data)
@@ -163,38 +165,30 @@ fn mentor_from_seed(
                 Some(text) => uuid_of(text, username)?,
                 None => random_uuid(rng),
             },
-            key: e.key.clone(),
-            value: e.value.clone(),
-            inserted_at: e
-                .inserted_at
-                .clone()
-                .unwrap_or_else(|| SEED_INSERTED.into()),
-            updated_at: e.updated_at.clone().unwrap_or_else(|| SEED_UPDATED.into()),
-            expires_at: e.expires_at.clone(),
+            key: e.key.as_str().into(),
+            value: e.value.as_deref().map(Arc::from),
+            inserted_at: e.inserted_at.as_deref().unwrap_or(SEED_INSERTED).into(),
+            updated_at: e.updated_at.as_deref().unwrap_or(SEED_UPDATED).into(),
+            expires_at: e.expires_at.as_deref().map(Arc::from),
         });
     }
     Ok(MentorRecord {
         unique_id,
         name: seed
             .name
-            .clone()
-            .or_else(|| seed.category.clone())
-            .unwrap_or_else(|| "memory".into()),
-        category: seed.category.clone(),
-        mode: seed.mode.clone().unwrap_or_else(|| "all".into()),
+            .as_deref()
+            .or(seed.category.as_deref())
+            .unwrap_or("memory")
+            .into(),
+        category: seed.category.as_deref().map(Arc::from),
+        mode: seed.mode.as_deref().unwrap_or("all").into(),
         mentor: seed.mentor.clone(),
         session_id: seed.session_id.clone(),
         catalog_item_type: seed.catalog_item_type.clone(),
         catalog_item_id: seed.catalog_item_id.clone(),
         is_auto_generated: seed.is_auto_generated,
-        inserted_at: seed
-            .inserted_at
-            .clone()
-            .unwrap_or_else(|| SEED_INSERTED.into()),
-        updated_at: seed
-            .updated_at
-            .clone()
-            .unwrap_or_else(|| SEED_UPDATED.into()),
+        inserted_at: seed.inserted_at.as_deref().unwrap_or(SEED_INSERTED).into(),
+        updated_at: seed.updated_at.as_deref().unwrap_or(SEED_UPDATED).into(),
         entries,
     })
 }
@@ -234,51 +228,96 @@ const GENERATED_ENTRIES: [(&str, &[(&str, &str)]); 4] = [
     ),
 ];
 
+/// A category's name and its key/value pairs.
+type CategoryPool = (Arc<str>, Vec<(Arc<str>, Arc<str>)>);
+
+/// The texts generated memories share, made once.
+struct Pool {
+    inserted: Arc<str>,
+    updated: Arc<str>,
+    expires: Arc<str>,
+    mode: Arc<str>,
+    /// Per category: its name and its key/value pairs.
+    categories: Vec<CategoryPool>,
+    /// Lessons and next steps for 1 to 4 completed lessons.
+    courses: Vec<(Arc<Value>, Arc<Value>)>,
+}
+
+impl Pool {
+    fn new() -> Self {
+        let courses = (1..=4)
+            .map(|done: u32| {
+                let lessons = json!({
+                    "completed": (1..=done).map(|i| format!("lesson{i}")).collect::<Vec<_>>(),
+                    "in_progress": [format!("lesson{}", done + 1)],
+                });
+                let next = json!({ "recommended": [format!("lesson{}", done + 2)] });
+                (Arc::new(lessons), Arc::new(next))
+            })
+            .collect();
+        Self {
+            inserted: SEED_INSERTED.into(),
+            updated: SEED_UPDATED.into(),
+            expires: SEED_EXPIRES.into(),
+            mode: "all".into(),
+            categories: GENERATED_ENTRIES
+                .iter()
+                .map(|(category, pairs)| {
+                    debug_assert!(STANDARD_CATEGORIES.contains(category));
+                    let pairs = pairs
+                        .iter()
+                        .map(|(k, v)| (Arc::from(*k), Arc::from(*v)))
+                        .collect();
+                    (Arc::from(*category), pairs)
+                })
+                .collect(),
+            courses,
+        }
+    }
+}
+
 /// Half of the generated users with chat memory get a mentor memory, a third a course memory.
-fn generate_for(data: &mut StoresData, at: (usize, usize), rng: &mut StdRng) {
+fn generate_for(data: &mut StoresData, at: (usize, usize), rng: &mut StdRng, pool: &Pool) {
     if rng.random_bool(0.5) {
-        let (category, pairs) = GENERATED_ENTRIES[rng.random_range(0..GENERATED_ENTRIES.len())];
+        let (category, pairs) = &pool.categories[rng.random_range(0..pool.categories.len())];
         let count = rng.random_range(1..=pairs.len());
         let entries = pairs[..count]
             .iter()
             .map(|(key, value)| MentorEntryRecord {
                 unique_id: random_uuid(rng),
-                key: (*key).to_owned(),
-                value: Some((*value).to_owned()),
-                inserted_at: SEED_INSERTED.into(),
-                updated_at: SEED_UPDATED.into(),
-                expires_at: rng.random_bool(0.3).then(|| SEED_EXPIRES.to_owned()),
+                key: key.clone(),
+                value: Some(value.clone()),
+                inserted_at: pool.inserted.clone(),
+                updated_at: pool.updated.clone(),
+                expires_at: rng.random_bool(0.3).then(|| pool.expires.clone()),
             })
             .collect();
-        debug_assert!(STANDARD_CATEGORIES.contains(&category));
         let memory = MentorRecord {
             unique_id: random_uuid(rng),
-            name: category.to_owned(),
-            category: Some(category.to_owned()),
-            mode: "all".into(),
+            name: category.clone(),
+            category: Some(category.clone()),
+            mode: pool.mode.clone(),
             mentor: None,
             session_id: None,
             catalog_item_type: None,
             catalog_item_id: None,
             is_auto_generated: true,
-            inserted_at: SEED_INSERTED.into(),
-            updated_at: SEED_UPDATED.into(),
+            inserted_at: pool.inserted.clone(),
+            updated_at: pool.updated.clone(),
             entries,
         };
-        data.user_mut(at).mentor.push(memory);
+        // `vec![...]` holds exactly one; a push would reserve room for four.
+        data.user_mut(at).mentor = vec![memory];
     }
     if rng.random_bool(0.33) {
-        let done = rng.random_range(1..=4);
+        let (lessons, next_steps) = &pool.courses[rng.random_range(0..pool.courses.len())];
         let course = CourseRecord {
             id: data.new_course_id(),
             catalog_item: Some(random_uuid(rng)),
-            lessons: json!({
-                "completed": (1..=done).map(|i| format!("lesson{i}")).collect::<Vec<_>>(),
-                "in_progress": [format!("lesson{}", done + 1)],
-            }),
-            next_steps: json!({ "recommended": [format!("lesson{}", done + 2)] }),
+            lessons: lessons.clone(),
+            next_steps: next_steps.clone(),
         };
-        data.user_mut(at).course.push(course);
+        data.user_mut(at).course = vec![course];
     }
 }
 
