@@ -7,7 +7,7 @@ use memory_console::api::{
     ApiClient, ApiError, ClientSettings, CourseMemoryWrite, EraseOutcome, MentorEntryUpdate,
     MentorEntryWrite, MentorMemoryWrite, MentorQuery, OrgScope, RetryPolicy, UserRef,
 };
-use memory_console::mock::{MemoryShape, MockConfig, MockServer};
+use memory_console::mock::{MemoryShape, MockConfig, MockServer, StoreKind};
 use reqwest::Method;
 use secrecy::SecretString;
 use serde_json::json;
@@ -491,4 +491,35 @@ async fn store_reads_ride_out_the_mocks_faults_and_writes_do_not_retry() {
             .await,
         Err(ApiError::Unauthorized { .. })
     ));
+}
+
+#[tokio::test]
+async fn a_server_without_a_store_reads_as_unavailable_with_its_status() {
+    let (server, client) = mock(MockConfig::default()).await;
+    let mia = user("multi.mia");
+    server
+        .state()
+        .set_store_unavailable(StoreKind::Mentor, Some(405));
+    server
+        .state()
+        .set_store_unavailable(StoreKind::Course, Some(404));
+    let mentor = client
+        .all_mentor_memories(&org(), &mia, &MentorQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(mentor.gap().map(|g| g.status), Some(405));
+    let course = client.course_memories(&org(), &mia).await.unwrap();
+    assert_eq!(course.gap().map(|g| g.status), Some(404));
+    assert!(
+        !client.get_memory(&org(), &mia).await.unwrap().is_empty(),
+        "chat memory is untouched"
+    );
+    server
+        .state()
+        .set_store_unavailable(StoreKind::Mentor, None);
+    let back = client
+        .all_mentor_memories(&org(), &mia, &MentorQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(back.into_items().memories.len(), 4);
 }

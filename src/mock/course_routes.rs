@@ -16,10 +16,11 @@ use super::config::MemoryShape;
 use super::routes::{Rejection, json_kind, not_found_response, parse_json};
 use super::state::MockState;
 use super::stores::{CourseRecord, course_view};
+use super::stores_state::{StoreKind, gate};
 
 type AppState = State<Arc<MockState>>;
 
-pub(crate) fn routes() -> Router<Arc<MockState>> {
+pub(crate) fn routes(state: Arc<MockState>) -> Router<Arc<MockState>> {
     let base = "/api/ai-prompt/orgs/{org}/users/{user_id}/memory/";
     Router::new()
         .route(base, get(read).post(create).delete(erase_all))
@@ -27,6 +28,10 @@ pub(crate) fn routes() -> Router<Arc<MockState>> {
             &format!("{base}{{memory_id}}/"),
             put(update).delete(erase_one),
         )
+        .route_layer(axum::middleware::from_fn_with_state(
+            (state, StoreKind::Course),
+            gate,
+        ))
 }
 
 /// A validated create or update body; `None` fields were absent.

@@ -20,7 +20,7 @@ use super::state::MockState;
 use super::stores::{
     MentorEntryRecord, MentorRecord, Owner, STANDARD_CATEGORIES, entry_view, mentor_view, now_stamp,
 };
-use super::stores_state::Located;
+use super::stores_state::{Located, StoreKind, gate};
 
 const DEFAULT_PAGE_SIZE: usize = 10;
 const MAX_PAGE_SIZE: usize = 100;
@@ -28,7 +28,7 @@ const MODES: [&str; 3] = ["guided", "regular", "all"];
 
 type AppState = State<Arc<MockState>>;
 
-pub(crate) fn routes() -> Router<Arc<MockState>> {
+pub(crate) fn routes(state: Arc<MockState>) -> Router<Arc<MockState>> {
     let base = "/api/ai-mentor/orgs/{org}/users/{user_id}";
     Router::new()
         .route(&format!("{base}/memories/"), get(list).post(create))
@@ -43,6 +43,10 @@ pub(crate) fn routes() -> Router<Arc<MockState>> {
             &format!("{base}/memory/{{memory_unique_id_or_name}}/"),
             get(get_memory).delete(delete_memory),
         )
+        .route_layer(axum::middleware::from_fn_with_state(
+            (state, StoreKind::Mentor),
+            gate,
+        ))
 }
 
 fn deleted() -> Response {

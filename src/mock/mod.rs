@@ -71,7 +71,9 @@
 //! random sequence (see `stores_seed.rs`).
 //!
 //! Mentor-memory and course-memory DELETEs really delete; `MockState::set_keep_store_deletes`
-//! makes them answer success and keep the data, like a broken server. A mentor memory whose
+//! makes them answer success and keep the data, like a broken server;
+//! `MockState::set_store_unavailable` makes every route of one store answer 404 or 405,
+//! like a server without it. A mentor memory whose
 //! last entry is deleted goes too. The course-memory GET follows `--memory-shape` (one
 //! object, or a list of every catalog item) like the chat-memory GET.
 
@@ -97,3 +99,4 @@ pub use server::{MockServer, run_foreground};
 pub use state::{Faults, MockState, RequestRecord};
 pub use store::{MemoryEntry, TaskState};
 pub use stores::{CourseRecord, MentorEntryRecord, MentorRecord, STANDARD_CATEGORIES};
+pub use stores_state::StoreKind;

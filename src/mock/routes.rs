@@ -56,8 +56,8 @@ pub(crate) fn router(state: Arc<MockState>) -> Router {
             "/api/ai-mentor/orgs/{org}/users/{user_id}/tasks/{task_id}/",
             get(get_task),
         )
-        .merge(super::mentor_routes::routes())
-        .merge(super::course_routes::routes())
+        .merge(super::mentor_routes::routes(state.clone()))
+        .merge(super::course_routes::routes(state.clone()))
         .route("/__mock/faults", get(get_faults).put(put_faults))
         .route("/__mock/requests", get(get_requests).delete(clear_requests))
         .route("/__mock/memory/{org}/{user_id}", put(control_set_memory))

@@ -70,6 +70,10 @@ pub(crate) struct StoresData {
     pub next_course_id: u64,
     /// A faulty server: DELETEs answer success but keep the data.
     pub keep_deletes: bool,
+    /// A server without this store: every mentor-memory route answers this status.
+    pub mentor_gone: Option<u16>,
+    /// The same for the course-memory routes.
+    pub course_gone: Option<u16>,
 }
 
 impl StoresData {

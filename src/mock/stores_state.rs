@@ -1,10 +1,47 @@
-//! `MockState`'s access to the mentor-memory and course-memory stores, and the hooks tests
-//! use to read them directly or to make DELETEs keep data.
+//! `MockState`'s access to the mentor-memory and course-memory stores, the gate that makes
+//! a store answer 404 or 405 like a server without it, and the hooks tests use.
 
-use std::sync::{PoisonError, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, PoisonError, RwLockReadGuard, RwLockWriteGuard};
+
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::Response;
+
+use super::routes::detail;
 
 use super::state::MockState;
 use super::stores::{CourseRecord, MentorRecord, StoresData};
+
+/// The stores beside chat memory, for hooks that address one of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreKind {
+    Mentor,
+    Course,
+}
+
+/// Answers a store's requests with the status set by [`MockState::set_store_unavailable`].
+pub(crate) async fn gate(
+    State((state, kind)): State<(Arc<MockState>, StoreKind)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let gone = {
+        let stores = state.stores_read();
+        match kind {
+            StoreKind::Mentor => stores.mentor_gone,
+            StoreKind::Course => stores.course_gone,
+        }
+    };
+    match gone.and_then(|s| StatusCode::from_u16(s).ok()) {
+        Some(StatusCode::METHOD_NOT_ALLOWED) => detail(
+            StatusCode::METHOD_NOT_ALLOWED,
+            &format!("Method \"{}\" not allowed.", request.method()),
+        ),
+        Some(status) => detail(status, "Not found."),
+        None => next.run(request).await,
+    }
+}
 
 /// A user found in the chat-memory store, with what the stores' views need.
 pub(crate) struct Located {
@@ -65,6 +102,16 @@ impl MockState {
     /// server, so a forget can be shown to fail loudly.
     pub fn set_keep_store_deletes(&self, keep: bool) {
         self.stores_write().keep_deletes = keep;
+    }
+
+    /// Makes every route of a store answer `status` (say 404 or 405, as an older server
+    /// without that store would), or serve normally again with `None`.
+    pub fn set_store_unavailable(&self, store: StoreKind, status: Option<u16>) {
+        let mut stores = self.stores_write();
+        match store {
+            StoreKind::Mentor => stores.mentor_gone = status,
+            StoreKind::Course => stores.course_gone = status,
+        }
     }
 
     /// Usernames of an org (in user-id order) with chat memory, mentor memories and course
