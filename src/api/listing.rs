@@ -193,4 +193,34 @@ mod tests {
             .unwrap_err();
         assert!(err.to_string().contains("no page number"), "{err}");
     }
+
+    proptest::proptest! {
+        /// Whatever pages, counts and `next` links a server sends, a walk ends (each step asks
+        /// for a page number not seen before) and never collects an item twice.
+        #[test]
+        fn walks_always_end_without_duplicates(
+            nexts in proptest::collection::vec(0u32..40, 1..60),
+            count in 0u64..500,
+            pages in proptest::collection::vec(proptest::collection::vec(0u32..30, 0..5), 1..60),
+        ) {
+            let mut w = Walk::default();
+            let mut out = Vec::new();
+            let mut page = 1u32;
+            let mut steps = 0;
+            loop {
+                steps += 1;
+                proptest::prop_assert!(steps <= 41, "{steps} steps");
+                let i = page as usize % pages.len();
+                let next = format!("/x/?page={}", nexts[i % nexts.len()]);
+                match w.take(page, count, Some(&next), BASE, pages[i].clone(), &mut out) {
+                    Ok(Some(n)) => page = n,
+                    _ => break,
+                }
+            }
+            let mut unique = out.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            proptest::prop_assert_eq!(unique.len(), out.len());
+        }
+    }
 }

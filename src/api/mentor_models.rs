@@ -366,6 +366,39 @@ mod tests {
         assert_eq!(bare.categories, vec!["x"]);
     }
 
+    fn any_json() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            any::<f64>().prop_map(|n| json!(n)),
+            ".{0,6}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 5, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::btree_map(
+                    "results|count|next|previous|entries|unique_id|key|value|categories|users|username|name|[a-z]{1,4}",
+                    inner,
+                    0..6
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// Any JSON at all is read or refused with an error, never a panic.
+        #[test]
+        fn any_body_decodes_or_errs(value in any_json()) {
+            let _ = MentorMemoryPage::from_value(value.clone());
+            let _ = MemoryFilter::from_value(value.clone());
+            let _ = serde_json::from_value::<MentorEntry>(value.clone());
+            let _ = serde_json::from_value::<crate::api::CourseMemory>(value);
+        }
+    }
+
     #[test]
     fn recreate_keeps_category_and_entries() {
         let m: MentorMemory = serde_json::from_value(json!({
