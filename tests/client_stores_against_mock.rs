@@ -158,12 +158,12 @@ async fn mentor_memories_walk_every_page_and_filter() {
         )
         .await
         .unwrap();
-    assert_eq!(gaps.count, 1);
+    assert_eq!(gaps.count, Some(1));
     let only_mia = client
         .filtered_memories(&org(), &admin, &MentorQuery::default(), Some("multi.mia"))
         .await
         .unwrap();
-    assert_eq!(only_mia.count, 4);
+    assert_eq!(only_mia.count, Some(4));
     let categories = client.memory_categories(&org(), &mia).await.unwrap();
     assert_eq!(
         &categories[..4],

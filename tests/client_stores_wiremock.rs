@@ -71,7 +71,7 @@ async fn a_prism_example_page_is_read_once_without_looping() {
         panic!("a 200 is not a gap")
     };
     assert_eq!(listing.memories.len(), 1);
-    assert_eq!(listing.count, 123);
+    assert_eq!(listing.count, Some(123));
     assert_eq!(
         listing.shortfall(),
         122,

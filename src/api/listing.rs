@@ -69,7 +69,7 @@ impl Walk {
     pub(super) fn take<T: Keyed>(
         &mut self,
         page: u32,
-        count: u64,
+        count: Option<u64>,
         next: Option<&str>,
         base: &str,
         items: Vec<T>,
@@ -84,11 +84,15 @@ impl Walk {
                 out.push(item);
             }
         }
-        if out.len() == before || out.len() as u64 >= count || self.fetched >= MAX_PAGES {
+        let count_reached = count.is_some_and(|c| out.len() as u64 >= c);
+        if out.len() == before || count_reached || self.fetched >= MAX_PAGES {
             return Ok(None);
         }
         let per_page = *self.first_page_len.get_or_insert(page_len.max(1)) as u64;
-        let last_page = count.div_ceil(per_page).min(u64::from(MAX_PAGES));
+        // Without a `count`, only the other rules (and MAX_PAGES) end the walk.
+        let last_page = count.map_or(u64::from(MAX_PAGES), |c| {
+            c.div_ceil(per_page).min(u64::from(MAX_PAGES))
+        });
         match next_link(next, base) {
             NextLink::End => Ok(None),
             NextLink::Page(n) if self.seen_pages.contains(&n) || u64::from(n) > last_page => {
@@ -97,8 +101,9 @@ impl Walk {
             NextLink::Page(n) => Ok(Some(n)),
             NextLink::Unusable => Err(ApiError::Malformed {
                 reason: format!(
-                    "the list's `next` link has no page number; stopped after {} of {count} items rather than follow it",
-                    out.len()
+                    "the list's `next` link has no page number; stopped after {} of {} items rather than follow it",
+                    out.len(),
+                    count.map_or("?".to_owned(), |c| c.to_string())
                 ),
                 excerpt: super::decode::excerpt(next.unwrap_or_default().as_bytes()),
             }),
@@ -141,12 +146,12 @@ mod tests {
         let mut out = Vec::new();
         let mut w = Walk::default();
         let n = w
-            .take(1, 5, Some("/?page=2"), BASE, vec![1, 2], &mut out)
+            .take(1, Some(5), Some("/?page=2"), BASE, vec![1, 2], &mut out)
             .unwrap();
         assert_eq!(n, Some(2));
         // page 2 points back at page 1: stop
         assert_eq!(
-            w.take(2, 5, Some("/?page=1"), BASE, vec![3, 4], &mut out)
+            w.take(2, Some(5), Some("/?page=1"), BASE, vec![3, 4], &mut out)
                 .unwrap(),
             None
         );
@@ -156,12 +161,12 @@ mod tests {
         let mut out = Vec::new();
         let mut w = Walk::default();
         assert_eq!(
-            w.take(1, 123, Some("/?page=4"), BASE, vec![1], &mut out)
+            w.take(1, Some(123), Some("/?page=4"), BASE, vec![1], &mut out)
                 .unwrap(),
             Some(4)
         );
         assert_eq!(
-            w.take(4, 123, Some("/?page=5"), BASE, vec![1], &mut out)
+            w.take(4, Some(123), Some("/?page=5"), BASE, vec![1], &mut out)
                 .unwrap(),
             None
         );
@@ -171,7 +176,7 @@ mod tests {
         let mut out = Vec::new();
         let mut w = Walk::default();
         assert_eq!(
-            w.take(1, 4, Some("/?page=9"), BASE, vec![1, 2], &mut out)
+            w.take(1, Some(4), Some("/?page=9"), BASE, vec![1, 2], &mut out)
                 .unwrap(),
             None
         );
@@ -180,16 +185,25 @@ mod tests {
         let mut out = Vec::new();
         let mut w = Walk::default();
         assert_eq!(
-            w.take(1, 2, Some("/?page=2"), BASE, vec![1, 2], &mut out)
+            w.take(1, Some(2), Some("/?page=2"), BASE, vec![1, 2], &mut out)
                 .unwrap(),
             None
+        );
+
+        // no count: the pages' own links decide, a page of one item does not end it
+        let mut out = Vec::new();
+        let mut w = Walk::default();
+        assert_eq!(
+            w.take(1, None, Some("/?page=2"), BASE, vec![1], &mut out)
+                .unwrap(),
+            Some(2)
         );
 
         // an unusable next is an error, not a silent partial list
         let mut out = Vec::new();
         let mut w = Walk::default();
         let err = w
-            .take(1, 9, Some("/?cursor=x"), BASE, vec![1], &mut out)
+            .take(1, Some(9), Some("/?cursor=x"), BASE, vec![1], &mut out)
             .unwrap_err();
         assert!(err.to_string().contains("no page number"), "{err}");
     }
@@ -200,7 +214,7 @@ mod tests {
         #[test]
         fn walks_always_end_without_duplicates(
             nexts in proptest::collection::vec(0u32..40, 1..60),
-            count in 0u64..500,
+            count in proptest::option::of(0u64..500),
             pages in proptest::collection::vec(proptest::collection::vec(0u32..30, 0..5), 1..60),
         ) {
             let mut w = Walk::default();

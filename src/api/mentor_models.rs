@@ -77,8 +77,8 @@ pub struct MentorEntry {
 /// One page of mentor memories (`count`, `next`, `previous`, `results`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MentorMemoryPage {
-    /// The server's claim; it may exceed what the pages really hold.
-    pub count: u64,
+    /// The server's claim, if it made one; it may exceed what the pages really hold.
+    pub count: Option<u64>,
     /// Full URLs as the server wrote them: never requested as they are.
     pub next: Option<String>,
     pub previous: Option<String>,
@@ -118,7 +118,7 @@ impl MentorMemoryPage {
             .collect::<Result<_, _>>()
             .map_err(|e| format!("mentor memory: {e}"))?;
         Ok(MentorMemoryPage {
-            count: count_claim.unwrap_or(results.len() as u64),
+            count: count_claim,
             next,
             previous,
             results,
@@ -130,14 +130,15 @@ impl MentorMemoryPage {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MentorListing {
     pub memories: Vec<MentorMemory>,
-    /// The `count` the server claimed on its last page.
-    pub count: u64,
+    /// The `count` the server claimed on its last page, if it did.
+    pub count: Option<u64>,
 }
 
 impl MentorListing {
     /// How many memories the server claimed but the pages did not hold (0 when all came).
     pub fn shortfall(&self) -> u64 {
-        self.count.saturating_sub(self.memories.len() as u64)
+        self.count
+            .map_or(0, |c| c.saturating_sub(self.memories.len() as u64))
     }
 
     /// All entries, each with the memory it belongs to.
@@ -329,7 +330,7 @@ mod tests {
                 "category": "important", "is_auto_generated": false, "surprise": {"a": 1}}]
         }))
         .unwrap();
-        assert_eq!(page.count, 123);
+        assert_eq!(page.count, Some(123));
         assert_eq!(
             page.next.as_deref(),
             Some("http://api.example.org/accounts/?page=4")
@@ -343,12 +344,12 @@ mod tests {
     #[test]
     fn pages_in_other_shapes() {
         let bare = MentorMemoryPage::from_value(json!([{"name": "a"}, {"name": "b"}])).unwrap();
-        assert_eq!((bare.count, bare.results.len()), (2, 2));
+        assert_eq!((bare.count, bare.results.len()), (None, 2));
         let single = MentorMemoryPage::from_value(json!({"name": "a", "entries": null})).unwrap();
         assert_eq!(single.results.len(), 1);
         assert!(single.results[0].entries.is_empty());
         let counted = MentorMemoryPage::from_value(json!({"count": "3", "results": null})).unwrap();
-        assert_eq!((counted.count, counted.results.len()), (3, 0));
+        assert_eq!((counted.count, counted.results.len()), (Some(3), 0));
         assert!(MentorMemoryPage::from_value(json!({"results": 1})).is_err());
         assert!(MentorMemoryPage::from_value(json!("x")).is_err());
     }
