@@ -81,6 +81,8 @@ mod args;
 mod config;
 mod course_routes;
 mod error;
+mod mentor_body;
+mod mentor_one;
 mod mentor_routes;
 mod middleware;
 mod routes;

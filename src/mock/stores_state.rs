@@ -11,7 +11,7 @@ use axum::response::Response;
 use super::routes::detail;
 
 use super::state::MockState;
-use super::stores::{CourseRecord, MentorRecord, StoresData};
+use super::stores::{CourseRecord, MentorRecord, Owner, StoresData};
 
 /// The stores beside chat memory, for hooks that address one of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +49,17 @@ pub(crate) struct Located {
     pub org_key: String,
     pub username: String,
     pub email: String,
+}
+
+impl Located {
+    /// Who the user's memories belong to, for the read-only fields of their views.
+    pub(crate) fn owner(&self) -> Owner<'_> {
+        Owner {
+            username: &self.username,
+            email: &self.email,
+            platform: &self.org_key,
+        }
+    }
 }
 
 impl MockState {
