@@ -78,7 +78,7 @@ pub(crate) fn detail(status: StatusCode, message: &str) -> Response {
 }
 
 /// DRF's words for a missing object.
-pub(super) const NOT_FOUND: &str = "Not found.";
+const NOT_FOUND: &str = "Not found.";
 
 pub(super) fn not_found_response() -> Response {
     detail(StatusCode::NOT_FOUND, NOT_FOUND)
@@ -110,7 +110,7 @@ impl IntoResponse for Rejection {
     }
 }
 
-pub(super) fn field_errors(errors: Map<String, Value>) -> Response {
+fn field_errors(errors: Map<String, Value>) -> Response {
     (StatusCode::BAD_REQUEST, Json(Value::Object(errors))).into_response()
 }
 
