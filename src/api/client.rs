@@ -45,7 +45,7 @@ impl Default for UsersQuery {
 /// A cheap-to-clone client; clones share one connection pool and one throttle.
 #[derive(Debug, Clone)]
 pub struct ApiClient {
-    transport: Arc<Transport>,
+    pub(super) transport: Arc<Transport>,
     user_path: UserPath,
 }
 
@@ -272,7 +272,7 @@ impl ApiClient {
         ))
     }
 
-    fn user_segment(&self, user: &UserRef) -> Result<String, ApiError> {
+    pub(super) fn user_segment(&self, user: &UserRef) -> Result<String, ApiError> {
         match self.user_path {
             UserPath::Username => segment(&user.username),
             UserPath::UserId => user.user_id.map(|id| id.to_string()).ok_or_else(|| {
@@ -287,7 +287,7 @@ impl ApiClient {
 
 /// Encodes one path segment. "." and ".." are refused: URL parsers resolve them (even
 /// percent-encoded) as steps up the path, which would address another resource.
-fn segment(raw: &str) -> Result<String, ApiError> {
+pub(super) fn segment(raw: &str) -> Result<String, ApiError> {
     if raw.is_empty() || raw == "." || raw == ".." {
         return Err(ApiError::InvalidRequest(format!(
             "{raw:?} cannot be used as a name in a URL path"
@@ -308,7 +308,7 @@ fn write_body(org: &OrgScope, user: &UserRef, write: &MemoryWrite) -> Value {
     body
 }
 
-fn erase_outcome(
+pub(super) fn erase_outcome(
     result: Result<super::transport::Reply, ApiError>,
 ) -> Result<EraseOutcome, ApiError> {
     match result {

@@ -1,4 +1,5 @@
-//! The HTTP routes: ibl's users, platform, chat-memory, memory-status and task endpoints, plus `/__mock/` controls.
+//! The HTTP routes: ibl's users, platform, chat-memory, memory-status and task endpoints, plus `/__mock/` controls;
+//! the mentor-memory and course-memory routes are merged in from their own files.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -55,6 +56,8 @@ pub(crate) fn router(state: Arc<MockState>) -> Router {
             "/api/ai-mentor/orgs/{org}/users/{user_id}/tasks/{task_id}/",
             get(get_task),
         )
+        .merge(super::mentor_routes::routes(state.clone()))
+        .merge(super::course_routes::routes(state.clone()))
         .route("/__mock/faults", get(get_faults).put(put_faults))
         .route("/__mock/requests", get(get_requests).delete(clear_requests))
         .route("/__mock/memory/{org}/{user_id}", put(control_set_memory))
@@ -77,7 +80,7 @@ pub(crate) fn detail(status: StatusCode, message: &str) -> Response {
 /// DRF's words for a missing object.
 const NOT_FOUND: &str = "Not found.";
 
-fn not_found_response() -> Response {
+pub(super) fn not_found_response() -> Response {
     detail(StatusCode::NOT_FOUND, NOT_FOUND)
 }
 
@@ -117,12 +120,12 @@ fn field_error(field: &str, message: &str) -> Response {
     field_errors(errors)
 }
 
-fn parse_json(body: &[u8]) -> Result<Value, Rejection> {
+pub(super) fn parse_json(body: &[u8]) -> Result<Value, Rejection> {
     serde_json::from_slice(body)
         .map_err(|e| Rejection::Detail(StatusCode::BAD_REQUEST, format!("JSON parse error - {e}")))
 }
 
-fn query_params(raw: Option<String>) -> HashMap<String, String> {
+pub(super) fn query_params(raw: Option<String>) -> HashMap<String, String> {
     raw.map(|q| {
         url::form_urlencoded::parse(q.as_bytes())
             .into_owned()
@@ -419,7 +422,7 @@ fn parse_memory_body(body: &[u8]) -> Result<MemoryBody, Rejection> {
     }
 }
 
-fn json_kind(value: &Value) -> &'static str {
+pub(super) fn json_kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "bool",

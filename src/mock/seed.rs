@@ -11,7 +11,7 @@ use super::config::SeedSource;
 use super::error::MockError;
 use super::store::{OrgInfo, Store, UserInfo};
 
-const BUILTIN_SEED: &str = include_str!("../../assets/demo/seed.json");
+pub(super) const BUILTIN_SEED: &str = include_str!("../../assets/demo/seed.json");
 
 /// Generated memories for `--users` come from a small shared pool, so 100k users cost
 /// a few megabytes rather than hundreds.

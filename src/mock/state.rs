@@ -14,6 +14,8 @@ use super::config::{MemoryShape, MockConfig};
 use super::error::MockError;
 use super::seed;
 use super::store::{MemoryEntry, PendingChange, Store, TaskRecord, TaskState, UserRecord};
+use super::stores::StoresData;
+use super::stores_seed;
 
 /// The request log keeps only the most recent requests, so a benchmark cannot grow it without bound.
 const LOG_CAPACITY: usize = 10_000;
@@ -58,6 +60,8 @@ pub(crate) struct UserMemory {
 #[derive(Debug)]
 pub struct MockState {
     store: RwLock<Store>,
+    /// Mentor memories and course memory (see `stores_state.rs`).
+    pub(super) stores: RwLock<StoresData>,
     faults: RwLock<Faults>,
     shape: RwLock<MemoryShape>,
     rng: Mutex<StdRng>,
@@ -94,8 +98,10 @@ impl MockState {
     /// Builds the data from the configured seed (this may take a moment for 100k users).
     pub fn new(config: &MockConfig) -> Result<Self, MockError> {
         let store = seed::build_store(&config.seed, config.extra_users)?;
+        let stores = stores_seed::build(&config.seed, &store)?;
         Ok(Self {
             store: RwLock::new(store),
+            stores: RwLock::new(stores),
             faults: RwLock::new(Faults {
                 latency_ms: millis(config.latency),
                 task_delay_ms: millis(config.task_delay),

@@ -3,14 +3,44 @@
 
 use serde_json::Value;
 
-/// Loads the contract copied into the project (tests never read outside it).
+/// Loads the chat-memory contract copied into the project (tests never read outside it).
 pub fn load_spec() -> Value {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/contract/chat-memory.openapi.yaml"
-    ))
-    .expect("contract file is readable");
+    load_contract("chat-memory.openapi.yaml")
+}
+
+/// Loads the contract of mentor memories and course memory.
+pub fn load_stores_spec() -> Value {
+    load_contract("memory-stores.openapi.yaml")
+}
+
+fn load_contract(name: &str) -> Value {
+    let path = format!("{}/tests/contract/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).expect("contract file is readable");
     serde_yaml_ng::from_str(&text).expect("contract is valid YAML")
+}
+
+/// A request-body schema as a client must meet it: `readOnly` properties are the server's
+/// to fill, so they are not required of a request (OpenAPI 3.0 semantics).
+pub fn request_schema(spec: &Value, schema: &Value) -> Value {
+    let mut schema = match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => resolve(spec, r).cloned().unwrap_or(Value::Null),
+        None => schema.clone(),
+    };
+    let read_only: Vec<String> = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|props| {
+            props
+                .iter()
+                .filter(|(_, p)| p.get("readOnly").and_then(Value::as_bool) == Some(true))
+                .map(|(name, _)| name.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(required) = schema.get_mut("required").and_then(Value::as_array_mut) {
+        required.retain(|f| f.as_str().is_none_or(|f| !read_only.iter().any(|r| r == f)));
+    }
+    schema
 }
 
 /// Checks `value` against `schema`; returns every problem found, with a JSON path.
