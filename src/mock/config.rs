@@ -34,6 +34,8 @@ pub struct MockConfig {
     pub seed: SeedSource,
     /// Users generated on top of the seed into its first org.
     pub extra_users: usize,
+    /// Memory entries of each generated user that has memory (1 unless a benchmark asks).
+    pub entries_per_user: usize,
     pub latency: Duration,
     pub task_delay: Duration,
     pub fail_rate: f64,
@@ -50,6 +52,7 @@ impl Default for MockConfig {
             api_key: "demo-key".to_owned(),
             seed: SeedSource::Builtin,
             extra_users: 0,
+            entries_per_user: 1,
             latency: Duration::ZERO,
             task_delay: Duration::from_millis(3000),
             fail_rate: 0.0,
@@ -74,6 +77,11 @@ impl MockConfig {
 
     pub fn with_extra_users(mut self, count: usize) -> Self {
         self.extra_users = count;
+        self
+    }
+
+    pub fn with_entries_per_user(mut self, entries: usize) -> Self {
+        self.entries_per_user = entries;
         self
     }
 
@@ -122,6 +130,7 @@ impl From<&MockServerArgs> for MockConfig {
                 .clone()
                 .map_or(SeedSource::Builtin, SeedSource::File),
             extra_users: args.users,
+            entries_per_user: args.entries_per_user,
             latency: Duration::from_millis(args.latency_ms),
             task_delay: Duration::from_millis(args.task_delay_ms),
             fail_rate: args.fail_rate,

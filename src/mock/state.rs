@@ -93,7 +93,7 @@ fn millis(duration: Duration) -> u64 {
 impl MockState {
     /// Builds the data from the configured seed (this may take a moment for 100k users).
     pub fn new(config: &MockConfig) -> Result<Self, MockError> {
-        let store = seed::build_store(&config.seed, config.extra_users)?;
+        let store = seed::build_store(&config.seed, config.extra_users, config.entries_per_user)?;
         Ok(Self {
             store: RwLock::new(store),
             faults: RwLock::new(Faults {
