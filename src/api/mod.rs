@@ -17,6 +17,6 @@ pub use models::{
     EraseOutcome, MemoryEntry, MemoryStatus, MemoryWrite, OrgInfo, QueuedUpdate, TaskId, TaskPhase,
     TaskState, UserRef, UserSummary, UsersPage,
 };
-pub use paging::PageCursor;
+pub use paging::{DEFAULT_PAGE_SIZE, PageCursor, PageStep};
 pub use retry::RetryPolicy;
 pub use settings::{ClientSettings, DEFAULT_MAX_BODY_BYTES, OrgScope, Timeouts, UserPath};

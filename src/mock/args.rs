@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use super::config::MemoryShape;
+use super::config::{MemoryShape, PagingQuirk};
 
 /// Flags of `memory-console mock-server`.
 #[derive(clap::Args, Debug, Clone)]
@@ -57,6 +57,10 @@ pub struct MockServerArgs {
     /// Shape of a memory GET: one object (the first entry) or a list of all entries.
     #[arg(long, value_enum, default_value_t = MemoryShape::Object)]
     pub memory_shape: MemoryShape,
+
+    /// How the users list pages: honest, or misbehaving (endless, stuck) for client tests.
+    #[arg(long, value_enum, default_value_t = PagingQuirk::Honest)]
+    pub paging: PagingQuirk,
 
     /// Seed of the random generator behind injected faults, for reproducible runs.
     #[arg(long, value_name = "N", default_value_t = 0)]

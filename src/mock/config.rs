@@ -15,6 +15,19 @@ pub enum MemoryShape {
     List,
 }
 
+/// How the users list pages: honestly, or the way some servers misbehave, so clients can
+/// be tested against paging that would never end if they trusted `next_page`.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PagingQuirk {
+    /// `next_page` advances until the last page, then repeats it (what ibl servers do).
+    #[default]
+    Honest,
+    /// Every page answers the first page's users while `next_page` grows forever.
+    Endless,
+    /// `next_page` names the page just served.
+    Stuck,
+}
+
 /// Where the initial data comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum SeedSource {
@@ -42,6 +55,7 @@ pub struct MockConfig {
     pub error_rate: f64,
     pub throttle_rate: f64,
     pub memory_shape: MemoryShape,
+    pub paging: PagingQuirk,
     /// Seed of the fault RNG; same seed and same request order give the same faults.
     pub fault_seed: u64,
 }
@@ -59,6 +73,7 @@ impl Default for MockConfig {
             error_rate: 0.0,
             throttle_rate: 0.0,
             memory_shape: MemoryShape::Object,
+            paging: PagingQuirk::Honest,
             fault_seed: 0,
         }
     }
@@ -115,6 +130,11 @@ impl MockConfig {
         self
     }
 
+    pub fn with_paging(mut self, paging: PagingQuirk) -> Self {
+        self.paging = paging;
+        self
+    }
+
     pub fn with_fault_seed(mut self, seed: u64) -> Self {
         self.fault_seed = seed;
         self
@@ -137,6 +157,7 @@ impl From<&MockServerArgs> for MockConfig {
             error_rate: args.error_rate,
             throttle_rate: args.throttle_rate,
             memory_shape: args.memory_shape,
+            paging: args.paging,
             fault_seed: args.fault_seed,
         }
     }

@@ -66,7 +66,7 @@ mod state;
 mod store;
 
 pub use args::MockServerArgs;
-pub use config::{MemoryShape, MockConfig, SeedSource};
+pub use config::{MemoryShape, MockConfig, PagingQuirk, SeedSource};
 pub use error::MockError;
 pub use server::{MockServer, run_foreground};
 pub use state::{Faults, MockState, RequestRecord};

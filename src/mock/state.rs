@@ -10,7 +10,7 @@ use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::config::{MemoryShape, MockConfig};
+use super::config::{MemoryShape, MockConfig, PagingQuirk};
 use super::error::MockError;
 use super::seed;
 use super::store::{MemoryEntry, PendingChange, Store, TaskRecord, TaskState, UserRecord};
@@ -60,6 +60,7 @@ pub struct MockState {
     store: RwLock<Store>,
     faults: RwLock<Faults>,
     shape: RwLock<MemoryShape>,
+    paging: PagingQuirk,
     rng: Mutex<StdRng>,
     counters: Mutex<HashMap<Method, u64>>,
     log: Mutex<VecDeque<RequestRecord>>,
@@ -104,6 +105,7 @@ impl MockState {
                 throttle_rate: clamp_rate(config.throttle_rate),
             }),
             shape: RwLock::new(config.memory_shape),
+            paging: config.paging,
             rng: Mutex::new(StdRng::seed_from_u64(config.fault_seed)),
             counters: Mutex::new(HashMap::new()),
             log: Mutex::new(VecDeque::new()),
@@ -154,6 +156,10 @@ impl MockState {
 
     pub fn memory_shape(&self) -> MemoryShape {
         *read(&self.shape)
+    }
+
+    pub fn paging(&self) -> PagingQuirk {
+        self.paging
     }
 
     pub fn set_memory_shape(&self, shape: MemoryShape) {
