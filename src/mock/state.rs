@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use axum::http::{Method, StatusCode};
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
