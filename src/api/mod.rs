@@ -8,6 +8,7 @@ mod models;
 mod paging;
 mod retry;
 mod settings;
+pub mod tls;
 mod transport;
 
 pub use client::{ApiClient, UsersQuery};
