@@ -31,7 +31,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
 
-    /// Audit log file (default: <data dir>/audit.jsonl).
+    /// Audit log file (default: audit.jsonl in the data dir).
     #[arg(long, global = true, value_name = "PATH")]
     pub audit_log: Option<PathBuf>,
 
