@@ -1,12 +1,27 @@
 #!/usr/bin/env bash
-# Bulk purge benchmark: `memory-console purge` against the mock server versus the sequential
-# curl loop (GET, DELETE, GET per user) an admin would script today.
+# Bulk erase benchmark against the mock server: `memory-console purge` at each concurrency,
+# next to two peers an admin could script today: a sequential curl loop (GET, DELETE, GET)
+# and the official Python SDK (`iblai`) in a thread pool.
 #
 #   bench/purge.sh [N_USERS] [LATENCY_MS] [CONCURRENCY...]     default: 1000 20 16 64
 #
-# Each purge run gets a freshly started mock with N generated users. The curl loop runs on
-# the first CURL_USERS (default 200) of them: at ~20 users/s it would take minutes on all.
-# The key reaches curl through a 0600 header file (-H @file), never through argv.
+# Environment:
+#   CURL_USERS=200     users the curl loop erases (at ~10 users/s it would take minutes on all)
+#   ENTRIES=1          memory entries of each generated user that has memory (85% have some)
+#   SDK=1              0 skips the SDK peer; it runs in a venv the script makes (target/bench-venv)
+#   RSS_LINE=1         0 skips the 1 000 vs 100 000 users max RSS line (purge -c 64, latency 1 ms)
+#   RSS_BIG=100000
+#   MC_BIN=path        measure this binary instead of building the checkout (release)
+#
+# The bound is computed from the requests each run really sent, counted at the mock
+# (`GET /__mock/requests`): each request waits LATENCY_MS, so P workers cannot go faster
+# than P / LATENCY_MS requests per second, and a run of U users that needed R requests is
+# bounded by U * P / (R * LATENCY_MS) users per second. Users without memory need fewer
+# requests; they are counted and shown separately ("no memory").
+# Max RSS and CPU (user and sys) come from /usr/bin/time -v, divided per user; for the SDK,
+# wall and CPU are the loop's own (its import, seconds of CPU, is left out).
+# The key reaches curl through a 0600 header file (-H @file) and the SDK through the
+# environment, never through argv.
 set -euo pipefail
 
 N=${1:-1000}
@@ -14,6 +29,10 @@ LAT=${2:-20}
 shift $(( $# > 2 ? 2 : $# ))
 if [ $# -gt 0 ]; then CONCS=("$@"); else CONCS=(16 64); fi
 CURL_USERS=${CURL_USERS:-200}
+ENTRIES=${ENTRIES:-1}
+SDK=${SDK:-1}
+RSS_LINE=${RSS_LINE:-1}
+RSS_BIG=${RSS_BIG:-100000}
 PORT=${PORT:-18900}
 BASE="http://127.0.0.1:$PORT"
 ORG=main
@@ -28,64 +47,172 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "building (release) ..." >&2
-(cd "$ROOT" && cargo build --release --quiet)
-# Copied at once: a shared target dir may be rebuilt by another checkout meanwhile.
+for tool in curl jq bc /usr/bin/time; do
+    command -v "$tool" > /dev/null || { echo "bench/purge.sh needs $tool" >&2; exit 1; }
+done
+
 BIN="$WORK/memory-console"
-cp "${CARGO_TARGET_DIR:-$ROOT/target}/release/memory-console" "$BIN"
+if [ -n "${MC_BIN:-}" ]; then
+    cp "$MC_BIN" "$BIN"
+else
+    echo "building (release) ..." >&2
+    (cd "$ROOT" && cargo build --release --quiet)
+    # Copied at once: a shared target dir may be rebuilt by another checkout meanwhile.
+    cp "${CARGO_TARGET_DIR:-$ROOT/target}/release/memory-console" "$BIN"
+fi
 
 KEY="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
 export MOCK_API_KEY="$KEY" IBL_API_KEY="$KEY" MEMORY_CONSOLE_DATA_DIR="$WORK/data"
 HDR="$WORK/auth.hdr"
 (umask 077 && printf 'Authorization: Api-Key %s\n' "$KEY" > "$HDR")
 
+# start_mock USERS LATENCY_MS: a fresh mock, its request counters zeroed after the start probe.
 start_mock() {
     [ -n "$MOCK_PID" ] && { kill "$MOCK_PID" 2>/dev/null || true; wait "$MOCK_PID" 2>/dev/null || true; }
-    "$BIN" mock-server --addr "127.0.0.1:$PORT" --users "$N" --latency-ms "$LAT" \
-        > "$WORK/mock.log" 2>&1 &
+    "$BIN" mock-server --addr "127.0.0.1:$PORT" --users "$1" --latency-ms "$2" \
+        --entries-per-user "$ENTRIES" > "$WORK/mock.log" 2>&1 &
     MOCK_PID=$!
-    for _ in $(seq 100); do
-        curl -sf -o /dev/null -H @"$HDR" "$BASE/api/core/platform/?key=$ORG" && return 0
+    for _ in $(seq 600); do
+        if curl -sf -o /dev/null -H @"$HDR" "$BASE/api/core/platform/?key=$ORG"; then
+            curl -sf -o /dev/null -X DELETE -H @"$HDR" "$BASE/__mock/requests"
+            return 0
+        fi
         sleep 0.1
     done
     echo "mock server did not start" >&2; cat "$WORK/mock.log" >&2; exit 1
 }
 
+# users_of N: the generated users are the last N of the first org.
+users_of() {
+    "$BIN" users --org "$ORG" --base-url "$BASE" 2>/dev/null | cut -f1 | tail -n "$1" > "$WORK/users.txt"
+    [ "$(wc -l < "$WORK/users.txt")" -eq "$1" ] || { echo "expected $1 users" >&2; exit 1; }
+    curl -sf -o /dev/null -X DELETE -H @"$HDR" "$BASE/__mock/requests"
+}
+
 now() { date +%s.%N; }
 
-start_mock
-# The generated users are the last N of the first org.
-"$BIN" users --org "$ORG" --base-url "$BASE" 2>/dev/null | cut -f1 | tail -n "$N" > "$WORK/users.txt"
-[ "$(wc -l < "$WORK/users.txt")" -eq "$N" ] || { echo "expected $N users" >&2; exit 1; }
+# timed NAME CMD...: runs CMD under /usr/bin/time -v; sets WALL, CPU_USER, CPU_SYS, RSS_KB.
+timed() {
+    local name=$1; shift
+    local t0 t1
+    t0=$(now)
+    /usr/bin/time -v -o "$WORK/time-$name" "$@" > "$WORK/out-$name" 2> "$WORK/err-$name" || {
+        echo "$name failed:" >&2; cat "$WORK/err-$name" >&2; exit 1; }
+    t1=$(now)
+    WALL=$(echo "$t1 - $t0" | bc -l)
+    CPU_USER=$(awk -F': ' '/User time/ {print $2}' "$WORK/time-$name")
+    CPU_SYS=$(awk -F': ' '/System time/ {print $2}' "$WORK/time-$name")
+    RSS_KB=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time-$name")
+}
 
-# --- the curl loop -------------------------------------------------------------------------
+CURL_RATE=
+printf '%-16s %6s %7s %8s %8s %8s %8s %8s %9s %9s  %s\n' run users wall users/s req/user bound/s "of bound" "RSS MiB" "user µs" "sys µs" "outcome"
+# report NAME USERS PARALLEL DONE EMPTY: one line, with the requests counted at the mock.
+report() {
+    local name=$1 users=$2 par=$3 done=$4 empty=$5
+    local requests rate per_user bound share vs
+    requests=$(curl -sf -H @"$HDR" "$BASE/__mock/requests" | jq '.total')
+    rate=$(echo "$users / $WALL" | bc -l)
+    per_user=$(echo "$requests / $users" | bc -l)
+    if [ "$LAT" -gt 0 ]; then
+        bound=$(echo "$users * $par * 1000 / ($requests * $LAT)" | bc -l)
+        share=$(printf '%.0f%%' "$(echo "100 * $rate / $bound" | bc -l)")
+    else
+        bound=0; share=-
+    fi
+    [ -n "$CURL_RATE" ] && vs=$(printf '%.0fx curl' "$(echo "$rate / $CURL_RATE" | bc -l)") || vs=
+    printf '%-16s %6d %7.2f %8.1f %8.2f %8.0f %8s %8.1f %9.0f %9.0f  done %d, no memory %d %s\n' \
+        "$name" "$users" "$WALL" "$rate" "$per_user" "$bound" "$share" "$(echo "$RSS_KB / 1024" | bc -l)" \
+        "$(echo "$CPU_USER * 1000000 / $users" | bc -l)" "$(echo "$CPU_SYS * 1000000 / $users" | bc -l)" \
+        "$done" "$empty" "$vs"
+    LAST_RATE=$rate
+}
+
+# --- the curl loop: sequential, and it stops at the first HTTP error --------------------
+cat > "$WORK/curl-loop.sh" <<'LOOP'
+set -euo pipefail
+users=$1 hdr=$2 base=$3 org=$4 backups=$5
+done=0 empty=0
+while read -r u; do
+    url="$base/api/ai-prompt/orgs/$org/users/$u/all-chats-memory/"
+    code=$(curl -sS -o "$backups/$u.json" -w '%{http_code}' -H @"$hdr" "$url")
+    case $code in
+        200) ;;
+        404) rm -f "$backups/$u.json"; empty=$((empty + 1)); continue ;;
+        *) echo "GET $u: HTTP $code" >&2; exit 1 ;;
+    esac
+    code=$(curl -sS -o /dev/null -w '%{http_code}' -X DELETE -H @"$hdr" "$url")
+    case $code in 2??) ;; *) echo "DELETE $u: HTTP $code" >&2; exit 1 ;; esac
+    code=$(curl -sS -o /dev/null -w '%{http_code}' -H @"$hdr" "$url")
+    [ "$code" = 404 ] || { echo "$u: memory still there after DELETE (HTTP $code)" >&2; exit 1; }
+    done=$((done + 1))
+done < "$users"
+echo "$done $empty"
+LOOP
+
+start_mock "$N" "$LAT"
+users_of "$N"
 head -n "$CURL_USERS" "$WORK/users.txt" > "$WORK/curl-users.txt"
 mkdir -p "$WORK/curl-backups"
-t0=$(now)
-while read -r u; do
-    url="$BASE/api/ai-prompt/orgs/$ORG/users/$u/all-chats-memory/"
-    curl -s -H @"$HDR" -o "$WORK/curl-backups/$u.json" "$url"
-    curl -s -o /dev/null -X DELETE -H @"$HDR" "$url"
-    curl -s -o /dev/null -H @"$HDR" "$url"
-done < "$WORK/curl-users.txt"
-t1=$(now)
-CURL_RATE=$(echo "$CURL_USERS / ($t1 - $t0)" | bc -l)
-printf 'curl loop:      %5d users in %6.2f s = %7.1f users/s\n' "$CURL_USERS" "$(echo "$t1 - $t0" | bc -l)" "$CURL_RATE"
+timed curl bash "$WORK/curl-loop.sh" "$WORK/curl-users.txt" "$HDR" "$BASE" "$ORG" "$WORK/curl-backups"
+read -r D E < "$WORK/out-curl"
+report "curl loop" "$(wc -l < "$WORK/curl-users.txt")" 1 "$D" "$E"
+CURL_RATE=$LAST_RATE
 
-# --- purge ---------------------------------------------------------------------------------
+# --- the official Python SDK --------------------------------------------------------------
+PY=
+if [ "$SDK" = 1 ]; then
+    VENV="${CARGO_TARGET_DIR:-$ROOT/target}/bench-venv"
+    if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import iblai' 2>/dev/null; then
+        echo "installing the iblai SDK into $VENV ..." >&2
+        if python3 -m venv "$VENV" > "$WORK/venv.log" 2>&1 \
+            && "$VENV/bin/pip" install --quiet iblai >> "$WORK/venv.log" 2>&1; then :; else
+            echo "note: SDK peer skipped: the iblai package could not be installed (see below)" >&2
+            tail -3 "$WORK/venv.log" >&2
+        fi
+    fi
+    "$VENV/bin/python" -c 'import iblai' 2>/dev/null && PY="$VENV/bin/python"
+else
+    echo "note: SDK peer skipped (SDK=0)" >&2
+fi
+if [ -n "$PY" ]; then
+    for C in "${CONCS[@]}"; do
+        start_mock "$N" "$LAT"
+        users_of "$N"
+        rm -rf "$WORK/sdk-backups"; mkdir -p "$WORK/sdk-backups"
+        timed "sdk-$C" "$PY" "$ROOT/bench/sdk_purge.py" "$BASE" "$ORG" "$WORK/users.txt" "$WORK/sdk-backups" "$C"
+        # The loop's own time and CPU: importing the SDK is seconds of CPU a long job pays once.
+        WALL=$(jq .wall "$WORK/out-sdk-$C"); CPU_USER=$(jq .user "$WORK/out-sdk-$C"); CPU_SYS=$(jq .sys "$WORK/out-sdk-$C")
+        report "SDK $C threads" "$N" "$C" "$(jq .done "$WORK/out-sdk-$C")" "$(jq .empty "$WORK/out-sdk-$C")"
+    done
+fi
+
+# --- purge ----------------------------------------------------------------------------------
+# purge_run NAME C: purge of users.txt at concurrency C into a fresh output dir.
+purge_run() {
+    rm -rf "$WORK/purge-out" "$WORK/data"
+    timed "$1" "$BIN" purge --org "$ORG" --base-url "$BASE" --users-file "$WORK/users.txt" \
+        --out "$WORK/purge-out" --yes --json --concurrency "$2"
+    [ "$(jq '.failed' "$WORK/out-$1")" -eq 0 ] || { echo "$1: failures:" >&2; jq -c '.failures' "$WORK/out-$1" >&2; exit 1; }
+}
 for C in "${CONCS[@]}"; do
-    start_mock
-    OUT="$WORK/purge-$C"
-    t0=$(now)
-    /usr/bin/time -f '%M' -o "$WORK/rss-$C" "$BIN" purge --org "$ORG" --base-url "$BASE" \
-        --users-file "$WORK/users.txt" --out "$OUT" --yes --json --concurrency "$C" \
-        > "$WORK/summary-$C.json" 2> "$WORK/purge-$C.err" || { cat "$WORK/purge-$C.err" >&2; exit 1; }
-    t1=$(now)
-    RATE=$(echo "$N / ($t1 - $t0)" | bc -l)
-    BOUND=$(echo "$C * 1000 / $LAT / 3" | bc -l)
-    DONE=$(jq '.done + .empty' "$WORK/summary-$C.json")
-    FAILED=$(jq '.failed' "$WORK/summary-$C.json")
-    printf 'purge -c %-4d   %5d users in %6.2f s = %7.1f users/s  (bound %.0f: %3.0f%%; %.1fx curl; done %d, failed %d; max RSS %d KiB)\n' \
-        "$C" "$N" "$(echo "$t1 - $t0" | bc -l)" "$RATE" "$BOUND" "$(echo "100 * $RATE / $BOUND" | bc -l)" \
-        "$(echo "$RATE / $CURL_RATE" | bc -l)" "$DONE" "$FAILED" "$(cat "$WORK/rss-$C")"
+    start_mock "$N" "$LAT"
+    users_of "$N"
+    purge_run "purge-$C" "$C"
+    report "purge -c $C" "$N" "$C" "$(jq .done "$WORK/out-purge-$C")" "$(jq .empty "$WORK/out-purge-$C")"
 done
+
+# --- max RSS as the job grows ---------------------------------------------------------------
+if [ "$RSS_LINE" = 1 ]; then
+    LAT=1
+    declare -A RSS
+    for U in 1000 "$RSS_BIG"; do
+        start_mock "$U" "$LAT"
+        users_of "$U"
+        purge_run "rss-$U" 64
+        RSS[$U]=$RSS_KB
+    done
+    printf 'purge -c 64 max RSS (latency 1 ms): %d users %.1f MiB, %d users %.1f MiB (%+.1f MiB)\n' \
+        1000 "$(echo "${RSS[1000]} / 1024" | bc -l)" "$RSS_BIG" "$(echo "${RSS[$RSS_BIG]} / 1024" | bc -l)" \
+        "$(echo "(${RSS[$RSS_BIG]} - ${RSS[1000]}) / 1024" | bc -l)"
+fi

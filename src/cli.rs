@@ -31,7 +31,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
 
-    /// Audit log file (default: <data dir>/audit.jsonl).
+    /// Audit log file (default: audit.jsonl in the data dir).
     #[arg(long, global = true, value_name = "PATH")]
     pub audit_log: Option<PathBuf>,
 
@@ -72,6 +72,13 @@ pub enum Command {
     Export(ExportArgs),
     /// Erase many users' memory (backup, delete, verify), resumably.
     Purge(PurgeArgs),
+    /// Print a shell completion script on stdout (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on stdout, e.g. `memory-console man > memory-console.1`.
+    Man,
 }
 
 #[derive(Debug, Clone, Args)]

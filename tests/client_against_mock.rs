@@ -36,7 +36,7 @@ fn main_org() -> OrgScope {
 async fn users_page_through_the_whole_org_and_search_works() {
     let (server, client) = mock(quick()).await;
     let total = server.state().user_count("main").expect("main exists");
-    let mut cursor = PageCursor::new();
+    let mut cursor = PageCursor::with_page_size(37);
     let mut seen = Vec::new();
     while let Some(page) = cursor.next_page() {
         let p = client
@@ -50,9 +50,7 @@ async fn users_page_through_the_whole_org_and_search_works() {
             )
             .await
             .unwrap();
-        if cursor.advance(&p) {
-            seen.extend(p.results.into_iter().map(|u| u.username));
-        }
+        seen.extend(cursor.take(p).users.into_iter().map(|u| u.username));
     }
     assert_eq!(seen.len(), total);
     let mut unique = seen.clone();

@@ -55,8 +55,9 @@ async fn trace_logs_screens_audit_and_errors_never_hold_the_key() {
     let audit = std::fs::read_to_string(r.data.path().join("audit.jsonl")).expect("audit");
     assert!(!audit.is_empty() && !audit.contains(CANARY));
 
+    let log_path = guard.path.clone();
     drop(guard);
-    let log = std::fs::read_to_string(logs.path().join("memory-console.log")).expect("log");
+    let log = std::fs::read_to_string(log_path).expect("log");
     assert!(
         log.contains("TRACE") || log.contains("DEBUG"),
         "trace logging was on"

@@ -106,8 +106,9 @@ async fn store_requests_never_log_or_report_the_key() {
             .is_empty()
     );
 
+    let log_path = guard.path.clone();
     drop(guard);
-    let log = std::fs::read_to_string(logs.path().join("memory-console.log")).expect("log");
+    let log = std::fs::read_to_string(log_path).expect("log");
     assert!(log.contains("memory-entries"), "store requests were logged");
     assert!(
         log.contains("another origin"),

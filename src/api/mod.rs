@@ -16,6 +16,7 @@ mod paging;
 mod retry;
 mod settings;
 mod store_read;
+pub mod tls;
 mod transport;
 
 pub use client::{ApiClient, UsersQuery};
@@ -30,7 +31,7 @@ pub use models::{
     EraseOutcome, MemoryEntry, MemoryRead, MemoryStatus, MemoryWrite, OrgInfo, QueuedUpdate,
     TaskId, TaskPhase, TaskState, UserRef, UserSummary, UsersPage,
 };
-pub use paging::PageCursor;
+pub use paging::{DEFAULT_PAGE_SIZE, PageCursor, PageStep};
 pub use retry::RetryPolicy;
 pub use settings::{ClientSettings, DEFAULT_MAX_BODY_BYTES, OrgScope, Timeouts, UserPath};
 pub use store_read::{StoreGap, StoreRead};

@@ -4,7 +4,7 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
-use rand::Rng;
+use rand::RngExt;
 
 /// Retry rules for idempotent reads. Writes are never retried: a POST, PUT or DELETE that
 /// timed out may have landed, and sending it twice could queue two updates.

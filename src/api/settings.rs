@@ -52,6 +52,9 @@ pub struct ClientSettings {
     pub timeouts: Timeouts,
     pub max_body_bytes: usize,
     pub retry: RetryPolicy,
+    /// CA certificates trusted on top of the system store and the built-in roots (a
+    /// profile's `ca_file`).
+    pub extra_roots: Vec<reqwest::Certificate>,
 }
 
 impl ClientSettings {
@@ -64,6 +67,7 @@ impl ClientSettings {
             timeouts: Timeouts::default(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             retry: RetryPolicy::default(),
+            extra_roots: Vec::new(),
         }
     }
 }

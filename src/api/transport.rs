@@ -61,6 +61,13 @@ impl Transport {
             .read_timeout(settings.timeouts.read)
             .timeout(settings.timeouts.total)
             .user_agent(concat!("memory-console/", env!("CARGO_PKG_VERSION")))
+            // The system store (SSL_CERT_FILE / SSL_CERT_DIR honoured) verifies; the
+            // built-in roots and the profile's CA file are merged into it.
+            .tls_certs_merge(
+                super::tls::builtin_roots()
+                    .into_iter()
+                    .chain(settings.extra_roots.iter().cloned()),
+            )
             // The key goes only to the configured origin: a redirect elsewhere is not followed.
             .redirect(reqwest::redirect::Policy::custom(move |attempt| {
                 if attempt.previous().len() >= 5 || attempt.url().origin() != origin {

@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
-use crate::api::UsersQuery;
+use crate::api::{PageCursor, UsersQuery};
 
 use super::event::{Effect, Target};
 use super::state::{App, Load, MemoryPane, Pane, UsersPane};
@@ -44,6 +44,7 @@ impl App {
             org: Some(index),
             search: self.users.search.clone(),
             search_token: self.users.search_token,
+            cursor: PageCursor::with_page_size(PAGE_SIZE),
             ..UsersPane::default()
         };
         self.load_users_page()
@@ -64,7 +65,7 @@ impl App {
             scope: self.orgs[org].choice.scope.clone(),
             query: UsersQuery {
                 page,
-                page_size: PAGE_SIZE,
+                page_size: self.users.cursor.page_size(),
                 search: self.users.search.clone(),
             },
         }]

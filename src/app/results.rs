@@ -26,10 +26,13 @@ impl App {
                 self.users.loading = None;
                 match result {
                     Ok(page) => {
-                        if self.users.cursor.advance(&page) {
-                            self.users.items.extend(page.results);
+                        let count = page.count;
+                        let step = self.users.cursor.take(page);
+                        self.users.items.extend(step.users);
+                        self.users.count = Some(count);
+                        if let Some(warning) = step.warning {
+                            self.set_status(Level::Warning, format!("users: {warning}"));
                         }
-                        self.users.count = Some(page.count);
                         self.maybe_load_more()
                     }
                     Err(e) => {

@@ -460,7 +460,7 @@ fn escape_cancels_the_erase() {
 
 #[test]
 fn random_keys_on_the_erase_dialog_never_erase_without_the_username() {
-    use rand::{Rng, SeedableRng};
+    use rand::{RngExt, SeedableRng};
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     let alphabet: Vec<char> = "annbob \u{1b}\u{7f}".chars().collect();
     let mut erased = 0;

@@ -7,6 +7,7 @@ mod dry_run;
 mod erase;
 mod exit;
 mod export;
+mod generate;
 mod journal;
 mod memory;
 mod output;
@@ -30,6 +31,15 @@ use crate::cli::{Cli, Command};
 pub async fn run(cli: &Cli, cmd: &Command) -> Option<ExitCode> {
     if matches!(cmd, Command::MockServer(_)) {
         return None;
+    }
+    if let Some(text) = generate::output(cmd) {
+        return Some(match text.and_then(|t| output::write_stdout(&t)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                e.exit.into()
+            }
+        });
     }
     if matches!(cmd, Command::Config) {
         return Some(match show_config::run(cli) {
@@ -60,6 +70,8 @@ async fn dispatch(ctx: &Ctx, cmd: &Command) -> exit::CmdResult {
         Command::Task(a) => task::run(ctx, a).await,
         Command::Export(a) => export::run(ctx, a).await,
         Command::Purge(a) => purge::run(ctx, a).await,
-        Command::Config | Command::MockServer(_) => Ok(Exit::Usage),
+        Command::Config | Command::MockServer(_) | Command::Completions { .. } | Command::Man => {
+            Ok(Exit::Usage)
+        }
     }
 }

@@ -32,14 +32,15 @@ pub async fn run(ctx: &Ctx, args: &UsersArgs) -> CmdResult {
     Ok(Exit::Ok)
 }
 
-/// Walks every page of the org's users (100 per page).
+/// Walks every page of the org's users (100 per page). Paging always ends, whatever the
+/// server's `next_page` says (see [`PageCursor`]); repeated users are dropped, with a warning.
 pub async fn all_users(ctx: &Ctx, org: &OrgScope, search: &str) -> CmdResult<Vec<UserSummary>> {
     let mut cursor = PageCursor::new();
     let mut users = Vec::new();
     while let Some(page) = cursor.next_page() {
         let q = UsersQuery {
             page,
-            page_size: 100,
+            page_size: cursor.page_size(),
             search: search.to_owned(),
         };
         let got = ctx
@@ -47,8 +48,14 @@ pub async fn all_users(ctx: &Ctx, org: &OrgScope, search: &str) -> CmdResult<Vec
             .list_users(org, &q)
             .await
             .map_err(|e| CmdError::api("cannot list the users", &e))?;
-        if cursor.advance(&got) {
-            users.extend(got.results);
+        let step = cursor.take(got);
+        users.extend(step.users);
+        if let Some(warning) = step.warning {
+            // Server text never reaches here: the warning is built from numbers.
+            eprintln!(
+                "warning: listing the users of {}: {warning}",
+                sanitize(&org.key)
+            );
         }
     }
     Ok(users)

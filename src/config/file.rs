@@ -44,6 +44,9 @@ pub struct ProfileFile {
     pub timeouts: TimeoutsFile,
     #[serde(default)]
     pub max_body_bytes: Option<usize>,
+    /// A PEM file of CA certificates to trust for this server, besides the system's.
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
     /// How long the console keeps asking about a queued task before it gives up.
     #[serde(default)]
     pub task_poll_give_up_secs: Option<u64>,

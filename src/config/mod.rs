@@ -256,6 +256,12 @@ fn resolve_profile(
             name: o.name.clone(),
         });
     }
+    let extra_roots = match &p.ca_file {
+        Some(path) => {
+            crate::api::tls::load_ca_file(path).map_err(|e| invalid(format!("ca_file: {e}")))?
+        }
+        None => Vec::new(),
+    };
     let settings = ClientSettings {
         base_url: p.base_url.clone(),
         api_key,
@@ -264,6 +270,7 @@ fn resolve_profile(
         timeouts,
         max_body_bytes: p.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
         retry: Default::default(),
+        extra_roots,
     };
     Ok(Profile {
         name: name.to_owned(),
@@ -315,6 +322,22 @@ mod tests {
         assert_eq!(p.key_source, "env var IBL_API_KEY");
         assert_eq!(p.settings.auth_scheme, "Api-Key");
         assert!(!p.read_only);
+    }
+
+    #[test]
+    fn the_examples_ca_file_line_names_the_profile_and_path_when_missing() {
+        let line = "# ca_file = \"/etc/ssl/certs/internal-ca.pem\"";
+        assert!(EXAMPLE.contains(line), "the example documents ca_file");
+        let text = EXAMPLE.replace(line, "ca_file = \"/nonexistent/internal-ca.pem\"");
+        let key = |name: &str| (name == "IBL_API_KEY").then(|| "k".to_owned());
+        let err = load_text(&text, false)
+            .profile_with_env(None, key)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("\"production\"") && err.contains("/nonexistent/internal-ca.pem"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use super::config::MemoryShape;
+use super::config::{MemoryShape, PagingQuirk};
 
 /// Flags of `memory-console mock-server`.
 #[derive(clap::Args, Debug, Clone)]
@@ -19,6 +19,10 @@ pub struct MockServerArgs {
     /// Generate N more users (deterministically) into the first org.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub users: usize,
+
+    /// Memory entries of each generated user that has memory (85% of them do).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = parse_entries)]
+    pub entries_per_user: usize,
 
     /// API key clients must send as `Authorization: Api-Key <KEY>`.
     #[arg(
@@ -54,9 +58,23 @@ pub struct MockServerArgs {
     #[arg(long, value_enum, default_value_t = MemoryShape::Object)]
     pub memory_shape: MemoryShape,
 
+    /// How the users list pages: honest, or misbehaving (endless, stuck) for client tests.
+    #[arg(long, value_enum, default_value_t = PagingQuirk::Honest)]
+    pub paging: PagingQuirk,
+
     /// Seed of the random generator behind injected faults, for reproducible runs.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub fault_seed: u64,
+}
+
+/// At least one entry: a user "with memory" and no entries would be a user without memory.
+fn parse_entries(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("a user with memory has at least 1 entry".to_owned()),
+        Ok(n) if n <= 1000 => Ok(n),
+        Ok(n) => Err(format!("{n} entries per user is more than 1000")),
+        Err(_) => Err(format!("`{text}` is not a whole number")),
+    }
 }
 
 fn parse_fraction(text: &str) -> Result<f64, String> {
@@ -89,6 +107,7 @@ mod tests {
         assert_eq!(cli.args.task_delay_ms, 3000);
         assert_eq!(cli.args.memory_shape, MemoryShape::Object);
         assert_eq!(cli.args.users, 0);
+        assert_eq!(cli.args.entries_per_user, 1);
         assert!(cli.args.seed.is_none());
     }
 
@@ -102,6 +121,8 @@ mod tests {
             "s.json",
             "--users",
             "100000",
+            "--entries-per-user",
+            "3",
             "--api-key",
             "k",
             "--latency-ms",
@@ -119,6 +140,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(cli.args.users, 100_000);
+        assert_eq!(cli.args.entries_per_user, 3);
         assert_eq!(cli.args.memory_shape, MemoryShape::List);
         assert!((cli.args.throttle_rate - 1.0).abs() < f64::EPSILON);
     }
@@ -127,5 +149,8 @@ mod tests {
     fn rates_outside_zero_one_are_refused() {
         assert!(Cli::try_parse_from(["mock", "--api-key", "k", "--error-rate", "1.5"]).is_err());
         assert!(Cli::try_parse_from(["mock", "--api-key", "k", "--fail-rate", "x"]).is_err());
+        assert!(
+            Cli::try_parse_from(["mock", "--api-key", "k", "--entries-per-user", "0"]).is_err()
+        );
     }
 }

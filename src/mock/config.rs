@@ -15,6 +15,19 @@ pub enum MemoryShape {
     List,
 }
 
+/// How the users list pages: honestly, or the way some servers misbehave, so clients can
+/// be tested against paging that would never end if they trusted `next_page`.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PagingQuirk {
+    /// `next_page` advances until the last page, then repeats it (what ibl servers do).
+    #[default]
+    Honest,
+    /// Every page answers the first page's users while `next_page` grows forever.
+    Endless,
+    /// `next_page` names the page just served.
+    Stuck,
+}
+
 /// Where the initial data comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum SeedSource {
@@ -34,12 +47,15 @@ pub struct MockConfig {
     pub seed: SeedSource,
     /// Users generated on top of the seed into its first org.
     pub extra_users: usize,
+    /// Memory entries of each generated user that has memory (1 unless a benchmark asks).
+    pub entries_per_user: usize,
     pub latency: Duration,
     pub task_delay: Duration,
     pub fail_rate: f64,
     pub error_rate: f64,
     pub throttle_rate: f64,
     pub memory_shape: MemoryShape,
+    pub paging: PagingQuirk,
     /// Seed of the fault RNG; same seed and same request order give the same faults.
     pub fault_seed: u64,
 }
@@ -50,12 +66,14 @@ impl Default for MockConfig {
             api_key: "demo-key".to_owned(),
             seed: SeedSource::Builtin,
             extra_users: 0,
+            entries_per_user: 1,
             latency: Duration::ZERO,
             task_delay: Duration::from_millis(3000),
             fail_rate: 0.0,
             error_rate: 0.0,
             throttle_rate: 0.0,
             memory_shape: MemoryShape::Object,
+            paging: PagingQuirk::Honest,
             fault_seed: 0,
         }
     }
@@ -74,6 +92,11 @@ impl MockConfig {
 
     pub fn with_extra_users(mut self, count: usize) -> Self {
         self.extra_users = count;
+        self
+    }
+
+    pub fn with_entries_per_user(mut self, entries: usize) -> Self {
+        self.entries_per_user = entries;
         self
     }
 
@@ -107,6 +130,11 @@ impl MockConfig {
         self
     }
 
+    pub fn with_paging(mut self, paging: PagingQuirk) -> Self {
+        self.paging = paging;
+        self
+    }
+
     pub fn with_fault_seed(mut self, seed: u64) -> Self {
         self.fault_seed = seed;
         self
@@ -122,12 +150,14 @@ impl From<&MockServerArgs> for MockConfig {
                 .clone()
                 .map_or(SeedSource::Builtin, SeedSource::File),
             extra_users: args.users,
+            entries_per_user: args.entries_per_user,
             latency: Duration::from_millis(args.latency_ms),
             task_delay: Duration::from_millis(args.task_delay_ms),
             fail_rate: args.fail_rate,
             error_rate: args.error_rate,
             throttle_rate: args.throttle_rate,
             memory_shape: args.memory_shape,
+            paging: args.paging,
             fault_seed: args.fault_seed,
         }
     }

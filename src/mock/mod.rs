@@ -95,7 +95,7 @@ mod stores_seed;
 mod stores_state;
 
 pub use args::MockServerArgs;
-pub use config::{MemoryShape, MockConfig, SeedSource};
+pub use config::{MemoryShape, MockConfig, PagingQuirk, SeedSource};
 pub use error::MockError;
 pub use server::{MockServer, run_foreground};
 pub use state::{Faults, MockState, RequestRecord};

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use super::config::MemoryShape;
+use super::config::{MemoryShape, PagingQuirk};
 use super::middleware::mock_layer;
 use super::state::{Faults, MockState};
 use super::store::{MemoryEntry, OrgRecord, UserRecord};
@@ -237,8 +237,15 @@ async fn list_users(State(state): AppState, RawQuery(raw): RawQuery) -> Response
         .map(|q| q.to_lowercase())
         .filter(|q| !q.is_empty());
 
+    let quirk = state.paging();
+    // An endless server serves its first page whatever page is asked for.
+    let served = if quirk == PagingQuirk::Endless {
+        1
+    } else {
+        page
+    };
     let store = state.store();
-    let first = (page - 1).saturating_mul(page_size);
+    let first = (served - 1).saturating_mul(page_size);
     let mut count = 0usize;
     let mut results = Vec::new();
     if let Some(org) = find_org(&store.orgs, &store.org_index, org_key) {
@@ -268,7 +275,11 @@ async fn list_users(State(state): AppState, RawQuery(raw): RawQuery) -> Response
     let last_page = count.div_ceil(page_size).max(1);
     Json(UsersPage {
         count,
-        next_page: if page < last_page { page + 1 } else { page },
+        next_page: match quirk {
+            PagingQuirk::Honest if page < last_page => page + 1,
+            PagingQuirk::Honest | PagingQuirk::Stuck => page,
+            PagingQuirk::Endless => page + 1,
+        },
         previous_page: if page > 1 { page - 1 } else { 1 },
         results,
     })

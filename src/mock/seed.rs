@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -97,7 +97,13 @@ fn default_domain() -> String {
 }
 
 /// Builds the store from a seed plus `extra_users` generated into the first org.
-pub(crate) fn build_store(source: &SeedSource, extra_users: usize) -> Result<Store, MockError> {
+/// `extra_users` are generated into the first org; each of them that has memory gets
+/// `entries_per_user` entries (at least one), so benchmarks can erase users of several entries.
+pub(crate) fn build_store(
+    source: &SeedSource,
+    extra_users: usize,
+    entries_per_user: usize,
+) -> Result<Store, MockError> {
     let seed: SeedFile = match source {
         SeedSource::Builtin => serde_json::from_str(BUILTIN_SEED)?,
         SeedSource::Json(text) => serde_json::from_str(text)?,
@@ -159,8 +165,12 @@ pub(crate) fn build_store(source: &SeedSource, extra_users: usize) -> Result<Sto
             let (info, enabled, has_memory) =
                 generator.user(&mut rng, store.next_user_id, "example.org");
             let contents = if has_memory {
-                let content = pool[rng.random_range(0..pool.len())].clone();
-                vec![(Some(content), Some(random_uuid(&mut rng)))]
+                (0..entries_per_user.max(1))
+                    .map(|_| {
+                        let content = pool[rng.random_range(0..pool.len())].clone();
+                        (Some(content), Some(random_uuid(&mut rng)))
+                    })
+                    .collect()
             } else {
                 Vec::new()
             };
@@ -342,7 +352,7 @@ mod tests {
 
     #[test]
     fn builtin_seed_loads() {
-        let store = build_store(&SeedSource::Builtin, 0).unwrap();
+        let store = build_store(&SeedSource::Builtin, 0, 1).unwrap();
         assert_eq!(store.orgs.len(), 3);
         let total: usize = store.orgs.iter().map(|o| o.users.len()).sum();
         assert!((200..1000).contains(&total), "{total} users");
@@ -350,8 +360,8 @@ mod tests {
 
     #[test]
     fn generation_is_deterministic() {
-        let a = build_store(&SeedSource::Builtin, 50).unwrap();
-        let b = build_store(&SeedSource::Builtin, 50).unwrap();
+        let a = build_store(&SeedSource::Builtin, 50, 1).unwrap();
+        let b = build_store(&SeedSource::Builtin, 50, 1).unwrap();
         let names = |s: &Store| {
             s.orgs[0]
                 .users
@@ -360,6 +370,18 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(names(&a), names(&b));
+    }
+
+    #[test]
+    fn generated_users_get_the_entries_asked_for() {
+        let store = build_store(&SeedSource::Builtin, 40, 3).unwrap();
+        let generated = &store.orgs[0].users[store.orgs[0].users.len() - 40..];
+        let counts: Vec<usize> = generated.iter().map(|u| u.entries.len()).collect();
+        assert!(counts.iter().all(|&n| n == 0 || n == 3), "{counts:?}");
+        assert!(
+            counts.iter().filter(|&&n| n == 3).count() > 20,
+            "{counts:?}"
+        );
     }
 
     #[test]
@@ -372,7 +394,7 @@ mod tests {
     #[test]
     fn duplicate_usernames_are_refused() {
         let json = r#"{"orgs":[{"key":"a","users":[{"username":"x"},{"username":"x"}]}]}"#;
-        let err = build_store(&SeedSource::Json(json.to_owned()), 0).unwrap_err();
+        let err = build_store(&SeedSource::Json(json.to_owned()), 0, 1).unwrap_err();
         assert!(matches!(err, MockError::SeedInvalid(_)), "{err}");
     }
 }

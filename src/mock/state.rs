@@ -6,11 +6,11 @@ use std::time::{Duration, Instant};
 
 use axum::http::{Method, StatusCode};
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::config::{MemoryShape, MockConfig};
+use super::config::{MemoryShape, MockConfig, PagingQuirk};
 use super::error::MockError;
 use super::seed;
 use super::store::{MemoryEntry, PendingChange, Store, TaskRecord, TaskState, UserRecord};
@@ -64,6 +64,7 @@ pub struct MockState {
     pub(super) stores: RwLock<StoresData>,
     faults: RwLock<Faults>,
     shape: RwLock<MemoryShape>,
+    paging: PagingQuirk,
     rng: Mutex<StdRng>,
     counters: Mutex<HashMap<Method, u64>>,
     log: Mutex<VecDeque<RequestRecord>>,
@@ -97,7 +98,7 @@ fn millis(duration: Duration) -> u64 {
 impl MockState {
     /// Builds the data from the configured seed (this may take a moment for 100k users).
     pub fn new(config: &MockConfig) -> Result<Self, MockError> {
-        let store = seed::build_store(&config.seed, config.extra_users)?;
+        let store = seed::build_store(&config.seed, config.extra_users, config.entries_per_user)?;
         let stores = stores_seed::build(&config.seed, &store)?;
         Ok(Self {
             store: RwLock::new(store),
@@ -110,6 +111,7 @@ impl MockState {
                 throttle_rate: clamp_rate(config.throttle_rate),
             }),
             shape: RwLock::new(config.memory_shape),
+            paging: config.paging,
             rng: Mutex::new(StdRng::seed_from_u64(config.fault_seed)),
             counters: Mutex::new(HashMap::new()),
             log: Mutex::new(VecDeque::new()),
@@ -160,6 +162,10 @@ impl MockState {
 
     pub fn memory_shape(&self) -> MemoryShape {
         *read(&self.shape)
+    }
+
+    pub fn paging(&self) -> PagingQuirk {
+        self.paging
     }
 
     pub fn set_memory_shape(&self, shape: MemoryShape) {

@@ -2,7 +2,7 @@
 //! seed file (`mentor_memories`, `course_memories`), and deterministic ones for generated users.
 
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashSet;
