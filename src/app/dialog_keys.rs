@@ -117,7 +117,7 @@ impl App {
                     };
                     // The draft's own starting point, so a save detects any change since.
                     let mut ed = Editor::new(target, kind, draft.original.clone(), &draft.text);
-                    ed.draft_text = Some(draft.text);
+                    ed.mark_drafted();
                     self.editor = Some(ed);
                 }
                 KeyCode::Char('d') => {

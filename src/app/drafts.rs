@@ -1,7 +1,5 @@
 //! Drafts of unsaved editor text: when to write them and what to do when one is found.
 
-use std::time::Instant;
-
 use super::event::{Effect, Target};
 use super::state::{App, Dialog};
 use super::update::DRAFT_EVERY;
@@ -13,11 +11,11 @@ impl App {
         let profile = self.session.profile.clone();
         let ed = self.editor.as_mut()?;
         let text = ed.text();
+        // Marked even when nothing is written, so the next tick does not compare again.
+        ed.mark_drafted();
         if text == ed.original {
             return None;
         }
-        ed.draft_text = Some(text.clone());
-        ed.draft_at = Instant::now();
         Some(Effect::SaveDraft {
             draft: crate::store::Draft::new(
                 &profile,
@@ -31,10 +29,11 @@ impl App {
     }
 
     pub(super) fn autosave_draft(&mut self) -> Vec<Effect> {
-        let due = self.editor.as_ref().is_some_and(|ed| {
-            ed.draft_at.elapsed() >= DRAFT_EVERY
-                && ed.draft_text.as_deref() != Some(ed.text().as_str())
-        });
+        // By the buffer's version, not by comparing texts: a tick costs nothing in a big memory.
+        let due = self
+            .editor
+            .as_ref()
+            .is_some_and(|ed| ed.draft_at.elapsed() >= DRAFT_EVERY && ed.needs_draft());
         if due {
             self.draft_effect().into_iter().collect()
         } else {

@@ -70,9 +70,18 @@ impl App {
         };
         match key.code {
             KeyCode::Char('s') if ctrl => self.save(),
-            // The widget's own undo is Ctrl-U; Ctrl-Z is what most people reach for.
-            KeyCode::Char('z') if ctrl => {
-                editor.textarea.undo();
+            KeyCode::Char('c') if ctrl => {
+                if editor.is_changed() {
+                    self.dialog = Some(Dialog::ConfirmQuit);
+                } else {
+                    self.should_quit = true;
+                }
+                Vec::new()
+            }
+            // Leaving while a save is in flight would drop the text if the save then fails.
+            KeyCode::Esc if editor.saving => {
+                editor.refused_while_saving = true;
+                self.refuse_while_saving();
                 Vec::new()
             }
             KeyCode::Esc => {
@@ -83,19 +92,23 @@ impl App {
                 }
                 Vec::new()
             }
-            KeyCode::Char('c') if ctrl => {
-                if editor.is_changed() {
-                    self.dialog = Some(Dialog::ConfirmQuit);
-                } else {
-                    self.should_quit = true;
+            _ => {
+                editor.key(key);
+                if editor.refused_while_saving {
+                    self.refuse_while_saving();
                 }
                 Vec::new()
             }
-            _ => {
-                editor.textarea.input(key);
-                Vec::new()
-            }
         }
+    }
+
+    /// A key came while a save is in flight: it was not taken, and the operator is told so,
+    /// rather than the key being lost behind the save.
+    pub(super) fn refuse_while_saving(&mut self) {
+        self.set_status(
+            Level::Warning,
+            "saving… the editor takes no keys until the server answers (that key was not typed)",
+        );
     }
 
     pub(super) fn save(&mut self) -> Vec<Effect> {
@@ -103,6 +116,8 @@ impl App {
             return Vec::new();
         };
         if editor.saving {
+            editor.refused_while_saving = true;
+            self.refuse_while_saving();
             return Vec::new();
         }
         let text = editor.text();
@@ -143,7 +158,7 @@ impl App {
         let mut fx = Vec::new();
         if self.editor.as_ref().is_some_and(|ed| &ed.target == target) {
             if let Some(ed) = self.editor.as_mut() {
-                ed.saving = false;
+                ed.save_ended();
                 ed.error = Some(text.clone());
             }
             fx.extend(self.draft_effect());
@@ -165,7 +180,7 @@ impl App {
             .unwrap_or_default();
         let session_id = server.first().and_then(|e| e.session_id.clone());
         if let Some(ed) = self.editor.as_mut().filter(|ed| ed.target == target) {
-            ed.saving = false;
+            ed.save_ended();
         }
         let mut fx: Vec<Effect> = self.draft_effect().into_iter().collect();
         if server_text == mine && !server.is_empty() {
