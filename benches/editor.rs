@@ -142,9 +142,7 @@ fn keys(c: &mut Criterion) {
             for m in moves {
                 app.update(m);
             }
-            terminal
-                .draw(|f| ui::draw(f, &app, &theme))
-                .expect("draw");
+            terminal.draw(|f| ui::draw(f, &app, &theme)).expect("draw");
             group.bench_function(format!("{name}/{place}/type_and_delete"), |b| {
                 b.iter(|| {
                     app.update(key(KeyCode::Char('x'), KeyModifiers::NONE));

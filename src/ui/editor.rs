@@ -43,11 +43,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Clear, area);
     frame.render_widget(block, area);
     let notes = notes(ed, theme);
-    let [text, err] = Layout::vertical([
-        Constraint::Min(0),
-        Constraint::Length(notes.len() as u16),
-    ])
-    .areas(inner);
+    let [text, err] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(notes.len() as u16)]).areas(inner);
     draw_text(frame.buffer_mut(), text, ed, theme);
     frame.render_widget(Paragraph::new(notes), err);
 }

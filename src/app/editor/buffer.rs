@@ -371,10 +371,7 @@ impl TextBuffer {
 
     /// The unit under `col` on `row`, or the line's end.
     fn pos_at(&self, row: usize, col: usize) -> Pos {
-        let (byte, _) = self
-            .columns
-            .borrow_mut()
-            .at_col(&self.lines[row], row, col);
+        let (byte, _) = self.columns.borrow_mut().at_col(&self.lines[row], row, col);
         Pos::new(row, byte)
     }
 

@@ -41,18 +41,12 @@ pub fn apply_key(buf: &mut TextBuffer, key: KeyEvent) -> bool {
     match (key.code, ctrl, alt) {
         (KeyCode::Enter, _, _) | (KeyCode::Char('m'), true, false) => buf.insert("\n"),
         (KeyCode::Tab, false, false) => buf.insert("\t"),
-        (KeyCode::Backspace, false, false) | (KeyCode::Char('h'), true, false) => {
-            buf.delete_back()
-        }
-        (KeyCode::Delete, false, false) | (KeyCode::Char('d'), true, false) => {
-            buf.delete_forward()
-        }
+        (KeyCode::Backspace, false, false) | (KeyCode::Char('h'), true, false) => buf.delete_back(),
+        (KeyCode::Delete, false, false) | (KeyCode::Char('d'), true, false) => buf.delete_forward(),
         (KeyCode::Char('w'), true, false)
         | (KeyCode::Backspace, _, true)
         | (KeyCode::Char('h'), false, true) => buf.delete_word_back(),
-        (KeyCode::Delete, _, true) | (KeyCode::Char('d'), false, true) => {
-            buf.delete_word_forward()
-        }
+        (KeyCode::Delete, _, true) | (KeyCode::Char('d'), false, true) => buf.delete_word_forward(),
         (KeyCode::Char('k'), true, false) => buf.delete_to_line_end(),
         (KeyCode::Char('j'), true, false) => buf.delete_to_line_start(),
         (KeyCode::Char('u' | 'z'), true, false) => {

@@ -203,7 +203,11 @@ mod tests {
         press(&mut e, KeyCode::Right);
         press(&mut e, KeyCode::Right);
         press(&mut e, KeyCode::Backspace);
-        assert_eq!(e.text(), "ab[0m", "Backspace after the ESC removes the ESC only");
+        assert_eq!(
+            e.text(),
+            "ab[0m",
+            "Backspace after the ESC removes the ESC only"
+        );
         assert!(e.is_changed() && e.looks_changed());
     }
 

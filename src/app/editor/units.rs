@@ -190,7 +190,10 @@ mod tests {
     #[test]
     fn hidden_characters_are_units_of_their_own() {
         assert_eq!(units("a\u{202e}b"), ["a", "\u{202e}", "b"]);
-        assert_eq!(units("a\u{e0041}\u{301}b"), ["a", "\u{e0041}", "\u{301}", "b"]);
+        assert_eq!(
+            units("a\u{e0041}\u{301}b"),
+            ["a", "\u{e0041}", "\u{301}", "b"]
+        );
         assert_eq!(units("e\u{301}x"), ["e\u{301}", "x"]);
         assert_eq!(units("\r\n"), ["\r", "\n"]);
         assert_eq!(units("👩\u{200d}💻"), ["👩", "\u{200d}", "💻"]);
@@ -220,7 +223,12 @@ mod tests {
         }
         stops.push((line.len(), expected));
         // Out of order, so both the extending and the cached paths are taken.
-        for &(byte, col) in stops.iter().rev().step_by(97).chain(stops.iter().step_by(13)) {
+        for &(byte, col) in stops
+            .iter()
+            .rev()
+            .step_by(97)
+            .chain(stops.iter().step_by(13))
+        {
             assert_eq!(cols.col_of(&line, 0, byte), col, "byte {byte}");
             assert_eq!(cols.at_col(&line, 0, col), (byte, col), "col {col}");
         }
