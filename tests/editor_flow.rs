@@ -48,3 +48,34 @@ async fn typing_during_a_slow_save_is_refused_visibly() {
         "the server holds the text shown at Ctrl-S, and no ZZ"
     );
 }
+
+/// A hidden character and the same placeholder typed out look alike as text, so the
+/// placeholder is drawn in its own style (underlined, which survives NO_COLOR).
+#[tokio::test]
+async fn a_typed_placeholder_is_drawn_unlike_a_real_one() {
+    use memory_console::app::Input;
+    use ratatui::style::Modifier;
+
+    let mut r = rig(quick(), false).await;
+    r.open_user("one.line.olga").await;
+    r.keys("e");
+    r.keys("⟨ESC⟩");
+    r.console.handle(Input::Paste("\u{1b}".into()));
+    let ed = r.console.app.editor.as_ref().expect("editor");
+    assert!(ed.text().starts_with("⟨ESC⟩\u{1b}"));
+    let screen = r.screen();
+    let (row, line) = screen
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("⟨ESC⟩⟨ESC⟩"))
+        .expect("both drawn");
+    let x = line.chars().take_while(|c| *c != '⟨').count() as u16;
+    let buf = r.console.terminal.backend().buffer();
+    let underlined = |dx: u16| {
+        buf[(x + dx, row as u16)]
+            .modifier
+            .contains(Modifier::UNDERLINED)
+    };
+    assert!((0..5).all(|dx| !underlined(dx)), "typed text is plain");
+    assert!((5..10).all(underlined), "the real ESC is a placeholder");
+}

@@ -60,7 +60,7 @@ fn notes<'a>(ed: &'a Editor, theme: &Theme) -> Vec<Line<'a>> {
     if ed.hidden_chars > 0 {
         notes.push(Line::styled(
             format!(
-                "{} hidden chars shown as ⟨NAME⟩; each is one char: Backspace/Delete removes it",
+                "{} hidden chars shown as ⟨NAME⟩, each deleted as one char",
                 ed.hidden_chars
             ),
             theme.muted,
