@@ -91,6 +91,8 @@ fn draw_text(buf: &mut Buffer, area: Rect, ed: &Editor, theme: &Theme) {
         };
         let y = area.y + dy;
         let mut cursor_drawn = false;
+        // Neighbouring units of one style are drawn with one call: most of a row is one run.
+        let mut run = Run::default();
         for unit in text.visible_units(row, view.left, width) {
             let (drawn, is_placeholder) = shown(&line[unit.start..unit.end]);
             let here = Pos::new(row, unit.start);
@@ -106,9 +108,19 @@ fn draw_text(buf: &mut Buffer, area: Rect, ed: &Editor, theme: &Theme) {
                 style = style.patch(cursor_style);
                 cursor_drawn = true;
             }
-            let x = area.x + unit.col as u16;
-            buf.set_stringn(x, y, &drawn, width - unit.col, style);
+            if style != run.style || unit.col != run.end {
+                run.flush(buf, area, y);
+                run = Run {
+                    start: unit.col,
+                    end: unit.col,
+                    style,
+                    text: String::new(),
+                };
+            }
+            run.text.push_str(&drawn);
+            run.end = unit.col + unit.width;
         }
+        run.flush(buf, area, y);
         // The cursor at the end of a line is a blank cell after it.
         if row == cursor.row && !cursor_drawn {
             let col = text.col_of(cursor);
@@ -116,5 +128,24 @@ fn draw_text(buf: &mut Buffer, area: Rect, ed: &Editor, theme: &Theme) {
                 buf.set_string(area.x + dx as u16, y, " ", cursor_style);
             }
         }
+    }
+}
+
+/// Units drawn side by side in one style.
+#[derive(Default)]
+struct Run {
+    start: usize,
+    end: usize,
+    style: Style,
+    text: String,
+}
+
+impl Run {
+    fn flush(&self, buf: &mut Buffer, area: Rect, y: u16) {
+        if self.text.is_empty() {
+            return;
+        }
+        let room = usize::from(area.width).saturating_sub(self.start);
+        buf.set_stringn(area.x + self.start as u16, y, &self.text, room, self.style);
     }
 }

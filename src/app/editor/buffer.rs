@@ -35,6 +35,7 @@ pub struct View {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Drawn {
     pub col: usize,
+    pub width: usize,
     pub start: usize,
     pub end: usize,
 }
@@ -466,6 +467,7 @@ impl TextBuffer {
             if col >= left && col + w <= left + width {
                 out.push(Drawn {
                     col: col - left,
+                    width: w,
                     start: byte,
                     end,
                 });
