@@ -17,6 +17,11 @@ use crate::text::width::{display_width, grapheme_width};
 /// Bytes scanned between two remembered columns of a line.
 const CHECKPOINT_EVERY: usize = 1024;
 
+/// The longest unit: a grapheme cluster longer than this ("zalgo" text, megabytes of
+/// combining marks on one letter) is cut into pieces, so no key or frame handles megabytes
+/// as one cell. Real scripts never come near it (UAX #15 allows 30 marks in a row).
+const MAX_UNIT_BYTES: usize = 256;
+
 fn is_plain_ascii(b: u8) -> bool {
     matches!(b, b' '..=b'~')
 }
@@ -34,10 +39,15 @@ pub fn next_boundary(line: &str, at: usize) -> usize {
     if is_hidden(c) {
         return at + c.len_utf8();
     }
-    let mut cursor = GraphemeCursor::new(at, line.len(), true);
-    let end = match cursor.next_boundary(line, 0) {
+    // The text is made to end at the cap: the end of a text is always a boundary.
+    let mut cap = (at + MAX_UNIT_BYTES).min(line.len());
+    while !line.is_char_boundary(cap) {
+        cap -= 1;
+    }
+    let mut cursor = GraphemeCursor::new(at, cap, true);
+    let end = match cursor.next_boundary(&line[..cap], 0) {
         Ok(Some(end)) => end,
-        _ => line.len(),
+        _ => cap,
     };
     // A hidden character inside the cluster (tag characters extend the one before) ends the
     // unit before it.
@@ -61,10 +71,20 @@ pub fn prev_boundary(line: &str, at: usize) -> usize {
         return at - c.len_utf8();
     }
     let mut cursor = GraphemeCursor::new(at, line.len(), true);
-    let start = match cursor.prev_boundary(line, 0) {
+    let mut start = match cursor.prev_boundary(line, 0) {
         Ok(Some(start)) => start,
         _ => 0,
     };
+    if at - start > MAX_UNIT_BYTES {
+        // A cluster cut into pieces: the piece before `at`, as the forward walk cuts them.
+        loop {
+            let next = next_boundary(line, start);
+            if next >= at {
+                break;
+            }
+            start = next;
+        }
+    }
     line[start..at]
         .char_indices()
         .rev()
@@ -198,6 +218,24 @@ mod tests {
         assert_eq!(units("\r\n"), ["\r", "\n"]);
         assert_eq!(units("👩\u{200d}💻"), ["👩", "\u{200d}", "💻"]);
         assert_eq!(units("日本"), ["日", "本"]);
+    }
+
+    #[test]
+    fn zalgo_is_cut_into_bounded_units() {
+        let zalgo: String = "x"
+            .chars()
+            .chain(std::iter::repeat_n('\u{301}', 5000))
+            .chain("y\u{e0041}".chars())
+            .collect();
+        let all = units(&zalgo);
+        assert!(
+            all.iter().all(|u| u.len() <= MAX_UNIT_BYTES),
+            "{}",
+            all.len()
+        );
+        assert_eq!(all.concat(), zalgo);
+        assert!(all.len() > 5000 * 2 / MAX_UNIT_BYTES);
+        assert_eq!(all[all.len() - 2..], ["y", "\u{e0041}"]);
     }
 
     #[test]
