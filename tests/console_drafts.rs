@@ -28,7 +28,7 @@ async fn a_tick_three_seconds_after_the_last_draft_writes_the_editor_text() {
             .app
             .editor
             .as_ref()
-            .is_some_and(|e| e.draft_text.is_none()),
+            .is_some_and(|e| e.needs_draft()),
         "a draft was taken before 3 s"
     );
     r.console.handle(Input::Tick(now + Duration::from_secs(4)));

@@ -126,7 +126,7 @@ impl App {
                     };
                     // The draft's own starting point, so a save detects any change since.
                     let mut ed = Editor::new(target, kind, draft.original.clone(), &draft.text);
-                    ed.draft_text = Some(draft.text);
+                    ed.mark_drafted(self.clock);
                     self.open_editor(ed);
                 }
                 KeyCode::Char('d') => {

@@ -12,11 +12,11 @@ impl App {
         let now = self.clock;
         let ed = self.editor.as_mut()?;
         let text = ed.text();
+        // Marked even when nothing is written, so the next tick does not compare again.
+        ed.mark_drafted(now);
         if text == ed.original {
             return None;
         }
-        ed.draft_text = Some(text.clone());
-        ed.draft_at = now;
         Some(Effect::SaveDraft {
             draft: crate::store::Draft::new(
                 &profile,
@@ -31,9 +31,9 @@ impl App {
 
     pub(super) fn autosave_draft(&mut self) -> Vec<Effect> {
         let now = self.clock;
+        // By the buffer's version, not by comparing texts: a tick costs nothing in a big memory.
         let due = self.editor.as_ref().is_some_and(|ed| {
-            now.saturating_duration_since(ed.draft_at) >= DRAFT_EVERY
-                && ed.draft_text.as_deref() != Some(ed.text().as_str())
+            now.saturating_duration_since(ed.draft_at) >= DRAFT_EVERY && ed.needs_draft()
         });
         if due {
             self.draft_effect().into_iter().collect()

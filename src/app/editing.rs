@@ -85,9 +85,18 @@ impl App {
         };
         match key.code {
             KeyCode::Char('s') if ctrl => self.save(),
-            // The widget's own undo is Ctrl-U; Ctrl-Z is what most people reach for.
-            KeyCode::Char('z') if ctrl => {
-                editor.textarea.undo();
+            KeyCode::Char('c') if ctrl => {
+                if editor.is_changed() {
+                    self.dialog = Some(Dialog::ConfirmQuit);
+                } else {
+                    self.should_quit = true;
+                }
+                Vec::new()
+            }
+            // Leaving while a save is in flight would drop the text if the save then fails.
+            KeyCode::Esc if editor.saving => {
+                editor.refused_while_saving = true;
+                self.refuse_while_saving();
                 Vec::new()
             }
             KeyCode::Esc => {
@@ -98,19 +107,23 @@ impl App {
                 }
                 Vec::new()
             }
-            KeyCode::Char('c') if ctrl => {
-                if editor.is_changed() {
-                    self.dialog = Some(Dialog::ConfirmQuit);
-                } else {
-                    self.should_quit = true;
+            _ => {
+                editor.key(key);
+                if editor.refused_while_saving {
+                    self.refuse_while_saving();
                 }
                 Vec::new()
             }
-            _ => {
-                editor.textarea.input(key);
-                Vec::new()
-            }
         }
+    }
+
+    /// A key came while a save is in flight: it was not taken, and the operator is told so,
+    /// rather than the key being lost behind the save.
+    pub(super) fn refuse_while_saving(&mut self) {
+        self.set_status(
+            Level::Warning,
+            "saving… the editor takes no keys until the server answers (that key was not typed)",
+        );
     }
 
     pub(super) fn save(&mut self) -> Vec<Effect> {
@@ -118,6 +131,8 @@ impl App {
             return Vec::new();
         };
         if editor.saving {
+            editor.refused_while_saving = true;
+            self.refuse_while_saving();
             return Vec::new();
         }
         let text = editor.text();
@@ -159,7 +174,7 @@ impl App {
         let mut fx = Vec::new();
         if self.editor.as_ref().is_some_and(|ed| &ed.target == target) {
             if let Some(ed) = self.editor.as_mut() {
-                ed.saving = false;
+                ed.save_ended();
                 ed.error = Some(text.clone());
             }
             fx.extend(self.draft_effect());
@@ -184,7 +199,7 @@ impl App {
         let server_text = current.map(|e| e.text().to_owned()).unwrap_or_default();
         let session_id = current.and_then(|e| e.session_id.clone());
         if let Some(ed) = self.editor.as_mut().filter(|ed| ed.target == target) {
-            ed.saving = false;
+            ed.save_ended();
         }
         let mut fx: Vec<Effect> = self.draft_effect().into_iter().collect();
         if server_text == mine && current.is_some() {

@@ -18,7 +18,7 @@ mod writes;
 
 pub use crate::ops::Trail;
 pub use action::Action;
-pub use editor::{EditKind, Editor};
+pub use editor::{EditKind, Editor, Pos, TextBuffer, shown};
 pub use event::{Effect, EraseScope, Input, Msg, ReqId, Target};
 pub use keymap::{KeyBinding, Keymap};
 pub use runner::Runner;

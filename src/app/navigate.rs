@@ -214,7 +214,7 @@ impl App {
             return Vec::new();
         }
         if let Some(editor) = &mut self.editor {
-            editor.textarea.input(m);
+            editor.mouse(m);
             return Vec::new();
         }
         let areas = self.areas();

@@ -94,7 +94,10 @@ impl App {
             Input::Mouse(m) => self.on_mouse(m),
             Input::Paste(text) => {
                 if let Some(ed) = &mut self.editor {
-                    ed.textarea.insert_str(text);
+                    ed.paste(&text);
+                    if ed.refused_while_saving {
+                        self.refuse_while_saving();
+                    }
                 } else if let Some(d) = self.erase_dialog_mut() {
                     d.typed.push_str(text.trim());
                 } else if let Some(input) = &mut self.users.search_input {

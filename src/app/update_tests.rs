@@ -708,3 +708,49 @@ fn an_open_editor_writes_a_draft_every_three_seconds_of_ticks() {
     assert!(a.update(at(10)).is_empty(), "2 s since the last draft");
     assert_eq!(a.update(at(11)).len(), 1);
 }
+
+/// Ctrl-S against a slow server, then "ZZ": the keys are refused where the operator sees it,
+/// the text sent is the text kept, and once the answer comes keys edit again.
+#[test]
+fn keys_typed_while_a_save_is_in_flight_are_refused_not_lost() {
+    let mut a = with_memory(false, Some("hello"));
+    a.update(key('e'));
+    a.update(key('X'));
+    let fx = a.update(ctrl('s'));
+    let [Effect::Replace { target, text, .. }] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(text, "Xhello");
+    assert!(a.update(key('Z')).is_empty());
+    a.update(key('Z'));
+    a.update(Input::Paste("pasted".into()));
+    a.update(code(KeyCode::Esc));
+    let ed = a
+        .editor
+        .as_ref()
+        .expect("Esc does not close the editor mid-save");
+    assert_eq!(
+        ed.text(),
+        "Xhello",
+        "nothing typed after the save changed the text"
+    );
+    assert!(ed.refused_while_saving);
+    let status = a.status.as_ref().expect("a status");
+    assert!(matches!(status.level, Level::Warning));
+    assert!(status.text.contains("not typed"), "{}", status.text);
+    assert!(
+        a.update(ctrl('s')).is_empty(),
+        "no second save while one is in flight"
+    );
+
+    // The save fails: the editor keeps the text and takes keys again.
+    a.update(Input::Msg(Msg::Queued {
+        target: target.clone(),
+        text: text.clone(),
+        result: Err(ApiError::Timeout),
+    }));
+    a.update(key('Z'));
+    let ed = a.editor.as_ref().expect("still open");
+    assert!(!ed.saving && !ed.refused_while_saving);
+    assert_eq!(ed.text(), "XZhello");
+}

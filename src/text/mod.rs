@@ -4,6 +4,7 @@
 //! first (directly or inside [`TextView`]), so that no byte of it reaches the terminal as a
 //! control sequence and nothing in it is invisible to the admin.
 
+pub mod hidden;
 pub mod layout;
 mod plural;
 pub mod sanitize;

@@ -44,10 +44,13 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     }
     let a = layout::areas(area, app.orgs.len(), app.tasks.items.len());
     chrome::header(frame, a.header, app, theme);
-    orgs::draw(frame, a.orgs, app, theme);
-    users::draw(frame, a.users, app, theme);
-    memory::draw(frame, a.memory, app, theme);
-    tasks::draw(frame, a.tasks, app, theme);
+    // The editor covers the panes: drawing them under it would only cost time on each key.
+    if app.editor.is_none() {
+        orgs::draw(frame, a.orgs, app, theme);
+        users::draw(frame, a.users, app, theme);
+        memory::draw(frame, a.memory, app, theme);
+        tasks::draw(frame, a.tasks, app, theme);
+    }
     chrome::footer(frame, a.footer, app, theme);
     chrome::status(frame, a.status, app, theme);
     if app.editor.is_some() {
