@@ -1,6 +1,6 @@
 //! Property tests for the text module: what sanitizing guarantees and how wrapping cuts rows.
 
-use memory_console::text::width::{display_width, grapheme_width, truncate_to_width};
+use memory_console::text::width::{display_width, truncate_to_width};
 use memory_console::text::{Anchor, TextView, sanitize_line, sanitize_single_line};
 use proptest::prelude::*;
 use unicode_segmentation::UnicodeSegmentation;
@@ -141,7 +141,7 @@ proptest! {
                 );
                 // A word is cut only when it is longer than a row: then this row holds no
                 // space before it.
-                let ends_in_word = row.graphemes(true).last().is_some_and(|g| g != " ");
+                let ends_in_word = row.graphemes(true).next_back().is_some_and(|g| g != " ");
                 let next_starts_word = next.graphemes(true).next().is_some_and(|g| g != " ");
                 if ends_in_word && next_starts_word {
                     let trimmed = row.trim_start_matches(' ');

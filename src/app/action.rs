@@ -16,6 +16,7 @@ pub enum Action {
     PageDown,
     Open,
     Search,
+    Command,
     Refresh,
     Edit,
     Create,
@@ -28,7 +29,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Action::NextPane,
         Action::PrevPane,
         Action::Up,
@@ -39,6 +40,7 @@ impl Action {
         Action::PageDown,
         Action::Open,
         Action::Search,
+        Action::Command,
         Action::Refresh,
         Action::Edit,
         Action::Create,
@@ -63,6 +65,7 @@ impl Action {
             Action::PageDown => "page down",
             Action::Open => "open",
             Action::Search => "search users",
+            Action::Command => "command (:user, :org, :profile)",
             Action::Refresh => "refresh",
             Action::Edit => "edit memory",
             Action::Create => "create memory",

@@ -1,6 +1,7 @@
 //! The console's logic: state, the keymap, `update` and the effect runner. No drawing here.
 
 mod action;
+mod command;
 mod dialog_keys;
 mod drafts;
 mod editing;
@@ -18,13 +19,14 @@ mod update;
 mod writes;
 
 pub use action::Action;
+pub use command::{COMMANDS, CommandLine, Lookup};
 pub use editor::{EditKind, Editor};
 pub use event::{Effect, EraseReport, Input, Msg, ReqId, Target};
 pub use keymap::{KeyBinding, Keymap};
 pub use runner::Runner;
 pub use state::{
     App, ConflictDialog, Dialog, EraseDialog, Level, ListCursor, Load, MemoryPane, OrgItem, Pane,
-    Session, Status, TaskItem, TasksPane, UsersPane,
+    Session, Status, TaskItem, TasksPane, UsersPane, plural,
 };
 pub use trail::Trail;
 pub use update::{DRAFT_EVERY, PAGE_SIZE, SEARCH_DEBOUNCE};

@@ -53,6 +53,10 @@ impl App {
             next_req: 1,
             should_quit: false,
             last_erase: None,
+            command: Default::default(),
+            lookup: None,
+            profiles: Vec::new(),
+            switch_profile: None,
         }
     }
 
@@ -83,7 +87,7 @@ impl App {
 
     pub fn areas(&self) -> Areas {
         let area = ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1);
-        layout::areas(area, self.orgs.len(), self.tasks.items.len())
+        layout::areas_for(area, layout::Shape::of(self))
     }
 
     pub fn update(&mut self, input: Input) -> Vec<Effect> {
@@ -94,6 +98,8 @@ impl App {
             Input::Paste(text) => {
                 if let Some(ed) = &mut self.editor {
                     ed.textarea.insert_str(text);
+                } else if let Some(line) = &mut self.command.input {
+                    line.push_str(&text.replace(['\n', '\r'], " "));
                 } else if let Some(d) = self.erase_dialog_mut() {
                     d.typed.push_str(text.trim());
                 } else if let Some(input) = &mut self.users.search_input {
@@ -138,8 +144,14 @@ impl App {
         if self.editor.is_some() {
             return self.on_editor_key(key);
         }
+        if self.command.input.is_some() {
+            return self.on_command_key(key);
+        }
         if self.users.search_input.is_some() {
             return self.on_search_key(key);
+        }
+        if key.code == crossterm::event::KeyCode::Esc {
+            return self.on_esc();
         }
         match self.keymap.action(&key) {
             Some(action) => self.perform(action),
@@ -199,6 +211,7 @@ impl App {
                 self.users.search_input = Some(self.users.search.clone());
                 Vec::new()
             }
+            Action::Command => self.open_command_line(),
             Action::Refresh => self.refresh(),
             Action::Edit => self.start_edit(),
             Action::Create => self.start_create(),
@@ -224,6 +237,9 @@ impl App {
                 self.users
                     .list
                     .move_by(delta, self.users.items.len(), height);
+                if delta >= isize::MAX / 2 {
+                    return self.load_to_end();
+                }
                 return self.maybe_load_more();
             }
             Pane::Memory => {

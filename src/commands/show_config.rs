@@ -9,7 +9,7 @@ use super::exit::{CmdError, CmdResult, Exit};
 
 pub fn run(cli: &Cli) -> CmdResult {
     let Some(c) = connect::resolve(cli).map_err(CmdError::usage)? else {
-        println!("no config file: memory-console runs in demo mode");
+        no_config(cli);
         return Ok(Exit::Ok);
     };
     for w in &c.warnings {
@@ -29,4 +29,31 @@ pub fn run(cli: &Cli) -> CmdResult {
         );
     }
     Ok(Exit::Ok)
+}
+
+/// Says where a config file was looked for, and what to do next.
+fn no_config(cli: &Cli) {
+    println!("no config file: memory-console runs in demo mode");
+    println!("checked:");
+    match &cli.config {
+        Some(p) => println!("  --config {}", p.display()),
+        None => println!("  --config                  not given"),
+    }
+    match std::env::var_os(config::CONFIG_ENV).filter(|v| !v.is_empty()) {
+        Some(p) => println!("  ${}  {}", config::CONFIG_ENV, p.to_string_lossy()),
+        None => println!("  ${}  not set", config::CONFIG_ENV),
+    }
+    let default = config::config_path(None)
+        .filter(|(_, named)| !named)
+        .map(|(p, _)| p);
+    match &default {
+        Some(p) => println!("  {}  not found", p.display()),
+        None => println!("  (no config directory is known for this user)"),
+    }
+    let target = default
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "a file you pass with --config".into());
+    println!(
+        "next: copy config.example.toml (in the source tree) to {target}, set base_url and the orgs, export IBL_API_KEY, then run `memory-console config` again"
+    );
 }

@@ -7,9 +7,11 @@
 pub mod layout;
 pub mod sanitize;
 pub mod scroll;
+pub mod shorten;
 pub mod width;
 
 pub use layout::{Anchor, TextView};
 pub use sanitize::{sanitize_line, sanitize_single_line};
 pub use scroll::Scroll;
+pub use shorten::{display_path, truncate_middle};
 pub use width::{display_width, truncate_to_width, truncate_with_ellipsis};
