@@ -39,6 +39,9 @@ pub struct Lookup {
     pub req: ReqId,
     pub org: usize,
     pub query: String,
+    /// Orgs asked so far: the open org first, then the profile's others in order, since a
+    /// ticket's email does not say which org the user is in.
+    pub tried: usize,
 }
 
 /// A parsed command line.
@@ -288,12 +291,11 @@ impl App {
             let u = u.clone();
             return self.open_found_user(org, &u);
         }
+        self.ask_org_for(org, query, 1)
+    }
+
+    fn ask_org_for(&mut self, org: usize, query: String, tried: usize) -> Vec<Effect> {
         let req = self.next_req();
-        self.lookup = Some(Lookup {
-            req,
-            org,
-            query: query.clone(),
-        });
         self.set_status(
             Level::Info,
             format!(
@@ -302,6 +304,12 @@ impl App {
                 self.orgs[org].choice.scope.key
             ),
         );
+        self.lookup = Some(Lookup {
+            req,
+            org,
+            query: query.clone(),
+            tried,
+        });
         vec![Effect::LoadUsers {
             req,
             scope: self.orgs[org].choice.scope.clone(),
@@ -345,11 +353,20 @@ impl App {
         };
         match chosen {
             Some(u) => self.open_found_user(lookup.org, &u),
+            None if page.results.is_empty() && lookup.tried < self.orgs.len() => {
+                let next = (lookup.org + 1) % self.orgs.len();
+                self.ask_org_for(next, lookup.query, lookup.tried + 1)
+            }
             None if page.results.is_empty() => {
-                self.set_status(
-                    Level::Warning,
-                    format!("no user {shown} in {org_key}: nothing opened"),
-                );
+                let text = if self.orgs.len() > 1 {
+                    format!(
+                        "no user {shown} in any org of profile {}: nothing opened",
+                        self.session.profile
+                    )
+                } else {
+                    format!("no user {shown} in {org_key}: nothing opened")
+                };
+                self.set_status(Level::Warning, text);
                 Vec::new()
             }
             None => {
@@ -373,10 +390,19 @@ impl App {
             org: o.choice.scope.clone(),
             user: u.to_ref(),
         };
+        let org_key = o.choice.scope.key.clone();
         let mut fx = self.open_target(target);
         self.memory.user = Some(u.clone());
         self.memory.user_label = super::navigate::user_label(u);
         self.focus = Pane::Memory;
+        self.set_status(
+            Level::Info,
+            format!(
+                "opened {} in {}",
+                crate::text::sanitize_single_line(&u.username),
+                crate::text::sanitize_single_line(&org_key)
+            ),
+        );
         fx.shrink_to_fit();
         fx
     }
