@@ -19,6 +19,8 @@ pub struct Console<B: Backend> {
     runner: Runner,
     rx: UnboundedReceiver<Msg>,
     data_dir: DataDir,
+    /// A clone sharing the runner's throttle, to tell the operator when a 429 holds them.
+    client: ApiClient,
 }
 
 /// What a console needs besides the app and the terminal.
@@ -35,6 +37,7 @@ impl<B: Backend> Console<B> {
     /// Builds the console and starts its first loads.
     pub fn start(terminal: Terminal<B>, mut app: App, parts: ConsoleParts) -> Console<B> {
         let (tx, rx) = unbounded_channel();
+        let client = parts.client.clone();
         let runner = Runner::new(
             parts.client,
             tx,
@@ -55,6 +58,7 @@ impl<B: Backend> Console<B> {
             runner,
             rx,
             data_dir: parts.data_dir,
+            client,
         }
     }
 
@@ -66,6 +70,9 @@ impl<B: Backend> Console<B> {
 
     /// Feeds one input to the app and starts the effects it asks for.
     pub fn handle(&mut self, input: Input) {
+        if matches!(input, Input::Tick) {
+            self.app.server_wait = self.client.throttle_remaining();
+        }
         let effects = self.app.update(input);
         self.runner.run_all(effects);
     }

@@ -31,7 +31,8 @@ struct Target {
 }
 
 /// Runs the console until the operator quits.
-pub async fn run_console(cli: &Cli) -> Result<(), String> {
+/// Runs the console; answers the exit status (non-zero when a signal ended it).
+pub async fn run_console(cli: &Cli) -> Result<u8, String> {
     let target = target(cli).await?;
     for w in &target.warnings {
         eprintln!("warning: {w}");

@@ -36,7 +36,7 @@ fn main() -> ExitCode {
                 .unwrap_or(ExitCode::from(2))
         }
         None => match runtime.block_on(launch::run_console(&cli)) {
-            Ok(()) => ExitCode::SUCCESS,
+            Ok(status) => ExitCode::from(status),
             Err(e) => {
                 eprintln!("error: {e}");
                 ExitCode::from(2)

@@ -16,6 +16,7 @@ mod runner;
 mod state;
 mod trail;
 mod update;
+mod waiting;
 mod writes;
 
 pub use action::Action;

@@ -58,6 +58,7 @@ impl App {
         }
         let req = self.next_req();
         self.users.loading = Some(req);
+        self.users.asked_at = Some(std::time::Instant::now());
         self.users.error = None;
         vec![Effect::LoadUsers {
             req,
@@ -123,6 +124,7 @@ impl App {
             status_req,
             enabled: Load::Loading,
             scroll: 0,
+            asked_at: Some(std::time::Instant::now()),
         };
         vec![
             Effect::LoadMemory {

@@ -120,6 +120,8 @@ pub struct UsersPane {
     pub search_token: u64,
     /// `G` asked for the real end: pages keep loading until the last, or until Esc.
     pub load_to_end: bool,
+    /// When the page in flight was asked for.
+    pub asked_at: Option<Instant>,
 }
 
 impl UsersPane {
@@ -158,6 +160,8 @@ pub struct MemoryPane {
     pub status_req: ReqId,
     pub enabled: Load<bool>,
     pub scroll: usize,
+    /// When the memory was asked for, to say how long the server has been silent.
+    pub asked_at: Option<Instant>,
 }
 
 impl MemoryPane {
@@ -337,6 +341,8 @@ pub struct App {
     pub command: super::command::CommandLine,
     /// A `:user` lookup waiting for the server's search.
     pub lookup: Option<super::command::Lookup>,
+    /// How long a 429 from the server still holds requests back (the console sets this).
+    pub server_wait: Option<Duration>,
     /// The profiles `:profile` can switch to.
     pub profiles: Vec<String>,
     /// A `:profile` switch the console should carry out (it waits for saves in flight).

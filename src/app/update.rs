@@ -56,6 +56,7 @@ impl App {
             command: Default::default(),
             lookup: None,
             profiles: Vec::new(),
+            server_wait: None,
             switch_profile: None,
         }
     }

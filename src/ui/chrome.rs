@@ -171,6 +171,14 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         );
         return;
     }
+    // Why the console waits beats an informational line: a spinner alone says nothing.
+    if app.status.as_ref().is_none_or(|s| s.level == Level::Info)
+        && let Some(note) = app.waiting_note()
+    {
+        let text = truncate_middle(&note, area.width as usize).into_owned();
+        frame.render_widget(Paragraph::new(Line::styled(text, theme.warning)), area);
+        return;
+    }
     let Some(status) = &app.status else {
         return;
     };
