@@ -94,7 +94,11 @@ pub async fn run_console(cli: &Cli) -> Result<u8, String> {
         theme,
         trail,
     };
+    let demo = app.session.demo;
     let mut console = Console::start(terminal, app, parts);
+    if !demo && let Some((names, switcher)) = profile_switcher(cli, audit_path) {
+        console.set_profiles(names, switcher);
+    }
     let result = tui::run(&mut console).await;
     drop(guard);
     result.map_err(|e| format!("terminal error: {e}"))
@@ -178,4 +182,42 @@ async fn demo(cli: &Cli) -> Result<Target, String> {
         audit,
         _mock: Some(mock),
     })
+}
+
+/// The config's profiles and how to connect to each, for `:profile`; `None` without a
+/// config file.
+fn profile_switcher(
+    cli: &Cli,
+    audit_path: PathBuf,
+) -> Option<(Vec<String>, crate::console::Switcher)> {
+    let loaded = config::load(cli.config.as_deref()).ok()??;
+    let names: Vec<String> = loaded.file.profiles.keys().cloned().collect();
+    let force_read_only = cli.read_only;
+    let switcher = move |name: &str| -> Result<crate::console::Switched, String> {
+        let p = loaded.profile(Some(name)).map_err(|e| e.to_string())?;
+        if p.orgs.is_empty() {
+            return Err(format!("profile {name:?} lists no orgs"));
+        }
+        let client = ApiClient::new(&p.settings).map_err(|e| e.to_string())?;
+        let ctx = AuditContext::new(&p.name, client.base_url(), &p.settings.api_key);
+        // Changes that cannot be traced are not made: no audit log, read-only.
+        let trail = AuditLog::open(&audit_path)
+            .ok()
+            .map(|log| Trail::new(log, ctx));
+        Ok(crate::console::Switched {
+            session: Session {
+                demo: false,
+                profile: p.name.clone(),
+                base_url: client.base_url().to_owned(),
+                key_source: p.key_source.clone(),
+                read_only: p.read_only || force_read_only || trail.is_none(),
+                log_path: None,
+                task_poll_give_up: p.task_poll_give_up,
+            },
+            client,
+            orgs: p.orgs,
+            trail,
+        })
+    };
+    Some((names, Box::new(switcher)))
 }

@@ -183,3 +183,76 @@ async fn esc_stops_a_load_to_the_end() {
         .unwrap_or_default();
     assert!(status.contains("stopped loading"), "{status}");
 }
+
+#[tokio::test]
+async fn colon_profile_switches_server_without_a_restart() {
+    use memory_console::api::{ApiClient, ClientSettings, OrgScope};
+    use memory_console::app::Session;
+    use memory_console::config::OrgChoice;
+    use memory_console::console::Switched;
+    use memory_console::mock::{MockConfig, MockServer};
+    use secrecy::SecretString;
+
+    let mut r = rig(quick(), false).await;
+    let other = MockServer::start(MockConfig::default().with_api_key("other-key"))
+        .await
+        .expect("second mock");
+    let url = other.base_url();
+    let switcher = move |name: &str| {
+        let settings = ClientSettings::new(url.clone(), SecretString::from("other-key".to_owned()));
+        Ok(Switched {
+            client: ApiClient::new(&settings).map_err(|e| e.to_string())?,
+            session: Session {
+                demo: false,
+                profile: name.to_owned(),
+                base_url: url.clone(),
+                key_source: "env var OTHER_KEY".into(),
+                read_only: true,
+                log_path: None,
+                task_poll_give_up: std::time::Duration::from_secs(60),
+            },
+            orgs: vec![OrgChoice {
+                scope: OrgScope::new("acme-university"),
+                name: None,
+            }],
+            trail: None,
+        })
+    };
+    r.console
+        .set_profiles(vec!["flows".into(), "staging".into()], Box::new(switcher));
+    r.keys(":profile nope");
+    r.press(KeyCode::Enter);
+    let status = r
+        .console
+        .app
+        .status
+        .clone()
+        .map(|s| s.text)
+        .unwrap_or_default();
+    assert!(status.contains("no profile nope"), "{status}");
+    r.keys(":p");
+    r.press(KeyCode::Tab);
+    r.keys("st");
+    r.press(KeyCode::Tab);
+    assert_eq!(
+        r.console.app.command.input.as_deref(),
+        Some("profile staging")
+    );
+    r.press(KeyCode::Enter);
+    assert_eq!(r.console.app.session.profile, "staging");
+    assert!(
+        r.console
+            .settle_until(WAIT, |a| a
+                .users
+                .items
+                .iter()
+                .any(|u| u.username == "staff.sam"))
+            .await,
+        "the other server's org loads"
+    );
+    assert!(
+        other.state().count(reqwest::Method::GET) > 0,
+        "requests go to the new server"
+    );
+    assert!(r.screen().contains("READ-ONLY"));
+}

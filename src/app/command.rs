@@ -407,6 +407,27 @@ impl App {
         fx
     }
 
+    /// After a `:profile` switch: the new profile's orgs, nothing open, no tasks (a switch
+    /// waits until they have ended).
+    pub fn switch_to_orgs(&mut self, orgs: Vec<crate::config::OrgChoice>) {
+        self.orgs = orgs
+            .into_iter()
+            .map(|choice| super::state::OrgItem {
+                choice,
+                info: super::state::Load::Idle,
+            })
+            .collect();
+        self.orgs_list = Default::default();
+        self.users = Default::default();
+        self.memory = Default::default();
+        self.lookup = None;
+        self.dialog = None;
+        // An undo would now go to the other server.
+        self.last_erase = None;
+        self.tasks = Default::default();
+        self.focus = Pane::Orgs;
+    }
+
     /// `:profile NAME`: the console carries out the switch once no save is in flight.
     fn request_profile(&mut self, name: String) -> Vec<Effect> {
         if name == self.session.profile {
@@ -432,6 +453,15 @@ impl App {
             self.set_status(
                 Level::Warning,
                 "save or leave the editor before switching profile",
+            );
+            return Vec::new();
+        }
+        // Their polls would go to the new server: the switch waits until they end.
+        let open = self.tasks.items.iter().filter(|t| t.is_open()).count();
+        if open > 0 {
+            self.set_status(
+                Level::Warning,
+                format!("{open} queued update(s) still running: switch when the Tasks pane shows them ended"),
             );
             return Vec::new();
         }
