@@ -65,7 +65,7 @@ mod server;
 mod state;
 mod store;
 
-pub use args::MockServerArgs;
+pub use args::{MockServerArgs, MockServerCli};
 pub use config::{MemoryShape, MockConfig, SeedSource};
 pub use error::MockError;
 pub use server::{MockServer, run_foreground};
