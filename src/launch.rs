@@ -38,20 +38,36 @@ pub async fn run_console(cli: &Cli) -> Result<u8, String> {
         eprintln!("warning: {w}");
     }
     let data_dir = DataDir::new(&target.data_dir);
-    data_dir
-        .create()
-        .map_err(|e| format!("cannot prepare the data dir: {e}"))?;
-    let log = logging::init_file(&data_dir.logs()).map_err(|e| {
-        format!(
-            "cannot open the log file in {}: {e}",
-            data_dir.logs().display()
-        )
-    })?;
+    // A read-only session writes no drafts, backups or audit lines: a data dir it cannot
+    // write (a read-only mount, someone else's home) costs it only the log file.
+    let read_only = target.session.read_only;
+    let mut notes = Vec::new();
+    let log = match data_dir.create().map_err(|e| e.to_string()).and_then(|()| {
+        private_logs_dir(&data_dir.logs()).map_err(|e| e.to_string())?;
+        logging::init_file(&data_dir.logs()).map_err(|e| {
+            format!(
+                "cannot open the log file in {}: {e}",
+                data_dir.logs().display()
+            )
+        })
+    }) {
+        Ok(log) => Some(log),
+        Err(e) if read_only => {
+            notes.push(format!(
+                "read-only, and the data dir is not writable ({e}): no log file"
+            ));
+            None
+        }
+        Err(e) => return Err(format!("cannot prepare the data dir: {e}")),
+    };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (keymap, theme) = ui::settings::from_config(&target.ui, no_color)?;
     let mut session = target.session;
-    session.log_path = Some(log.path.clone());
+    session.log_path = log.as_ref().map(|l| l.path.clone());
     let mut app = App::new(session, keymap, target.orgs);
+    for n in notes {
+        app.set_status(Level::Warning, n);
+    }
     if let Some(wanted) = &cli.org {
         let Some(i) = app.orgs.iter().position(|o| &o.choice.scope.key == wanted) else {
             let known: Vec<_> = app
@@ -220,4 +236,18 @@ fn profile_switcher(
         })
     };
     Some((names, Box::new(switcher)))
+}
+
+/// `logs/` readable by its owner alone (0700), like every other dir of the data dir: logs
+/// name users and orgs.
+fn private_logs_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            // Made 0755 by an earlier version: tighten it.
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+        }
+        Err(e) => Err(e),
+    }
 }

@@ -65,7 +65,7 @@ impl Action {
             Action::PageDown => "page down",
             Action::Open => "open",
             Action::Search => "search users",
-            Action::Command => "command (:user, :org, :profile)",
+            Action::Command => "command line",
             Action::Refresh => "refresh",
             Action::Edit => "edit memory",
             Action::Create => "create memory",
