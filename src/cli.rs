@@ -58,7 +58,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check the config and print the chosen profile (never the key).
-    Config,
+    Config(ConfigArgs),
     /// Run the ibl-compatible mock server in the foreground.
     MockServer(MockServerArgs),
     /// List an org's users.
@@ -229,4 +229,13 @@ pub struct PurgeArgs {
     pub yes: bool,
     #[command(flatten)]
     pub bulk: BulkArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Also make one read-only call per org (org info and the first users page) and report
+    /// whether the key is accepted, the latency, and whether the answers fit the contract.
+    /// Exits 4 when the key is refused, 1 when the server cannot be reached.
+    #[arg(long)]
+    pub check: bool,
 }

@@ -60,10 +60,19 @@ pub fn resolve(cli: &Cli) -> Result<Option<Connection>, String> {
             let Some(url) = &cli.base_url else {
                 return Ok(None);
             };
-            let key = std::env::var(KEY_ENV)
-                .ok()
-                .filter(|k| !k.trim().is_empty())
-                .ok_or_else(|| format!("no API key: set the environment variable {KEY_ENV}"))?;
+            let key = match std::env::var(KEY_ENV) {
+                Ok(k) if !k.trim().is_empty() => k,
+                Ok(_) => {
+                    return Err(format!(
+                        "no API key: the environment variable {KEY_ENV} is set but empty"
+                    ));
+                }
+                Err(_) => {
+                    return Err(format!(
+                        "no API key: set the environment variable {KEY_ENV}"
+                    ));
+                }
+            };
             let settings = ClientSettings::new(url.clone(), SecretString::from(key));
             let client = ApiClient::new(&settings).map_err(|e| e.to_string())?;
             Connection {

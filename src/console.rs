@@ -12,13 +12,28 @@ use crate::app::{App, Effect, Input, Msg, Runner, Trail};
 use crate::store::{DataDir, save_draft};
 use crate::ui::{self, Theme};
 
+/// Another profile's server, ready to switch to (see [`Console::with_profiles`]).
+pub struct Switched {
+    pub client: ApiClient,
+    pub session: crate::app::Session,
+    pub orgs: Vec<crate::config::OrgChoice>,
+    pub trail: Option<Trail>,
+}
+
+/// Builds the connection for a profile name, for `:profile`.
+pub type Switcher = Box<dyn Fn(&str) -> Result<Switched, String> + Send>;
+
 pub struct Console<B: Backend> {
     pub terminal: Terminal<B>,
     pub app: App,
     pub theme: Theme,
     runner: Runner,
+    tx: tokio::sync::mpsc::UnboundedSender<Msg>,
+    switcher: Option<Switcher>,
     rx: UnboundedReceiver<Msg>,
     data_dir: DataDir,
+    /// A clone sharing the runner's throttle, to tell the operator when a 429 holds them.
+    client: ApiClient,
 }
 
 /// What a console needs besides the app and the terminal.
@@ -35,9 +50,10 @@ impl<B: Backend> Console<B> {
     /// Builds the console and starts its first loads.
     pub fn start(terminal: Terminal<B>, mut app: App, parts: ConsoleParts) -> Console<B> {
         let (tx, rx) = unbounded_channel();
+        let client = parts.client.clone();
         let runner = Runner::new(
             parts.client,
-            tx,
+            tx.clone(),
             app.session.read_only,
             app.session.profile.clone(),
             parts.data_dir.clone(),
@@ -55,6 +71,59 @@ impl<B: Backend> Console<B> {
             runner,
             rx,
             data_dir: parts.data_dir,
+            client,
+            tx,
+            switcher: None,
+        }
+    }
+
+    /// Lets `:profile` switch to the other profiles of the config without a restart.
+    pub fn set_profiles(&mut self, names: Vec<String>, switcher: Switcher) {
+        self.app.profiles = names;
+        self.switcher = Some(switcher);
+    }
+
+    /// Carries out a `:profile` the app asked for. Writes already sent finish on the old
+    /// client (each effect owns a clone); a save still being prepared makes the switch wait.
+    fn maybe_switch(&mut self) {
+        if self.app.editor.as_ref().is_some_and(|e| e.saving) {
+            return;
+        }
+        let Some(name) = self.app.switch_profile.take() else {
+            return;
+        };
+        let result = match &self.switcher {
+            Some(build) => build(&name),
+            None => Err("profile switching needs a config file".into()),
+        };
+        match result {
+            Err(why) => self.app.set_status(
+                crate::app::Level::Error,
+                format!("cannot switch to profile {name}: {why}"),
+            ),
+            Ok(s) => {
+                self.client = s.client.clone();
+                self.runner = Runner::new(
+                    s.client,
+                    self.tx.clone(),
+                    s.session.read_only,
+                    s.session.profile.clone(),
+                    self.data_dir.clone(),
+                    s.trail,
+                );
+                let log_path = self.app.session.log_path.clone();
+                self.app.session = crate::app::Session {
+                    log_path,
+                    ..s.session
+                };
+                self.app.switch_to_orgs(s.orgs);
+                let effects = self.app.start();
+                self.app.set_status(
+                    crate::app::Level::Success,
+                    format!("switched to profile {name} ({})", self.app.session.base_url),
+                );
+                self.runner.run_all(effects);
+            }
         }
     }
 
@@ -66,8 +135,14 @@ impl<B: Backend> Console<B> {
 
     /// Feeds one input to the app and starts the effects it asks for.
     pub fn handle(&mut self, input: Input) {
+        if matches!(input, Input::Tick(_)) {
+            self.app.server_wait = self.client.throttle_remaining();
+        }
         let effects = self.app.update(input);
         self.runner.run_all(effects);
+        if self.app.switch_profile.is_some() {
+            self.maybe_switch();
+        }
     }
 
     /// Writes unsaved editor text as a draft now, waiting for the disk: for quitting, and for

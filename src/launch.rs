@@ -31,26 +31,43 @@ struct Target {
 }
 
 /// Runs the console until the operator quits.
-pub async fn run_console(cli: &Cli) -> Result<(), String> {
+/// Runs the console; answers the exit status (non-zero when a signal ended it).
+pub async fn run_console(cli: &Cli) -> Result<u8, String> {
     let target = target(cli).await?;
     for w in &target.warnings {
         eprintln!("warning: {w}");
     }
     let data_dir = DataDir::new(&target.data_dir);
-    data_dir
-        .create()
-        .map_err(|e| format!("cannot prepare the data dir: {e}"))?;
-    let log = logging::init_file(&data_dir.logs()).map_err(|e| {
-        format!(
-            "cannot open the log file in {}: {e}",
-            data_dir.logs().display()
-        )
-    })?;
+    // A read-only session writes no drafts, backups or audit lines: a data dir it cannot
+    // write (a read-only mount, someone else's home) costs it only the log file.
+    let read_only = target.session.read_only;
+    let mut notes = Vec::new();
+    let log = match data_dir.create().map_err(|e| e.to_string()).and_then(|()| {
+        private_logs_dir(&data_dir.logs()).map_err(|e| e.to_string())?;
+        logging::init_file(&data_dir.logs()).map_err(|e| {
+            format!(
+                "cannot open the log file in {}: {e}",
+                data_dir.logs().display()
+            )
+        })
+    }) {
+        Ok(log) => Some(log),
+        Err(e) if read_only => {
+            notes.push(format!(
+                "read-only, and the data dir is not writable ({e}): no log file"
+            ));
+            None
+        }
+        Err(e) => return Err(format!("cannot prepare the data dir: {e}")),
+    };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (keymap, theme) = ui::settings::from_config(&target.ui, no_color)?;
     let mut session = target.session;
-    session.log_path = Some(log.path.clone());
+    session.log_path = log.as_ref().map(|l| l.path.clone());
     let mut app = App::new(session, keymap, target.orgs);
+    for n in notes {
+        app.set_status(Level::Warning, n);
+    }
     if let Some(wanted) = &cli.org {
         let Some(i) = app.orgs.iter().position(|o| &o.choice.scope.key == wanted) else {
             let known: Vec<_> = app
@@ -93,7 +110,11 @@ pub async fn run_console(cli: &Cli) -> Result<(), String> {
         theme,
         trail,
     };
+    let demo = app.session.demo;
     let mut console = Console::start(terminal, app, parts);
+    if !demo && let Some((names, switcher)) = profile_switcher(cli, audit_path) {
+        console.set_profiles(names, switcher);
+    }
     let result = tui::run(&mut console).await;
     drop(guard);
     result.map_err(|e| format!("terminal error: {e}"))
@@ -177,4 +198,56 @@ async fn demo(cli: &Cli) -> Result<Target, String> {
         audit,
         _mock: Some(mock),
     })
+}
+
+/// The config's profiles and how to connect to each, for `:profile`; `None` without a
+/// config file.
+fn profile_switcher(
+    cli: &Cli,
+    audit_path: PathBuf,
+) -> Option<(Vec<String>, crate::console::Switcher)> {
+    let loaded = config::load(cli.config.as_deref()).ok()??;
+    let names: Vec<String> = loaded.file.profiles.keys().cloned().collect();
+    let force_read_only = cli.read_only;
+    let switcher = move |name: &str| -> Result<crate::console::Switched, String> {
+        let p = loaded.profile(Some(name)).map_err(|e| e.to_string())?;
+        if p.orgs.is_empty() {
+            return Err(format!("profile {name:?} lists no orgs"));
+        }
+        let client = ApiClient::new(&p.settings).map_err(|e| e.to_string())?;
+        let ctx = AuditContext::new(&p.name, client.base_url(), &p.settings.api_key);
+        // Changes that cannot be traced are not made: no audit log, read-only.
+        let trail = AuditLog::open(&audit_path)
+            .ok()
+            .map(|log| Trail::new(log, ctx));
+        Ok(crate::console::Switched {
+            session: Session {
+                demo: false,
+                profile: p.name.clone(),
+                base_url: client.base_url().to_owned(),
+                key_source: p.key_source.clone(),
+                read_only: p.read_only || force_read_only || trail.is_none(),
+                log_path: None,
+                task_poll_give_up: p.task_poll_give_up,
+            },
+            client,
+            orgs: p.orgs,
+            trail,
+        })
+    };
+    Some((names, Box::new(switcher)))
+}
+
+/// `logs/` readable by its owner alone (0700), like every other dir of the data dir: logs
+/// name users and orgs.
+fn private_logs_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            // Made 0755 by an earlier version: tighten it.
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+        }
+        Err(e) => Err(e),
+    }
 }

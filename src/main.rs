@@ -7,6 +7,15 @@ use memory_console::cli::{Cli, Command};
 use memory_console::{commands, launch, logging, mock};
 
 fn main() -> ExitCode {
+    // The mock server is parsed on its own: the console's global options mean nothing there.
+    let mut argv = std::env::args_os();
+    let first = argv.next();
+    let sub = argv.next();
+    if sub.as_deref() == Some(std::ffi::OsStr::new("mock-server")) {
+        let rest = first.into_iter().chain(argv);
+        let parsed = mock::MockServerCli::parse_from(rest);
+        return run_mock(parsed.args);
+    }
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -36,11 +45,33 @@ fn main() -> ExitCode {
                 .unwrap_or(ExitCode::from(2))
         }
         None => match runtime.block_on(launch::run_console(&cli)) {
-            Ok(()) => ExitCode::SUCCESS,
+            Ok(status) => ExitCode::from(status),
             Err(e) => {
                 eprintln!("error: {e}");
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+/// `memory-console mock-server ...`: the mock in the foreground.
+fn run_mock(args: mock::MockServerArgs) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    logging::init_stderr("info");
+    match runtime.block_on(mock::run_foreground(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
 }

@@ -68,8 +68,11 @@ fn install_panic_hook() {
     }));
 }
 
-/// Runs the console on the real terminal until it quits or a signal asks it to.
-pub async fn run(console: &mut Console<CrosstermBackend<Stdout>>) -> io::Result<()> {
+/// Runs the console on the real terminal until it quits or a signal asks it to; answers the
+/// exit status: 0, or 128 + the signal's number (143 for SIGTERM, 129 for SIGHUP) as shells
+/// and service managers expect of a process a signal ended.
+pub async fn run(console: &mut Console<CrosstermBackend<Stdout>>) -> io::Result<u8> {
+    let mut status = 0;
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(200));
     let mut stop = Signals::new()?;
@@ -95,6 +98,7 @@ pub async fn run(console: &mut Console<CrosstermBackend<Stdout>>) -> io::Result<
             at = tick.tick() => Input::Tick(at.into_std()),
             name = stop.recv() => {
                 tracing::info!(signal = name, "stopping on signal");
+                status = if name == "SIGHUP" { 129 } else { 143 };
                 console.app.should_quit = true;
                 break;
             }
@@ -112,7 +116,7 @@ pub async fn run(console: &mut Console<CrosstermBackend<Stdout>>) -> io::Result<
         Ok(None) => {}
         Err(e) => tracing::error!(error = %e, "draft not saved on exit"),
     }
-    Ok(())
+    Ok(status)
 }
 
 fn to_input(event: Event) -> Option<Input> {

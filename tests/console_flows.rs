@@ -193,7 +193,20 @@ async fn read_only_sends_nothing_but_gets() {
 async fn toggling_memory_off_and_on() {
     let mut r = rig(quick(), false).await;
     r.open_user("one.line.olga").await;
+    // `t` asks first: any key but y leaves memory as it is.
     r.keys("t");
+    assert!(
+        r.screen()
+            .contains("Switch memory OFF for one.line.olga (main)? y/n")
+    );
+    r.keys("n");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(r.writes(), 0, "nothing sent without y");
+    assert_eq!(
+        r.mock.state().memory_enabled("main", "one.line.olga"),
+        Some(true)
+    );
+    r.keys("ty");
     assert!(
         r.console
             .settle_until(WAIT, |a| matches!(a.memory.enabled, Load::Ready(false)))
@@ -205,6 +218,8 @@ async fn toggling_memory_off_and_on() {
     );
     assert!(r.screen().contains("memory off"));
     r.keys("t");
+    assert!(r.screen().contains("Switch memory ON"));
+    r.keys("y");
     assert!(
         r.console
             .settle_until(WAIT, |a| matches!(a.memory.enabled, Load::Ready(true)))

@@ -223,7 +223,7 @@ async fn an_erase_can_be_undone_once() {
 async fn every_change_is_audited_and_the_key_is_not() {
     let mut r = rig(quick(), false).await;
     r.open_user(OLGA).await;
-    r.keys("t");
+    r.keys("ty");
     assert!(
         r.console
             .settle_until(WAIT, |a| matches!(a.memory.enabled, Load::Ready(false)))
@@ -332,7 +332,7 @@ async fn without_an_audit_line_nothing_is_sent() {
     assert_eq!(r.mock.state().count(Method::PUT), 0);
     r.press(KeyCode::Esc);
     r.keys("y");
-    r.keys("t");
+    r.keys("ty");
     assert!(
         r.console
             .settle_until(WAIT, |a| a

@@ -1,5 +1,5 @@
-//! Snapshots of every pane and dialog at 80x24 and 40x10, drawn from hand-built states on
-//! `TestBackend`, plus a no-panic sweep over terminal sizes from 1x1 to 100x40.
+//! Snapshots of every pane and dialog at 80x24, 40x10 and 200x50, drawn from hand-built
+//! states on `TestBackend`, plus a no-panic sweep over terminal sizes from 1x1 to 100x40.
 
 use std::time::{Duration, Instant};
 
@@ -315,11 +315,11 @@ fn assert_clean(buf: &Buffer) {
     }
 }
 
-/// Snapshots `app` at 80x24 and 40x10 under `name_80x24` and `name_40x10`.
+/// Snapshots `app` at 80x24, 40x10 and 200x50 under `name_WxH`.
 macro_rules! snap_both {
     ($name:literal, $app:expr) => {{
         let app: &mut App = $app;
-        for (w, h) in [(80u16, 24u16), (40, 10)] {
+        for (w, h) in [(80u16, 24u16), (40, 10), (200, 50)] {
             let t = draw(app, w, h);
             assert_clean(t.backend().buffer());
             insta::assert_snapshot!(format!("{}_{w}x{h}", $name), t.backend());
@@ -645,6 +645,221 @@ fn badges_and_status() {
     snap_both!("badges_read_only_demo", &mut app);
 }
 
+// ---- long names, long paths, hostile text; the dialogs added for the agent's day ----
+
+const LONG_ORG: &str = "Northwestern Community College of Applied Health Sciences";
+
+/// Long org names, a long user with email and flags, a long backup path in the status line.
+fn long_names_app() -> App {
+    let orgs = vec![
+        OrgChoice {
+            scope: OrgScope::new("nwcc-applied-health"),
+            name: Some(LONG_ORG.into()),
+        },
+        OrgChoice {
+            scope: OrgScope::new("acme"),
+            name: Some("Acme \u{202e}University\u{1b}]0;x\u{7}".into()),
+        },
+    ];
+    let mut app = App::new(session(), Keymap::default(), orgs);
+    let fx = app.start();
+    let req = req_of_users(&fx);
+    let long = UserSummary {
+        username: "maximilian.alexander.von.hohenzollern-sigmaringen".into(),
+        user_id: Some(4_200_017),
+        name: Some("Maximilian Alexander von Hohenzollern-Sigmaringen \u{202e}III".into()),
+        email: Some("maximilian.alexander.von.hohenzollern@students.example-university.edu".into()),
+        platform_key: Some("nwcc-applied-health".into()),
+        platform_org: None,
+        active: Some(false),
+        is_admin: Some(true),
+        is_staff: None,
+        added_on: Some("2024-03-01T09:15:42.123456Z".into()),
+    };
+    let mut users = vec![long, hostile_user()];
+    users.extend((1..60).map(user));
+    app.update(Input::Msg(Msg::Users {
+        req,
+        result: Ok(UsersPage {
+            count: 164,
+            page: 1,
+            next_page: Some(2),
+            previous_page: None,
+            results: users,
+        }),
+    }));
+    open_user(&mut app, Ok(vec![entry(3, ORDINARY, None)]), true);
+    app.set_status(
+        Level::Success,
+        "memory erased for maximilian.alexander.von.hohenzollern-sigmaringen; backup at \
+         ~/.local/share/memory-console/backups/nwcc-applied-health/maximilian.alexander.von.hohenzollern-sigmaringen-20261128T210405Z.json (u undoes)",
+    );
+    app.focus = Pane::Memory;
+    app
+}
+
+#[test]
+fn long_names_paths_and_hostile_text() {
+    let mut app = long_names_app();
+    snap_both!("long_names", &mut app);
+    // At 200 columns the org name is whole, and the user's details stand beside the memory.
+    let t = draw(&mut app, 200, 50);
+    let screen = text(t.backend().buffer());
+    assert!(screen.contains(LONG_ORG), "{screen}");
+    assert!(
+        screen.contains("email   maximilian.alexander.von"),
+        "{screen}"
+    );
+    assert!(screen.contains("id      4200017"), "{screen}");
+    assert!(screen.contains("admin   yes"), "{screen}");
+    assert!(screen.contains("joined  2024-03-01"), "{screen}");
+    // The status line keeps the start and the file name of the path.
+    let t = draw(&mut app, 80, 24);
+    let status = text(t.backend().buffer())
+        .lines()
+        .nth(23)
+        .unwrap_or("")
+        .to_owned();
+    assert!(status.starts_with("memory erased"), "{status}");
+    assert!(status.trim_end().ends_with("(u undoes)"), "{status}");
+}
+
+#[test]
+fn quit_and_help_stay_in_the_footer() {
+    for (w, h) in [(80u16, 24u16), (40, 10), (200, 50)] {
+        for pane in [Pane::Orgs, Pane::Users, Pane::Memory, Pane::Tasks] {
+            let mut app = long_names_app();
+            app.focus = pane;
+            let t = draw(&mut app, w, h);
+            let footer = text(t.backend().buffer())
+                .lines()
+                .nth(usize::from(h) - 2)
+                .unwrap_or("")
+                .to_owned();
+            assert!(footer.contains("q quit"), "{pane:?} {w}x{h}: {footer}");
+            assert!(footer.contains("? help"), "{pane:?} {w}x{h}: {footer}");
+        }
+    }
+}
+
+#[test]
+fn footer_offers_only_what_applies() {
+    let mut app = memory_app(Ok(vec![]));
+    app.focus = Pane::Memory;
+    let t = draw(&mut app, 200, 50);
+    let footer = text(t.backend().buffer())
+        .lines()
+        .nth(48)
+        .unwrap_or("")
+        .to_owned();
+    assert!(footer.contains("n create memory"), "{footer}");
+    assert!(!footer.contains("edit memory"), "{footer}");
+    assert!(!footer.contains("erase memory"), "{footer}");
+}
+
+#[test]
+fn toggle_asks_first() {
+    let mut app = ordinary_memory();
+    app.focus = Pane::Memory;
+    let fx = app.perform(Action::ToggleMemory);
+    assert!(fx.is_empty(), "nothing is sent before y: {fx:?}");
+    snap_both!("confirm_toggle", &mut app);
+    let t = draw(&mut app, 80, 24);
+    assert!(
+        text(t.backend().buffer()).contains("Switch memory OFF for hostile.hannah (main)? y/n")
+    );
+}
+
+#[test]
+fn command_line_open() {
+    let mut app = users_app();
+    app.perform(Action::Command);
+    typed(
+        &mut app,
+        "user maximilian.alexander.von.hohenzollern@students.example.edu",
+    );
+    snap_both!("command_line", &mut app);
+}
+
+#[test]
+fn users_title_counts_total_and_loaded() {
+    let app = long_names_app();
+    assert_eq!(app.users.count_label(), "164 users · 61 loaded");
+}
+
+fn audit_records() -> Vec<memory_console::store::AuditRecord> {
+    let line = |phase: &str, extra: &str| {
+        format!(
+            r#"{{"time":"2026-11-28T21:04:05.123456789Z","phase":"{phase}","id":"a1","os_user":"agent","profile":"staging","base_url":"https://api.example.com","key_fingerprint":"sha256:1f2e3d4c","action":"erase","org":"nwcc-applied-health","user":"maximilian.alexander.von.hohenzollern-sigmaringen","entry_id":null,"task_id":null,"http_status":{extra},"backup_path":"/home/agent/.local/share/memory-console/backups/nwcc-applied-health/maximilian-20261128T210405Z.json","result":{},"error":null}}"#,
+            if phase == "outcome" {
+                r#""ok""#
+            } else {
+                "null"
+            }
+        )
+    };
+    [line("intent", "null"), line("outcome", "204")]
+        .iter()
+        .map(|l| serde_json::from_str(l).expect("an audit record"))
+        .collect()
+}
+
+#[test]
+fn audit_window_keeps_result_and_status() {
+    let mut app = ordinary_memory();
+    app.dialog = Some(Dialog::Audit {
+        records: memory_console::app::Load::Ready(audit_records()),
+        scroll: 0,
+    });
+    snap_both!("audit", &mut app);
+    let t = draw(&mut app, 80, 24);
+    let screen = text(t.backend().buffer());
+    assert!(screen.contains("ok HTTP 204"), "{screen}");
+    assert!(screen.contains("2026-11-28 21:04 UTC"), "{screen}");
+    assert!(!screen.contains("123456789"), "{screen}");
+}
+
+#[test]
+fn conflict_dialog_wraps_its_first_line_and_keys() {
+    let mut app = ordinary_memory();
+    app.dialog = Some(Dialog::Conflict(memory_console::app::ConflictDialog {
+        target: target("maximilian.alexander.von.hohenzollern-sigmaringen"),
+        mine: "likes chess\nnew line \u{1b}[31m".into(),
+        server: "likes chess\nold line \u{202e}".into(),
+        session_id: None,
+        creating: false,
+        entry: Some(7),
+        scroll: 0,
+    }));
+    snap_both!("conflict", &mut app);
+    let t = draw(&mut app, 40, 24);
+    let screen = text(t.backend().buffer());
+    // The last words of the explanation and of the key hints are on screen.
+    assert!(screen.contains("sent."), "{screen}");
+    assert!(screen.contains("↑↓ scroll"), "{screen}");
+}
+
+#[test]
+fn help_stops_at_its_end() {
+    let mut app = ordinary_memory();
+    app.perform(Action::Help);
+    app.update(Input::Resize(80, 24));
+    for _ in 0..200 {
+        app.update(key(KeyCode::Down));
+    }
+    let Some(Dialog::Help { scroll }) = app.dialog else {
+        panic!("help is open");
+    };
+    assert!(scroll > 0 && scroll < 40, "scroll {scroll}");
+    let t = draw(&mut app, 80, 24);
+    assert!(text(t.backend().buffer()).contains("undo / redo"));
+    app.update(key(KeyCode::Up));
+    let Some(Dialog::Help { scroll: after }) = app.dialog else {
+        panic!("help is open");
+    };
+    assert_eq!(after, scroll - 1, "one Up moves back at once");
+}
+
 #[test]
 fn tiny_sizes() {
     for (w, h) in [(1u16, 1u16), (10, 3), (19, 5)] {
@@ -686,6 +901,18 @@ fn sweep_states() -> Vec<(&'static str, App)> {
         ("quit", quit),
         ("search", search),
         ("long memory at bottom", long),
+        ("long names", long_names_app()),
+        ("toggle question", {
+            let mut a = long_names_app();
+            a.perform(Action::ToggleMemory);
+            a
+        }),
+        ("command line", {
+            let mut a = long_names_app();
+            a.perform(Action::Command);
+            typed(&mut a, "user \u{202e}x");
+            a
+        }),
     ]
 }
 

@@ -1,6 +1,6 @@
 //! Property tests for the text module: what sanitizing guarantees and how wrapping cuts rows.
 
-use memory_console::text::width::{display_width, grapheme_width, truncate_to_width};
+use memory_console::text::width::{display_width, truncate_to_width};
 use memory_console::text::{Anchor, TextView, sanitize_line, sanitize_single_line};
 use proptest::prelude::*;
 
@@ -81,6 +81,8 @@ proptest! {
             next_row = rows.end;
             prop_assert_eq!(all[rows.clone()].concat(), expected);
             for row in &all[rows] {
+                // Spaces hang past the edge; they are trimmed when drawn.
+                let row = row.trim_end_matches(' ');
                 let cells = display_width(row);
                 // Only a lone grapheme wider than the pane may overflow it.
                 prop_assert!(
@@ -95,15 +97,37 @@ proptest! {
     }
 
     #[test]
-    fn rows_are_filled_greedily(s in hostile_text(120), width in 1u16..24) {
+    fn rows_break_between_words(s in hostile_text(120), width in 1u16..24) {
         let view = TextView::new(&s);
         let w = usize::from(width);
         for i in 0..view.line_count() {
             let rows = view.visual_row_strs(width, view.line_rows(width, i).start, usize::MAX);
             let rows = &rows[..view.line_rows(width, i).len()];
-            for pair in rows.windows(2) {
-                let next = pair[1].graphemes(true).next().map_or(0, grapheme_width);
-                prop_assert!(display_width(pair[0]) + next > w, "{:?} could take more", pair);
+            for (j, pair) in rows.windows(2).enumerate() {
+                let (row, next) = (pair[0], pair[1]);
+                // The next word (up to its first space, maybe over several rows) did not fit
+                // after this row.
+                let rest = rows[j + 1..].concat();
+                let word: String = rest.graphemes(true).take_while(|g| *g != " ").collect();
+                prop_assert!(
+                    display_width(row) + display_width(&word) > w,
+                    "{:?} could take {:?}", row, word
+                );
+                // A word is cut only when it is longer than a row: then this row holds no
+                // space before it.
+                let ends_in_word = row.graphemes(true).next_back().is_some_and(|g| g != " ");
+                let next_starts_word = next.graphemes(true).next().is_some_and(|g| g != " ");
+                if ends_in_word && next_starts_word {
+                    let trimmed = row.trim_start_matches(' ');
+                    prop_assert!(
+                        !trimmed.graphemes(true).any(|g| g == " "),
+                        "{:?} was cut though {:?} could start the row", row, next
+                    );
+                }
+                // No row starts with a space except a run longer than a row.
+                if next.graphemes(true).next() == Some(" ") {
+                    prop_assert!(display_width(row) >= w, "{:?} then {:?}", row, next);
+                }
             }
         }
     }

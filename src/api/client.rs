@@ -57,6 +57,11 @@ impl ApiClient {
         })
     }
 
+    /// How long the server's last 429 still holds requests back, for the status line.
+    pub fn throttle_remaining(&self) -> Option<std::time::Duration> {
+        self.transport.throttle_remaining()
+    }
+
     pub fn base_url(&self) -> &str {
         self.transport.base_url()
     }

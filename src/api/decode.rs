@@ -13,6 +13,12 @@ const EXCERPT_CHARS: usize = 160;
 /// a hostile server cannot reach the terminal through an error line.
 pub fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
+    // A proxy's or framework's HTML error page says little in its first 160 characters of
+    // markup: name its title (or first heading) instead.
+    let text = match html_summary(&text) {
+        Some(summary) => std::borrow::Cow::Owned(summary),
+        None => text,
+    };
     let mut out = String::new();
     for (i, c) in text.trim().chars().enumerate() {
         if i == EXCERPT_CHARS {
@@ -26,6 +32,31 @@ pub fn excerpt(body: &[u8]) -> String {
         }
     }
     out
+}
+
+/// "an HTML page: 502 Bad Gateway" for a body that is an HTML document, else `None`.
+fn html_summary(text: &str) -> Option<String> {
+    let head = text.trim_start();
+    let lower: String = head
+        .chars()
+        .take(512)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if !(lower.starts_with("<!doctype html") || lower.starts_with("<html")) {
+        return None;
+    }
+    let inner = |tag: &str| -> Option<String> {
+        let lower_all = head.to_ascii_lowercase();
+        let open = lower_all.find(&format!("<{tag}"))?;
+        let start = open + lower_all[open..].find('>')? + 1;
+        let end = start + lower_all[start..].find(&format!("</{tag}"))?;
+        let words: Vec<&str> = head.get(start..end)?.split_whitespace().collect();
+        (!words.is_empty()).then(|| words.join(" "))
+    };
+    Some(match inner("title").or_else(|| inner("h1")) {
+        Some(title) => format!("an HTML page: {title}"),
+        None => "an HTML page (no title)".to_owned(),
+    })
 }
 
 fn is_format_char(c: char) -> bool {
@@ -233,6 +264,19 @@ mod tests {
         }));
         assert_eq!(detail(b"plain text"), Some("plain text".into()));
         assert_eq!(detail(b""), None);
+    }
+
+    #[test]
+    fn html_error_pages_are_summarized_not_quoted() {
+        let page = "<!DOCTYPE html>\n<html><head><title>502 Bad\n Gateway</title>\
+                    <style>body{}</style></head><body><h1>Bad Gateway</h1></body></html>";
+        assert_eq!(excerpt(page.as_bytes()), "an HTML page: 502 Bad Gateway");
+        assert_eq!(
+            excerpt(b"<html><body><h1>Oops \x1b[31m</h1></body></html>"),
+            "an HTML page: Oops \\u{1b}[31m"
+        );
+        assert_eq!(excerpt(b"<html></html>"), "an HTML page (no title)");
+        assert_eq!(excerpt(b"{\"detail\": \"x\"}"), "{\"detail\": \"x\"}");
     }
 
     #[test]

@@ -32,8 +32,10 @@ impl Default for Timeouts {
     fn default() -> Self {
         Timeouts {
             connect: Duration::from_secs(5),
-            read: Duration::from_secs(30),
-            total: Duration::from_secs(60),
+            // An agent on a call waits seconds, not a minute: a server that says nothing for
+            // this long is reported, and a GET is tried again.
+            read: Duration::from_secs(15),
+            total: Duration::from_secs(20),
         }
     }
 }

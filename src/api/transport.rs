@@ -42,6 +42,11 @@ impl std::fmt::Debug for Transport {
 }
 
 impl Transport {
+    /// How long a 429's shared pause still holds every request back.
+    pub fn throttle_remaining(&self) -> Option<std::time::Duration> {
+        self.throttle.remaining()
+    }
+
     pub fn new(settings: &ClientSettings) -> Result<Transport, ApiError> {
         let base = checked_base_url(&settings.base_url)?;
         let origin = base.origin();

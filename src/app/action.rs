@@ -16,6 +16,7 @@ pub enum Action {
     PageDown,
     Open,
     Search,
+    Command,
     Refresh,
     PrevEntry,
     NextEntry,
@@ -32,7 +33,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 24] = [
         Action::NextPane,
         Action::PrevPane,
         Action::Up,
@@ -43,6 +44,7 @@ impl Action {
         Action::PageDown,
         Action::Open,
         Action::Search,
+        Action::Command,
         Action::Refresh,
         Action::PrevEntry,
         Action::NextEntry,
@@ -71,6 +73,7 @@ impl Action {
             Action::PageDown => "page down",
             Action::Open => "open",
             Action::Search => "search users",
+            Action::Command => "command line",
             Action::Refresh => "refresh",
             Action::PrevEntry => "previous entry",
             Action::NextEntry => "next entry",

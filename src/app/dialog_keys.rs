@@ -15,7 +15,14 @@ impl App {
         };
         match dialog {
             Dialog::Help { scroll } => match key.code {
-                KeyCode::Down | KeyCode::Char('j') => *scroll += 1,
+                KeyCode::Down | KeyCode::Char('j') => {
+                    // Not past the end: the last line stays at the bottom.
+                    let area = ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1);
+                    let max = crate::ui::help_max_scroll(self, area);
+                    if let Some(Dialog::Help { scroll }) = &mut self.dialog {
+                        *scroll = (*scroll + 1).min(max);
+                    }
+                }
                 KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
                 _ => self.dialog = None,
             },
@@ -162,6 +169,17 @@ impl App {
                 _ => self.dialog = None,
             },
 
+            Dialog::ConfirmToggle { target, enable } => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    let (target, enable) = (target.clone(), *enable);
+                    self.dialog = None;
+                    return self.confirm_toggle(target, enable);
+                }
+                _ => {
+                    self.dialog = None;
+                    self.set_status(Level::Info, "memory on/off unchanged");
+                }
+            },
             Dialog::ConfirmQuit => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => self.should_quit = true,
                 _ => self.dialog = None,

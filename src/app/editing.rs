@@ -245,10 +245,26 @@ impl App {
             self.set_status(Level::Info, "the memory status is not known yet");
             return Vec::new();
         };
-        self.memory.enabled = Load::Loading;
+        // One stray key must not change data: the switch waits for a y.
+        self.dialog = Some(Dialog::ConfirmToggle {
+            target,
+            enable: !enabled,
+        });
+        Vec::new()
+    }
+
+    /// The y of the on/off question.
+    pub(super) fn confirm_toggle(&mut self, target: Target, enable: bool) -> Vec<Effect> {
+        if let Err(why) = self.permits(super::action::Action::ToggleMemory) {
+            self.set_status(Level::Warning, why);
+            return Vec::new();
+        }
+        if self.memory.target.as_ref() == Some(&target) {
+            self.memory.enabled = Load::Loading;
+        }
         vec![Effect::SetEnabled {
             target,
-            enabled: !enabled,
+            enabled: enable,
         }]
     }
 }

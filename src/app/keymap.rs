@@ -210,6 +210,7 @@ impl Default for Keymap {
             (KeyBinding::code(K::PageDown), Action::PageDown),
             (KeyBinding::code(K::Enter), Action::Open),
             (KeyBinding::plain('/'), Action::Search),
+            (KeyBinding::plain(':'), Action::Command),
             (KeyBinding::plain('r'), Action::Refresh),
             (KeyBinding::plain('['), Action::PrevEntry),
             (KeyBinding::plain(']'), Action::NextEntry),

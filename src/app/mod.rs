@@ -1,6 +1,7 @@
 //! The console's logic: state, the keymap, `update` and the effect runner. No drawing here.
 
 mod action;
+mod command;
 mod dialog_keys;
 mod drafts;
 mod editing;
@@ -14,16 +15,18 @@ mod results;
 mod runner;
 mod state;
 mod update;
+mod waiting;
 mod writes;
 
 pub use crate::ops::Trail;
 pub use action::Action;
+pub use command::{COMMANDS, CommandLine, Lookup};
 pub use editor::{EditKind, Editor, Pos, TextBuffer, shown};
 pub use event::{Effect, EraseScope, Input, Msg, ReqId, Target};
 pub use keymap::{KeyBinding, Keymap};
 pub use runner::Runner;
 pub use state::{
     App, ConflictDialog, Dialog, EraseDialog, Level, ListCursor, Load, MemoryPane, OrgItem, Pane,
-    Session, Status, TaskItem, TasksPane, UsersPane,
+    Session, Status, TaskItem, TasksPane, UsersPane, plural,
 };
 pub use update::{DRAFT_EVERY, PAGE_SIZE, SEARCH_DEBOUNCE};

@@ -59,6 +59,7 @@ impl App {
         }
         let req = self.next_req();
         self.users.loading = Some(req);
+        self.users.asked_at = Some(std::time::Instant::now());
         self.users.error = None;
         vec![Effect::LoadUsers {
             req,
@@ -84,10 +85,7 @@ impl App {
     pub(super) fn selected_target(&self) -> Option<(Target, String)> {
         let org = self.orgs.get(self.users.org?)?;
         let user = self.users.items.get(self.users.list.selected)?;
-        let label = match &user.name {
-            Some(n) if !n.is_empty() => format!("{} ({n})", user.username),
-            _ => user.username.clone(),
-        };
+        let label = user_label(user);
         Some((
             Target {
                 org: org.choice.scope.clone(),
@@ -101,8 +99,12 @@ impl App {
         let Some((target, label)) = self.selected_target() else {
             return Vec::new();
         };
+        let user = self.users.items.get(self.users.list.selected).cloned();
+        // The last user's message is about them, not about this one.
+        self.status = None;
         let mut fx = self.open_target(target);
         self.memory.user_label = label;
+        self.memory.user = user;
         fx.shrink_to_fit();
         fx
     }
@@ -110,13 +112,18 @@ impl App {
     pub(super) fn open_target(&mut self, target: Target) -> Vec<Effect> {
         let req = self.next_req();
         let status_req = self.next_req();
+        // Reopening the same user keeps what is known about them.
+        let same = self.memory.target.as_ref() == Some(&target);
+        let user = self.memory.user.take().filter(|_| same);
         self.memory = MemoryPane {
+            user,
             user_label: target.user.username.clone(),
             target: Some(target.clone()),
             req,
             entries: Load::Loading,
             status_req,
             enabled: Load::Loading,
+            asked_at: Some(std::time::Instant::now()),
             ..MemoryPane::default()
         };
         vec![
@@ -170,7 +177,15 @@ impl App {
         match key.code {
             KeyCode::Esc => {
                 self.users.search_input = None;
-                Vec::new()
+                if self.users.search.is_empty() {
+                    return Vec::new();
+                }
+                // Esc means "get me out of this search": the full list comes back.
+                self.clear_search()
+            }
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                input.clear();
+                self.schedule_search()
             }
             KeyCode::Enter => {
                 self.users.search_token += 1;
@@ -190,6 +205,51 @@ impl App {
             }
             _ => Vec::new(),
         }
+    }
+
+    /// Drops the search filter and lists the org's users again.
+    pub(super) fn clear_search(&mut self) -> Vec<Effect> {
+        self.users.search_token += 1;
+        self.users.search.clear();
+        self.set_status(super::state::Level::Info, "search cleared: all users");
+        let org = self.users.org.unwrap_or(self.orgs_list.selected);
+        self.open_org(org)
+    }
+
+    /// Esc outside any box or dialog: stops a load to the end, else clears a search.
+    pub(super) fn on_esc(&mut self) -> Vec<Effect> {
+        if self.users.load_to_end {
+            self.users.load_to_end = false;
+            self.set_status(
+                super::state::Level::Info,
+                format!("stopped loading: {}", self.users.count_label()),
+            );
+            return Vec::new();
+        }
+        if !self.users.search.is_empty() {
+            return self.clear_search();
+        }
+        Vec::new()
+    }
+
+    /// `G` in the Users pane: loads on to the real end, page by page, showing progress.
+    pub(super) fn load_to_end(&mut self) -> Vec<Effect> {
+        let more = self
+            .users
+            .count
+            .is_some_and(|n| n as usize > self.users.items.len());
+        if !more || self.users.cursor.next_page().is_none() {
+            return self.maybe_load_more();
+        }
+        self.users.load_to_end = true;
+        self.set_status(
+            super::state::Level::Info,
+            format!(
+                "loading to the end: {} (Esc stops)",
+                self.users.count_label()
+            ),
+        );
+        self.load_users_page()
     }
 
     pub(super) fn schedule_search(&mut self) -> Vec<Effect> {
@@ -278,5 +338,13 @@ impl App {
             }
             _ => Vec::new(),
         }
+    }
+}
+
+/// "alice (Alice Liddell)", or the username alone.
+pub(super) fn user_label(user: &crate::api::UserSummary) -> String {
+    match &user.name {
+        Some(n) if !n.is_empty() => format!("{} ({n})", user.username),
+        _ => user.username.clone(),
     }
 }

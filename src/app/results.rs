@@ -20,6 +20,9 @@ impl App {
                 Vec::new()
             }
             Msg::Users { req, result } => {
+                if let Some(lookup) = self.lookup.take_if(|l| l.req == req) {
+                    return self.on_lookup(lookup, result);
+                }
                 if self.users.loading != Some(req) {
                     return Vec::new();
                 }
@@ -31,11 +34,18 @@ impl App {
                         self.users.items.extend(step.users);
                         self.users.count = Some(count);
                         if let Some(warning) = step.warning {
+                            // A misbehaving server ends a load to the end here, and the
+                            // warning stays in view.
+                            self.users.load_to_end = false;
                             self.set_status(Level::Warning, format!("users: {warning}"));
+                        }
+                        if self.users.load_to_end {
+                            return self.continue_to_end();
                         }
                         self.maybe_load_more()
                     }
                     Err(e) => {
+                        self.users.load_to_end = false;
                         let text = self.explain("loading users failed", &e);
                         self.users.error = Some(text.clone());
                         self.set_status(Level::Error, text);
@@ -244,6 +254,33 @@ impl App {
                 }
             }
         }
+    }
+
+    /// One more page of a load to the end: the selection follows, and the next page is asked
+    /// for until the last.
+    fn continue_to_end(&mut self) -> Vec<Effect> {
+        let len = self.users.items.len();
+        let height = self.areas().inner_height(super::state::Pane::Users);
+        self.users.list.selected = len.saturating_sub(1);
+        self.users.list.reveal(height);
+        let more = self.users.count.is_some_and(|n| n as usize > len)
+            && self.users.cursor.next_page().is_some();
+        if more {
+            self.set_status(
+                Level::Info,
+                format!(
+                    "loading to the end: {} (Esc stops)",
+                    self.users.count_label()
+                ),
+            );
+            return self.load_users_page();
+        }
+        self.users.load_to_end = false;
+        self.set_status(
+            Level::Success,
+            format!("at the end: {}", self.users.count_label()),
+        );
+        Vec::new()
     }
 
     pub(super) fn on_task_polled(

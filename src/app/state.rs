@@ -118,6 +118,32 @@ pub struct UsersPane {
     /// The search being typed, while the search box is open.
     pub search_input: Option<String>,
     pub search_token: u64,
+    /// `G` asked for the real end: pages keep loading until the last, or until Esc.
+    pub load_to_end: bool,
+    /// When the page in flight was asked for.
+    pub asked_at: Option<Instant>,
+}
+
+impl UsersPane {
+    /// "164 users · 50 loaded", or "164 users" once all are in.
+    pub fn count_label(&self) -> String {
+        match self.count {
+            Some(n) if n as usize > self.items.len() => {
+                format!(
+                    "{n} {} · {} loaded",
+                    plural(n, "user", "users"),
+                    self.items.len()
+                )
+            }
+            Some(n) => format!("{n} {}", plural(n, "user", "users")),
+            None => "…".into(),
+        }
+    }
+}
+
+/// `one` for 1, else `many`: "1 entry", "2 entries".
+pub fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
 }
 
 /// The memory of the opened user: a list of entries, one of them selected.
@@ -125,6 +151,8 @@ pub struct UsersPane {
 pub struct MemoryPane {
     pub target: Option<Target>,
     pub user_label: String,
+    /// Who the user is (name, email, flags), when the console has their record.
+    pub user: Option<UserSummary>,
     pub req: ReqId,
     pub entries: Load<Vec<MemoryEntry>>,
     /// The read was a whole list; `false` when the server shows one entry at a time.
@@ -138,6 +166,8 @@ pub struct MemoryPane {
     pub status_req: ReqId,
     pub enabled: Load<bool>,
     pub scroll: usize,
+    /// When the memory was asked for, to say how long the server has been silent.
+    pub asked_at: Option<Instant>,
 }
 
 impl MemoryPane {
@@ -321,6 +351,11 @@ pub enum Dialog {
         records: Load<Vec<crate::store::AuditRecord>>,
         scroll: usize,
     },
+    /// Switch memory on or off? One stray `t` must not change data.
+    ConfirmToggle {
+        target: Target,
+        enable: bool,
+    },
     /// Quit with unsaved text in the editor?
     ConfirmQuit,
     /// Leave the editor and drop the changes?
@@ -376,4 +411,14 @@ pub struct App {
     pub should_quit: bool,
     /// This run's last erase, for `u`.
     pub last_erase: Option<(Target, std::path::PathBuf)>,
+    /// The `:` command line, while it is open, and its history.
+    pub command: super::command::CommandLine,
+    /// A `:user` lookup waiting for the server's search.
+    pub lookup: Option<super::command::Lookup>,
+    /// How long a 429 from the server still holds requests back (the console sets this).
+    pub server_wait: Option<Duration>,
+    /// The profiles `:profile` can switch to.
+    pub profiles: Vec<String>,
+    /// A `:profile` switch the console should carry out (it waits for saves in flight).
+    pub switch_profile: Option<String>,
 }

@@ -54,6 +54,11 @@ impl App {
             next_req: 1,
             should_quit: false,
             last_erase: None,
+            command: Default::default(),
+            lookup: None,
+            profiles: Vec::new(),
+            server_wait: None,
+            switch_profile: None,
         }
     }
 
@@ -84,7 +89,7 @@ impl App {
 
     pub fn areas(&self) -> Areas {
         let area = ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1);
-        layout::areas(area, self.orgs.len(), self.tasks.items.len())
+        layout::areas_for(area, layout::Shape::of(self))
     }
 
     pub fn update(&mut self, input: Input) -> Vec<Effect> {
@@ -98,6 +103,8 @@ impl App {
                     if ed.refused_while_saving {
                         self.refuse_while_saving();
                     }
+                } else if let Some(line) = &mut self.command.input {
+                    line.push_str(&text.replace(['\n', '\r'], " "));
                 } else if let Some(d) = self.erase_dialog_mut() {
                     d.typed.push_str(text.trim());
                 } else if let Some(input) = &mut self.users.search_input {
@@ -143,8 +150,14 @@ impl App {
         if self.editor.is_some() {
             return self.on_editor_key(key);
         }
+        if self.command.input.is_some() {
+            return self.on_command_key(key);
+        }
         if self.users.search_input.is_some() {
             return self.on_search_key(key);
+        }
+        if key.code == crossterm::event::KeyCode::Esc {
+            return self.on_esc();
         }
         match self.keymap.action(&key) {
             Some(action) => self.perform(action),
@@ -204,6 +217,7 @@ impl App {
                 self.users.search_input = Some(self.users.search.clone());
                 Vec::new()
             }
+            Action::Command => self.open_command_line(),
             Action::Refresh => self.refresh(),
             Action::PrevEntry => self.step_entry(-1),
             Action::NextEntry => self.step_entry(1),
@@ -233,6 +247,9 @@ impl App {
                 self.users
                     .list
                     .move_by(delta, self.users.items.len(), height);
+                if delta >= isize::MAX / 2 {
+                    return self.load_to_end();
+                }
                 return self.maybe_load_more();
             }
             Pane::Memory => {

@@ -41,8 +41,8 @@ pub async fn run(cli: &Cli, cmd: &Command) -> Option<ExitCode> {
             }
         });
     }
-    if matches!(cmd, Command::Config) {
-        return Some(match show_config::run(cli) {
+    if let Command::Config(args) = cmd {
+        return Some(match show_config::run(cli, args).await {
             Ok(exit) => exit.into(),
             Err(e) => {
                 eprintln!("error: {e}");
@@ -70,8 +70,9 @@ async fn dispatch(ctx: &Ctx, cmd: &Command) -> exit::CmdResult {
         Command::Task(a) => task::run(ctx, a).await,
         Command::Export(a) => export::run(ctx, a).await,
         Command::Purge(a) => purge::run(ctx, a).await,
-        Command::Config | Command::MockServer(_) | Command::Completions { .. } | Command::Man => {
-            Ok(Exit::Usage)
-        }
+        Command::Config(_)
+        | Command::MockServer(_)
+        | Command::Completions { .. }
+        | Command::Man => Ok(Exit::Usage),
     }
 }

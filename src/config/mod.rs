@@ -39,6 +39,8 @@ pub enum ConfigError {
     NoProfiles { path: PathBuf },
     #[error("no API key for profile {profile:?}: set the environment variable {env}")]
     MissingKey { profile: String, env: String },
+    #[error("no API key for profile {profile:?}: the environment variable {env} is set but empty")]
+    EmptyKey { profile: String, env: String },
     #[error("profile {profile:?}: {message}")]
     Invalid { profile: String, message: String },
 }
@@ -195,11 +197,19 @@ impl LoadedConfig {
                 known: known(),
             });
         };
-        let env_key = env(&p.api_key_env).filter(|k| !k.trim().is_empty());
+        let raw_env_key = env(&p.api_key_env);
+        let env_empty = raw_env_key.as_ref().is_some_and(|k| k.trim().is_empty());
+        let env_key = raw_env_key.filter(|k| !k.trim().is_empty());
         let (api_key, key_source) = match (env_key, &p.api_key) {
             (Some(k), _) => (SecretString::from(k), format!("env var {}", p.api_key_env)),
             (None, Some(k)) if !k.0.expose_secret().trim().is_empty() => {
                 (k.0.clone(), format!("api_key in {}", self.path.display()))
+            }
+            _ if env_empty => {
+                return Err(ConfigError::EmptyKey {
+                    profile: name,
+                    env: p.api_key_env.clone(),
+                });
             }
             _ => {
                 return Err(ConfigError::MissingKey {
@@ -232,8 +242,12 @@ fn resolve_profile(
         match v {
             None => Ok(default),
             Some(s) if s.is_finite() && s > 0.0 && s <= 3600.0 => Ok(Duration::from_secs_f64(s)),
+            // 0 would mean "give up at once", not "no limit": say what is accepted.
+            Some(0.0) => Err(invalid(format!(
+                "timeouts.{what} = 0 would fail every request: use a number of seconds above 0 (up to 3600)"
+            ))),
             Some(s) => Err(invalid(format!(
-                "timeouts.{what} = {s} is out of range (0 to 3600 seconds)"
+                "timeouts.{what} = {s} is out of range: use a number of seconds above 0 (up to 3600)"
             ))),
         }
     };
@@ -243,6 +257,12 @@ fn resolve_profile(
         read: secs(p.timeouts.read_secs, d.read, "read_secs")?,
         total: secs(p.timeouts.total_secs, d.total, "total_secs")?,
     };
+    if p.max_body_bytes == Some(0) {
+        return Err(invalid(
+            "max_body_bytes = 0 would refuse every answer: leave it out for 8 MiB, or give a size in bytes"
+                .into(),
+        ));
+    }
     let mut orgs = Vec::new();
     for o in &p.orgs {
         if o.key.trim().is_empty() {

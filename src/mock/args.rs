@@ -88,6 +88,18 @@ fn parse_fraction(text: &str) -> Result<f64, String> {
     }
 }
 
+/// `memory-console mock-server` parsed on its own, so its help lists only its own options
+/// and the console's (--profile, --config, --read-only...) are refused rather than ignored.
+#[derive(clap::Parser, Debug)]
+#[command(
+    name = "memory-console mock-server",
+    about = "Run the ibl-compatible mock server in the foreground."
+)]
+pub struct MockServerCli {
+    #[command(flatten)]
+    pub args: MockServerArgs,
+}
+
 #[cfg(test)]
 mod tests {
     use clap::Parser;

@@ -94,7 +94,7 @@ mod stores;
 mod stores_seed;
 mod stores_state;
 
-pub use args::MockServerArgs;
+pub use args::{MockServerArgs, MockServerCli};
 pub use config::{MemoryShape, MockConfig, PagingQuirk, SeedSource};
 pub use error::MockError;
 pub use server::{MockServer, run_foreground};

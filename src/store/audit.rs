@@ -62,13 +62,30 @@ pub struct AuditContext {
     pub key_fingerprint: String,
 }
 
+/// The name of the uid this process runs as: who owns `/proc/self`, looked up in
+/// `/etc/passwd` (cron jobs and containers often have no `$USER`).
+fn user_from_uid() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").ok()?.uid();
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    let name = passwd.lines().find_map(|line| {
+        let mut f = line.split(':');
+        let name = f.next()?;
+        let id = f.nth(1)?.parse::<u32>().ok()?;
+        (id == uid && !name.is_empty()).then(|| name.to_owned())
+    });
+    Some(name.unwrap_or_else(|| format!("uid {uid}")))
+}
+
 impl AuditContext {
-    /// The OS user comes from `USER`, else `USERNAME`, else is "unknown".
+    /// The OS user comes from `USER`, else `USERNAME`, else from the process's uid (its name
+    /// in /etc/passwd, or "uid N"), and is "unknown" only when even that cannot be read.
     pub fn new(profile: &str, base_url: &str, api_key: &SecretString) -> AuditContext {
         let os_user = ["USER", "USERNAME"]
             .iter()
             .filter_map(|v| std::env::var(v).ok())
             .find(|v| !v.trim().is_empty())
+            .or_else(user_from_uid)
             .unwrap_or_else(|| "unknown".into());
         AuditContext {
             os_user,

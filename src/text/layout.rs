@@ -1,23 +1,25 @@
 //! [`TextView`]: a large untrusted text, sanitized once and wrapped to a pane width, from which a
 //! frame draws only the rows it shows.
 //!
-//! Wrapping is by grapheme at the pane width, measured as ratatui draws (see [`super::width`]):
-//! a wide character that would straddle the right edge moves to the next row whole. A grapheme
-//! wider than the pane itself (a CJK character at width 1) gets a row of its own; that is the only
-//! row wider than the width, and ratatui clips it. Rows are cut from the sanitized text, so
-//! escapes such as `\x1b` count for width and can be split across rows like any other text.
-//! Lines are split on `'\n'` only (a `'\r'` is shown as `\r`); a trailing `'\n'` gives a last,
-//! empty line, as it is stored.
+//! Wrapping is at word boundaries (after a space), measured as ratatui draws (see
+//! [`super::width`]): a word that does not fit on the row starts the next one, and the spaces
+//! before it hang at the end of the row, where [`TextView::visual_rows`] trims them. Only a
+//! word longer than the row is broken, by grapheme, and a wide character that would straddle
+//! the right edge moves to the next row whole. A grapheme wider than the pane itself (a CJK
+//! character at width 1) gets a row of its own; that is the only row wider than the width, and
+//! ratatui clips it. Rows are cut from the sanitized text, so escapes such as `\x1b` count for
+//! width and can be split across rows like any other text. Lines are split on `'\n'` only (a
+//! `'\r'` is shown as `\r`); a trailing `'\n'` gives a last, empty line, as it is stored.
 //!
 //! Cost, with n the content size in bytes, L the number of lines and R the number of rows at the
 //! current width:
 //!
 //! - [`TextView::new`]: O(n) once (sanitize, find line starts, note which lines are ASCII).
-//! - First query at a new width: O(L + bytes of non-ASCII lines) to count rows per line into a
-//!   prefix array and record the wrap positions of non-ASCII lines (ASCII stretches inside them
-//!   are scanned, not segmented into graphemes); all-ASCII lines wrap every `width` bytes, so
-//!   neither time nor memory goes into their rows. Only the last width is kept, so dragging a
-//!   resize pays this once per new width (about 5 ms for 5 MB of prose, 12 ms for one 5 MB line).
+//! - First query at a new width: O(L + bytes of lines longer than the width) to count rows per
+//!   line into a prefix array and record where the continuation rows start. ASCII stretches are
+//!   filled a row at a time (only the last space before the edge is looked for), not segmented
+//!   into graphemes; an ASCII line that fits is not looked at. Only the last width is kept, so
+//!   dragging a resize pays this once per new width (see the README for the figures).
 //! - Afterwards, [`TextView::total_rows`] is O(1), finding the row at any offset is O(log L)
 //!   (binary search in the prefix array), and [`TextView::visual_rows`] is O(log L + visible
 //!   bytes): the rows borrow slices of the sanitized text, so a single 5 MB line costs a frame no
@@ -39,7 +41,7 @@ pub struct TextView {
     text: String,
     /// Byte offset in `text` where each line starts; never empty.
     line_starts: Vec<usize>,
-    /// Whether each line is ASCII: those wrap by arithmetic, without looking at their bytes.
+    /// Whether each line is ASCII: one that fits in the width is one row, unread.
     ascii: Vec<bool>,
     wrap: RefCell<Option<Wrap>>,
 }
@@ -50,7 +52,7 @@ struct Wrap {
     width: usize,
     /// `first_row[i]` is the first row of line `i`; the last entry is the total row count.
     first_row: Vec<usize>,
-    /// Where the continuation rows of non-ASCII lines start, as offsets in `text`.
+    /// Where the continuation rows of lines start, as offsets in `text`.
     breaks: Vec<usize>,
     /// Line `i`'s breaks are `breaks[first_break[i]..first_break[i + 1]]`.
     first_break: Vec<usize>,
@@ -129,7 +131,8 @@ impl TextView {
         })
     }
 
-    /// Up to `height` rows from `first_row` at `width`, as slices of the sanitized text.
+    /// Up to `height` rows from `first_row` at `width`, as slices of the sanitized text that
+    /// put together rebuild it: a row ends with the spaces that hang past its edge.
     pub fn visual_row_strs(&self, width: u16, first_row: usize, height: usize) -> Vec<&str> {
         self.with_wrap(width, |w| {
             let Some(w) = w else { return Vec::new() };
@@ -150,12 +153,14 @@ impl TextView {
         })
     }
 
-    /// Up to `height` rows from `first_row` at `width`, ready to draw one per terminal row. Each
-    /// fits in `width` cells (see the module doc for the one exception).
+    /// Up to `height` rows from `first_row` at `width`, ready to draw one per terminal row,
+    /// without trailing spaces. Each fits in `width` cells (see the module doc for the one
+    /// exception).
     pub fn visual_rows(&self, width: u16, first_row: usize, height: usize) -> Vec<Line<'_>> {
         self.visual_row_strs(width, first_row, height)
             .into_iter()
-            .map(|row| Line::from(Span::raw(row)))
+            // At most `2 * width` spaces hang past the edge, so trimming is cheap.
+            .map(|row| Line::from(Span::raw(row.trim_end_matches(' '))))
             .collect()
     }
 
@@ -177,12 +182,7 @@ impl TextView {
             let Some(w) = w else { return 0 };
             let at = anchor.0.min(self.text.len());
             let line = self.line_starts.partition_point(|&s| s <= at) - 1;
-            let start = self.line_starts[line];
-            let within = if self.ascii[line] {
-                (at - start) / w.width
-            } else {
-                w.breaks_of(line).partition_point(|&b| b <= at)
-            };
+            let within = w.breaks_of(line).partition_point(|&b| b <= at);
             let rows = w.first_row[line + 1] - w.first_row[line];
             w.first_row[line] + within.min(rows - 1)
         })
@@ -210,13 +210,11 @@ impl TextView {
         first_break.push(0);
         for i in 0..lines {
             let range = self.line_range(i);
-            rows += if self.ascii[i] {
-                range.len().div_ceil(width).max(1)
-            } else {
-                let before = breaks.len();
+            // A short ASCII line is one row: no need to look at its bytes.
+            if !(self.ascii[i] && range.len() <= width) {
                 push_breaks(&self.text[range.clone()], range.start, width, &mut breaks);
-                breaks.len() - before + 1
-            };
+            }
+            rows += breaks.len() - first_break[i] + 1;
             first_row.push(rows);
             first_break.push(breaks.len());
         }
@@ -230,10 +228,6 @@ impl TextView {
 
     fn row_range(&self, w: &Wrap, line: usize, row_in_line: usize) -> Range<usize> {
         let line_range = self.line_range(line);
-        if self.ascii[line] {
-            let start = line_range.start + row_in_line * w.width;
-            return start..(start + w.width).min(line_range.end);
-        }
         let breaks = w.breaks_of(line);
         let start = match row_in_line {
             0 => line_range.start,
@@ -259,19 +253,16 @@ impl Wrap {
 }
 
 /// Appends to `breaks` the offsets (`base` + position in `line`) where rows after the first
-/// start when `line` is wrapped greedily at `width` cells.
+/// start when `line` is word-wrapped at `width` cells (see [`Greedy`] for the rules).
 ///
-/// Runs of ASCII inside the line are stepped over by arithmetic rather than grapheme by
-/// grapheme: an ASCII character followed by another ASCII character is a one-cell grapheme of
-/// its own (nothing ASCII extends a cluster or is a prepended mark). The last one of a run may
-/// take combining marks that follow it, so it goes to the grapheme walk with them.
+/// Runs of ASCII inside the line are filled a row at a time rather than grapheme by grapheme:
+/// an ASCII character followed by another ASCII character is a one-cell grapheme of its own
+/// (nothing ASCII extends a cluster or is a prepended mark), so whatever fits in the room left
+/// is taken at once, and only the last space in it is looked for. The last character of a run
+/// may take combining marks that follow it, so it goes to the grapheme walk with them.
 fn push_breaks(line: &str, base: usize, width: usize, breaks: &mut Vec<usize>) {
     let bytes = line.as_bytes();
-    let mut wrap = Greedy {
-        width,
-        row_start: 0,
-        used: 0,
-    };
+    let mut wrap = Greedy::new(width);
     let mut p = 0;
     'runs: while p < bytes.len() {
         let run_end = bytes[p..]
@@ -284,11 +275,15 @@ fn push_breaks(line: &str, base: usize, width: usize, breaks: &mut Vec<usize>) {
             run_end.saturating_sub(1).max(p)
         };
         while p < simple_end {
-            wrap.place(p, 1, base, breaks);
-            // `place` leaves at most `width` cells in the row; the next characters fill the rest.
-            let take = width.saturating_sub(wrap.used).min(simple_end - p - 1);
-            wrap.used += take;
-            p += 1 + take;
+            let room = width.saturating_sub(wrap.used).min(simple_end - p);
+            if room == 0 {
+                // The row is full: this character decides where the next row starts.
+                wrap.place(p, 1, bytes[p] == b' ', base, breaks);
+                p += 1;
+            } else {
+                wrap.fill_ascii(&bytes[p..p + room], p);
+                p += room;
+            }
         }
         if p == bytes.len() {
             break;
@@ -301,29 +296,85 @@ fn push_breaks(line: &str, base: usize, width: usize, breaks: &mut Vec<usize>) {
                 p = at;
                 continue 'runs;
             }
-            wrap.place(at, grapheme_width(g), base, breaks);
+            wrap.place(at, grapheme_width(g), g == " ", base, breaks);
         }
         break;
     }
 }
 
-/// Greedy row filling, one grapheme at a time.
+/// Word wrap, one grapheme at a time.
+///
+/// A row breaks before the word that does not fit (a word being what follows a space). Spaces
+/// never start a row: they hang past the edge, where they are invisible, and
+/// [`TextView::visual_rows`] trims them. A run of spaces longer than a row is broken after all,
+/// so no row holds more than `2 * width` cells. A word longer than the row is broken at the
+/// grapheme that does not fit, as is every grapheme of text without spaces (CJK, one long URL).
 struct Greedy {
     width: usize,
     row_start: usize,
     used: usize,
+    /// Where the word being placed starts: just after the last space.
+    word_start: usize,
+    /// Cells of the row before `word_start`.
+    used_before_word: usize,
 }
 
 impl Greedy {
-    fn place(&mut self, at: usize, cells: usize, base: usize, breaks: &mut Vec<usize>) {
+    fn new(width: usize) -> Self {
+        Greedy {
+            width,
+            row_start: 0,
+            used: 0,
+            word_start: 0,
+            used_before_word: 0,
+        }
+    }
+
+    fn break_at(&mut self, at: usize, base: usize, breaks: &mut Vec<usize>) {
+        breaks.push(base + at);
+        self.row_start = at;
+    }
+
+    fn place(
+        &mut self,
+        at: usize,
+        cells: usize,
+        space: bool,
+        base: usize,
+        breaks: &mut Vec<usize>,
+    ) {
         // `at > row_start`: a row always takes at least one grapheme, so a grapheme wider than
         // the pane cannot stall the wrap.
+        if space {
+            if self.used + cells > 2 * self.width && at > self.row_start {
+                self.break_at(at, base, breaks);
+                self.used = 0;
+            }
+            self.used += cells;
+            self.word_start = at + 1;
+            self.used_before_word = self.used;
+            return;
+        }
         if self.used + cells > self.width && at > self.row_start {
-            breaks.push(base + at);
-            self.row_start = at;
-            self.used = 0;
+            if self.word_start > self.row_start {
+                self.used -= self.used_before_word;
+                self.break_at(self.word_start, base, breaks);
+            }
+            if self.used + cells > self.width && at > self.row_start {
+                self.used = 0;
+                self.break_at(at, base, breaks);
+            }
         }
         self.used += cells;
+    }
+
+    /// Places `chunk`, ASCII starting at `at`, known to fit in the room left on the row.
+    fn fill_ascii(&mut self, chunk: &[u8], at: usize) {
+        if let Some(space) = chunk.iter().rposition(|&b| b == b' ') {
+            self.word_start = at + space + 1;
+            self.used_before_word = self.used + space + 1;
+        }
+        self.used += chunk.len();
     }
 }
 
@@ -333,13 +384,9 @@ mod tests {
 
     fn naive_breaks(line: &str, width: usize) -> Vec<usize> {
         let mut breaks = Vec::new();
-        let mut wrap = Greedy {
-            width,
-            row_start: 0,
-            used: 0,
-        };
+        let mut wrap = Greedy::new(width);
         for (at, g) in line.grapheme_indices(true) {
-            wrap.place(at, grapheme_width(g), 0, &mut breaks);
+            wrap.place(at, grapheme_width(g), g == " ", 0, &mut breaks);
         }
         breaks
     }
@@ -374,6 +421,39 @@ mod tests {
         assert_eq!(rows(&v, 10), vec![""]);
         assert_eq!(v.total_rows(0), 0);
         assert!(v.visual_rows(0, 0, 10).is_empty());
+    }
+
+    #[test]
+    fn wraps_at_word_boundaries() {
+        let v = TextView::new("Is studying for the exam");
+        assert_eq!(rows(&v, 10), vec!["Is ", "studying ", "for the ", "exam"]);
+        let drawn: Vec<String> = v
+            .visual_rows(10, 0, 10)
+            .iter()
+            .map(|l| l.to_string())
+            .collect();
+        assert_eq!(drawn, vec!["Is", "studying", "for the", "exam"]);
+    }
+
+    #[test]
+    fn only_words_longer_than_the_row_are_broken() {
+        let v = TextView::new("a supercalifragilistic b");
+        assert_eq!(rows(&v, 8), vec!["a ", "supercal", "ifragili", "stic b"]);
+    }
+
+    #[test]
+    fn hanging_spaces_are_bounded() {
+        let v = TextView::new(&format!("ab{}cd", " ".repeat(20)));
+        for row in rows(&v, 4) {
+            assert!(row.len() <= 8, "{row:?}");
+        }
+        assert_eq!(rows(&v, 4).concat(), format!("ab{}cd", " ".repeat(20)));
+    }
+
+    #[test]
+    fn word_wrap_with_wide_and_accented_words() {
+        let v = TextView::new("café naïve 日本語 end");
+        assert_eq!(rows(&v, 6), vec!["café ", "naïve ", "日本語 ", "end"]);
     }
 
     #[test]

@@ -9,10 +9,12 @@ pub mod layout;
 mod plural;
 pub mod sanitize;
 pub mod scroll;
+pub mod shorten;
 pub mod width;
 
 pub use layout::{Anchor, TextView};
 pub use plural::count_noun;
 pub use sanitize::{sanitize_line, sanitize_single_line};
 pub use scroll::Scroll;
+pub use shorten::{display_path, truncate_middle};
 pub use width::{display_width, truncate_to_width, truncate_with_ellipsis};

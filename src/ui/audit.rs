@@ -7,10 +7,12 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use crate::app::Load;
 use crate::store::{AuditRecord, AuditResult, Phase};
-use crate::text::sanitize_single_line;
+use crate::text::{
+    display_path, display_width, sanitize_single_line, truncate_middle, truncate_with_ellipsis,
+};
 
 use super::theme::Theme;
-use super::widgets::{centered, pane_block};
+use super::widgets::{centered, human_time, pane_block};
 
 pub fn draw(
     frame: &mut Frame,
@@ -25,6 +27,7 @@ pub fn draw(
         area.height.saturating_sub(2).max(5),
     );
     let rows = r.height.saturating_sub(2) as usize;
+    let width = r.width.saturating_sub(2) as usize;
     let lines: Vec<Line> = match records {
         Load::Idle | Load::Loading => vec![Line::styled("reading the audit log…", theme.muted)],
         Load::Failed(e) => vec![Line::styled(e.clone(), theme.error)],
@@ -36,7 +39,7 @@ pub fn draw(
             .rev()
             .skip(scroll)
             .take(rows)
-            .map(|rec| record_line(rec, theme))
+            .map(|rec| record_line(rec, width, theme))
             .collect(),
     };
     frame.render_widget(Clear, r);
@@ -50,41 +53,65 @@ pub fn draw(
     );
 }
 
-fn record_line(rec: &AuditRecord, theme: &Theme) -> Line<'static> {
-    let time = rec
-        .time
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| "?".into());
-    let mut text = format!(
-        "{time} {:<7} {:<12} {}@{}",
-        match rec.phase {
-            Phase::Intent => "intent",
-            Phase::Outcome => "outcome",
-        },
-        format!("{:?}", rec.action).to_lowercase(),
-        sanitize_single_line(rec.user.as_deref().unwrap_or("-")),
-        sanitize_single_line(rec.org.as_deref().unwrap_or("-")),
-    );
+/// One record as columns, most useful first kept: when the window is narrow, the key
+/// fingerprint, OS user, backup path, task and phase go before the result and HTTP status.
+fn record_line(rec: &AuditRecord, width: usize, theme: &Theme) -> Line<'static> {
+    // (priority: lower is dropped first, text)
+    let mut cols: Vec<(u8, String)> = vec![
+        (9, human_time(rec.time)),
+        (
+            3,
+            match rec.phase {
+                Phase::Intent => "intent ".into(),
+                Phase::Outcome => "outcome".into(),
+            },
+        ),
+        (
+            8,
+            format!("{:<7}", format!("{:?}", rec.action).to_lowercase()),
+        ),
+        (
+            9,
+            // Cut in the middle rather than dropped: who is the point of the row.
+            truncate_middle(
+                &format!(
+                    "{}@{}",
+                    sanitize_single_line(rec.user.as_deref().unwrap_or("-")),
+                    sanitize_single_line(rec.org.as_deref().unwrap_or("-")),
+                ),
+                (width / 3).max(12),
+            )
+            .into_owned(),
+        ),
+    ];
+    let result = match rec.result {
+        Some(AuditResult::Ok) => "ok",
+        Some(AuditResult::Failed) => "failed",
+        Some(AuditResult::Refused) => "refused",
+        None => "",
+    };
+    if !result.is_empty() {
+        cols.push((8, result.into()));
+    }
     if let Some(s) = rec.http_status {
-        text.push_str(&format!(" {s}"));
-    }
-    if let Some(t) = &rec.task_id {
-        text.push_str(&format!(" task {}", sanitize_single_line(t)));
-    }
-    if let Some(p) = &rec.backup_path {
-        text.push_str(&format!(
-            " backup {}",
-            sanitize_single_line(&p.display().to_string())
-        ));
+        cols.push((7, format!("HTTP {s}")));
     }
     if let Some(e) = &rec.error {
-        text.push_str(&format!(" — {}", sanitize_single_line(e)));
+        cols.push((6, format!("— {}", sanitize_single_line(e))));
     }
-    text.push_str(&format!(
-        " [{} · {}]",
-        sanitize_single_line(&rec.os_user),
-        rec.key_fingerprint
-    ));
+    if let Some(t) = &rec.task_id {
+        cols.push((4, format!("task {}", sanitize_single_line(t))));
+    }
+    if let Some(p) = &rec.backup_path {
+        let path = display_path(p);
+        cols.push((
+            2,
+            format!("backup {}", truncate_middle(&path, (width / 2).max(12))),
+        ));
+    }
+    cols.push((1, format!("[{}]", sanitize_single_line(&rec.os_user))));
+    cols.push((0, format!("[key {}]", rec.key_fingerprint)));
+    let text = truncate_with_ellipsis(&fit_columns(cols, width), width).into_owned();
     let style = match rec.result {
         Some(AuditResult::Ok) => theme.success,
         Some(AuditResult::Failed) => theme.error,
@@ -92,4 +119,48 @@ fn record_line(rec: &AuditRecord, theme: &Theme) -> Line<'static> {
         None => theme.muted,
     };
     Line::styled(text, style)
+}
+
+/// The columns joined by spaces, dropping the lowest priorities until the rest fit.
+pub fn fit_columns(mut cols: Vec<(u8, String)>, width: usize) -> String {
+    let total = |cols: &[(u8, String)]| -> usize {
+        cols.iter()
+            .map(|(_, c)| display_width(c) + 1)
+            .sum::<usize>()
+    };
+    while total(&cols) > width + 1 && cols.len() > 1 {
+        let Some(lowest) = cols
+            .iter()
+            .enumerate()
+            .min_by_key(|(i, (p, _))| (*p, usize::MAX - i))
+            .map(|(i, _)| i)
+        else {
+            break;
+        };
+        cols.remove(lowest);
+    }
+    cols.into_iter()
+        .map(|(_, c)| c)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn narrow_rows_drop_the_least_useful_columns_first() {
+        let cols = || {
+            vec![
+                (9, "time".to_owned()),
+                (8, "ok".to_owned()),
+                (0, "[key abc]".to_owned()),
+                (2, "backup /x".to_owned()),
+            ]
+        };
+        assert_eq!(fit_columns(cols(), 100), "time ok [key abc] backup /x");
+        assert_eq!(fit_columns(cols(), 17), "time ok backup /x");
+        assert_eq!(fit_columns(cols(), 7), "time ok");
+    }
 }

@@ -7,7 +7,7 @@ use ratatui::widgets::{Clear, Paragraph};
 use similar::{ChangeTag, TextDiff};
 
 use crate::app::ConflictDialog;
-use crate::text::sanitize_single_line;
+use crate::text::{TextView, sanitize_single_line};
 
 use super::theme::Theme;
 use super::widgets::{centered, pane_block};
@@ -21,38 +21,54 @@ pub fn draw(frame: &mut Frame, area: Rect, c: &ConflictDialog, theme: &Theme) {
         area.width.saturating_sub(4).max(20),
         area.height.saturating_sub(2).max(5),
     );
-    let mut lines = vec![
-        Line::styled(
-            format!(
-                "The memory of {} changed on the server since you started. Nothing was sent.",
-                sanitize_single_line(&c.target.user.username)
-            ),
-            theme.warning,
-        ),
-        Line::from(vec![
-            Span::styled("- server  ", theme.error),
-            Span::styled("+ yours", theme.success),
-        ]),
-    ];
-    let body_rows = r.height.saturating_sub(5) as usize;
+    frame.render_widget(Clear, r);
+    let block = pane_block(" Conflict ".into(), true, theme).border_style(theme.warning);
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let width = inner.width.max(1);
+    // Both the explanation and the keys wrap between words: at 40 columns neither is cut.
+    let head = TextView::new(&format!(
+        "The memory of {} changed on the server since you started. Nothing was sent.",
+        sanitize_single_line(&c.target.user.username)
+    ));
+    let keys = TextView::new(
+        "y: send mine over the server's · t: take the server's · e/Esc: back to editing · ↑↓ scroll",
+    );
+    let key_rows = keys.total_rows(width).min(inner.height as usize);
+    let head_rows = head
+        .total_rows(width)
+        .min((inner.height as usize).saturating_sub(key_rows));
+    let mut lines: Vec<Line> = head
+        .visual_rows(width, 0, head_rows)
+        .into_iter()
+        .map(|l| l.style(theme.warning))
+        .collect();
+    lines.push(Line::from(vec![
+        Span::styled("- server  ", theme.error),
+        Span::styled("+ yours", theme.success),
+    ]));
+    let body_rows = (inner.height as usize).saturating_sub(key_rows + lines.len());
     lines.extend(
         diff_lines(&c.server, &c.mine, theme)
             .into_iter()
             .skip(c.scroll)
             .take(body_rows),
     );
-    let keys = Line::styled(
-        "y: send mine over the server's   t: take the server's   e/Esc: back to editing   ↑↓ scroll",
-        theme.accent,
-    );
-    frame.render_widget(Clear, r);
-    let block = pane_block(" Conflict ".into(), true, theme).border_style(theme.warning);
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
     frame.render_widget(Paragraph::new(lines), inner);
-    if inner.height > 0 {
-        let last = Rect::new(inner.x, inner.bottom() - 1, inner.width, 1);
-        frame.render_widget(Paragraph::new(keys), last);
+    let key_rows16 = key_rows as u16;
+    if inner.height >= key_rows16 && key_rows > 0 {
+        let last = Rect::new(
+            inner.x,
+            inner.bottom() - key_rows16,
+            inner.width,
+            key_rows16,
+        );
+        let key_lines: Vec<Line> = keys
+            .visual_rows(width, 0, key_rows)
+            .into_iter()
+            .map(|l| l.style(theme.accent))
+            .collect();
+        frame.render_widget(Paragraph::new(key_lines), last);
     }
 }
 

@@ -5,16 +5,28 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use crate::app::{Action, App, Dialog, EraseDialog, EraseScope};
-use crate::text::{count_noun, sanitize_single_line};
+use crate::app::{Action, App, COMMANDS, Dialog, EraseDialog, EraseScope};
+use crate::text::{count_noun, display_path, sanitize_single_line, truncate_middle};
 
 use super::theme::Theme;
-use super::widgets::{centered, human_bytes, pane_block};
+use super::widgets::{centered, human_bytes, human_time, pane_block};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     match &app.dialog {
         Some(Dialog::Help { scroll }) => help(frame, area, app, *scroll, theme),
         Some(Dialog::Erase(d)) => erase(frame, area, d, theme),
+        Some(Dialog::ConfirmToggle { target, enable }) => question(
+            frame,
+            area,
+            " Memory on/off ",
+            format!(
+                "Switch memory {} for {} ({})? y/n",
+                if *enable { "ON" } else { "OFF" },
+                sanitize_single_line(&target.user.username),
+                sanitize_single_line(&target.org.key)
+            ),
+            theme,
+        ),
         Some(Dialog::ConfirmQuit) => question(
             frame,
             area,
@@ -43,10 +55,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 "You have an unsaved edit of {}'s memory from {} ({} bytes). \
                  r: restore it into the editor   d: discard it   Esc: decide later",
                 sanitize_single_line(&draft.username),
-                draft
-                    .saved_at
-                    .format(&time::format_description::well_known::Rfc3339)
-                    .unwrap_or_default(),
+                human_time(draft.saved_at),
                 draft.text.len()
             ),
             theme,
@@ -58,7 +67,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             format!(
                 "Restore the memory of {} from {}? y: restore, any other key: cancel",
                 sanitize_single_line(&target.user.username),
-                sanitize_single_line(&backup.display().to_string())
+                display_path(backup)
             ),
             theme,
         ),
@@ -67,22 +76,38 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 fn question(frame: &mut Frame, area: Rect, title: &str, text: String, theme: &Theme) {
-    let r = centered(area, 60, 7);
+    let width = 60.min(area.width);
+    let inner = width.saturating_sub(2).max(1);
+    // Word-wrapped like memory text, and as tall as that needs, so a narrow terminal still
+    // shows the keys (the text was sanitized already; sanitizing again changes nothing).
+    let view = crate::text::TextView::new(&text);
+    let rows = view.total_rows(inner);
+    let r = centered(
+        area,
+        width,
+        u16::try_from(rows)
+            .unwrap_or(u16::MAX)
+            .saturating_add(2)
+            .max(3),
+    );
     frame.render_widget(Clear, r);
     frame.render_widget(
-        Paragraph::new(text)
-            .wrap(Wrap { trim: true })
-            .block(pane_block(title.to_owned(), true, theme)),
+        Paragraph::new(view.visual_rows(inner, 0, rows)).block(pane_block(
+            title.to_owned(),
+            true,
+            theme,
+        )),
         r,
     );
 }
 
-fn help(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme: &Theme) {
-    let r = centered(area, 60, area.height.saturating_sub(2).max(3));
+/// The help window's lines, also counted so scrolling stops at the end.
+pub fn help_lines<'a>(app: &App, width: usize, theme: &Theme) -> Vec<Line<'a>> {
     let log = match &app.session.log_path {
-        Some(p) => p.display().to_string(),
+        Some(p) => display_path(p),
         None => "none".into(),
     };
+    let log = truncate_middle(&log, width.saturating_sub(10)).into_owned();
     let mut lines = vec![
         Line::raw(format!("key from: {}", app.session.key_source)),
         Line::raw(format!("log file: {log}")),
@@ -108,6 +133,17 @@ fn help(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme: &Theme) 
         lines.push(Line::from(spans));
     }
     lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Commands (: then Tab completes, ↑/↓ history)",
+        theme.accent,
+    ));
+    for (name, args, what) in COMMANDS {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:>16}", format!(":{name} {args}")), theme.accent),
+            Span::raw(format!("  {what}")),
+        ]));
+    }
+    lines.push(Line::raw(""));
     lines.push(Line::styled("In the editor", theme.accent));
     lines.push(Line::raw(
         "          Ctrl-S  save (sends nothing when unchanged)",
@@ -116,6 +152,25 @@ fn help(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme: &Theme) 
         "             Esc  leave (asks when there are changes)",
     ));
     lines.push(Line::raw("   Ctrl-Z/Ctrl-R  undo / redo"));
+    lines
+}
+
+/// Where the help window goes, and how far it can scroll.
+pub fn help_area(area: Rect) -> Rect {
+    centered(area, 64, area.height.saturating_sub(2).max(3))
+}
+
+/// The last scroll offset that still shows a full window of help.
+pub fn help_max_scroll(app: &App, area: Rect) -> usize {
+    let r = help_area(area);
+    let lines = help_lines(app, r.width.saturating_sub(2) as usize, &Theme::plain()).len();
+    lines.saturating_sub(r.height.saturating_sub(2) as usize)
+}
+
+fn help(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme: &Theme) {
+    let r = help_area(area);
+    let lines = help_lines(app, r.width.saturating_sub(2) as usize, theme);
+    let scroll = scroll.min(help_max_scroll(app, area));
     frame.render_widget(Clear, r);
     frame.render_widget(
         Paragraph::new(lines)

@@ -2,7 +2,46 @@
 
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 
-use crate::app::Pane;
+use crate::app::{App, Pane};
+
+/// What the layout depends on besides the terminal size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Shape {
+    pub orgs: usize,
+    pub tasks: usize,
+    /// Cells the widest org row needs (borders, marker, name, spinner), so names are not
+    /// cut when there is room.
+    pub org_label: usize,
+    /// A user is open: their details get a box.
+    pub details: bool,
+}
+
+impl Shape {
+    pub fn of(app: &App) -> Shape {
+        let org_label = app
+            .orgs
+            .iter()
+            .map(|o| {
+                // The name only: the key beside it is shown when it fits, but it does not
+                // take width from the memory.
+                let name = crate::text::display_width(&crate::text::sanitize_single_line(
+                    o.display_name(),
+                ));
+                2 + name + 2 + 2
+            })
+            .max()
+            .unwrap_or(0);
+        Shape {
+            orgs: app.orgs.len(),
+            tasks: app.tasks.items.len(),
+            org_label,
+            details: app.memory.target.is_some(),
+        }
+    }
+}
+
+/// Width of the user details box when it stands beside the memory.
+pub const DETAILS_WIDTH: u16 = 34;
 
 /// Below this size only a "terminal too small" note is drawn.
 pub const MIN_WIDTH: u16 = 20;
@@ -15,6 +54,8 @@ pub struct Areas {
     pub users: Rect,
     pub memory: Rect,
     pub tasks: Rect,
+    /// Who the open user is, beside the memory (empty when there is no room or no user).
+    pub details: Rect,
     pub footer: Rect,
     pub status: Rect,
 }
@@ -54,6 +95,19 @@ pub fn too_small(area: Rect) -> bool {
 /// Splits the screen: header, a left column (orgs over users), a right column (memory over
 /// tasks), the key hints and the status line.
 pub fn areas(area: Rect, org_count: usize, task_count: usize) -> Areas {
+    areas_for(
+        area,
+        Shape {
+            orgs: org_count,
+            tasks: task_count,
+            ..Shape::default()
+        },
+    )
+}
+
+/// [`areas`] for everything the layout depends on.
+pub fn areas_for(area: Rect, shape: Shape) -> Areas {
+    let (org_count, task_count) = (shape.orgs, shape.tasks);
     if too_small(area) {
         return Areas::default();
     }
@@ -64,7 +118,10 @@ pub fn areas(area: Rect, org_count: usize, task_count: usize) -> Areas {
         Constraint::Length(1),
     ])
     .areas(area);
-    let left_width = (area.width / 3).clamp(16, 44);
+    // A third of the width, more when org names need it (up to two fifths).
+    let left_width = (area.width / 3)
+        .clamp(16, 44)
+        .max((shape.org_label as u16).min(area.width * 2 / 5));
     let [left, right] =
         Layout::horizontal([Constraint::Length(left_width), Constraint::Min(1)]).areas(body);
     let org_rows = (org_count as u16 + 2).clamp(3, (body.height / 3).max(3));
@@ -73,7 +130,21 @@ pub fn areas(area: Rect, org_count: usize, task_count: usize) -> Areas {
     let task_rows = (task_count as u16 + 2).clamp(3, (body.height / 3).max(3));
     let [memory, tasks] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(task_rows)]).areas(right);
+    // Details beside the memory when wide, above it when tall enough, else not at all.
+    let (memory, details) = if !shape.details {
+        (memory, Rect::default())
+    } else if memory.width >= 100 {
+        let [m, d] = Layout::horizontal([Constraint::Min(1), Constraint::Length(DETAILS_WIDTH)])
+            .areas(memory);
+        (m, d)
+    } else if memory.height >= 12 {
+        let [d, m] = Layout::vertical([Constraint::Length(3), Constraint::Min(1)]).areas(memory);
+        (m, d)
+    } else {
+        (memory, Rect::default())
+    };
     Areas {
+        details,
         header,
         orgs,
         users,

@@ -11,6 +11,7 @@ mod orgs;
 pub mod settings;
 mod tasks;
 pub mod theme;
+mod user_details;
 mod users;
 mod widgets;
 
@@ -23,6 +24,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use crate::app::App;
 use crate::text::sanitize::is_always_escaped;
 
+pub use dialogs::help_max_scroll;
 pub use theme::Theme;
 
 /// Draws the whole console for the frame's size.
@@ -42,13 +44,14 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         );
         return;
     }
-    let a = layout::areas(area, app.orgs.len(), app.tasks.items.len());
+    let a = layout::areas_for(area, layout::Shape::of(app));
     chrome::header(frame, a.header, app, theme);
     // The editor covers the panes: drawing them under it would only cost time on each key.
     if app.editor.is_none() {
         orgs::draw(frame, a.orgs, app, theme);
         users::draw(frame, a.users, app, theme);
         memory::draw(frame, a.memory, app, theme);
+        user_details::draw(frame, a.details, app, theme);
         tasks::draw(frame, a.tasks, app, theme);
     }
     chrome::footer(frame, a.footer, app, theme);

@@ -14,11 +14,10 @@ use super::widgets::{pane_block, spinner};
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let users = &app.users;
     let focused = app.focus == Pane::Users;
-    let count = match users.count {
-        Some(n) => format!("{}/{n}", users.items.len()),
-        None => "…".into(),
+    let mut title = match users.count {
+        Some(_) => format!(" {} ", users.count_label()),
+        None => " Users … ".into(),
     };
-    let mut title = format!(" Users {count} ");
     if !users.search.is_empty() {
         title.push_str(&format!("· “{}” ", sanitize_single_line(&users.search)));
     }

@@ -62,3 +62,29 @@ pub fn human_age(d: std::time::Duration) -> String {
         format!("{} h", s / 3600)
     }
 }
+
+/// "2026-11-28 21:04 UTC": to the minute, with no nanoseconds to read past. UTC is said
+/// aloud, since the console does not know the operator's zone reliably.
+pub fn human_time(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_read_without_nanoseconds() {
+        let t = time::OffsetDateTime::from_unix_timestamp_nanos(1_764_363_845_123_456_789)
+            .expect("a time");
+        assert_eq!(human_time(t), "2025-11-28 21:04 UTC");
+    }
+}
