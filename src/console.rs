@@ -12,7 +12,7 @@ use crate::app::{App, Effect, Input, Msg, Runner, Trail};
 use crate::store::{DataDir, save_draft};
 use crate::ui::{self, Theme};
 
-/// Another profile's server, ready to switch to (see [`Console::with_profiles`]).
+/// Another profile's server, ready to switch to (see [`Console::set_profiles`]).
 pub struct Switched {
     pub client: ApiClient,
     pub session: crate::app::Session,

@@ -108,8 +108,8 @@ impl RestoreReport {
 }
 
 impl Ops {
-    /// Restores a backup (see [`restore_backup`]) between an audit intent naming the
-    /// backup and an outcome line.
+    /// Restores a backup (every entry, at most once, never over live memory) between an
+    /// audit intent naming the backup and an outcome line.
     pub async fn restore(
         &self,
         backup_path: &Path,
