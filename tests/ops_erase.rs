@@ -179,6 +179,11 @@ async fn an_entry_that_stays_after_its_delete_stops_the_erase() {
         matches!(err.failure, EraseFailure::StillThere { id: 1 }),
         "{err}"
     );
+    let said = err.to_string();
+    assert!(
+        said.contains("accepted 1 delete") && !said.contains("erased"),
+        "it does not claim to have erased what the server still shows: {said}"
+    );
     let backup = read_backup(err.backup.as_deref().expect("backup kept")).expect("readable");
     assert_eq!(backup.entries.len(), 1);
 }

@@ -1,6 +1,6 @@
 //! `memory get|create|update|enable|disable`: one user's memory, each change audited.
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 
 use serde_json::json;
 
@@ -47,9 +47,15 @@ async fn get(ctx: &Ctx, who: &OrgUser) -> CmdResult {
             "complete": read.complete,
         }))?;
     } else {
-        // The content exactly as stored: scripts diff and back it up byte for byte.
+        // The content exactly as stored, so scripts diff and back it up byte for byte; but a
+        // terminal would act on escape sequences in it, so there it is shown escaped.
         let texts: Vec<&str> = read.entries.iter().map(|e| e.text()).collect();
-        write_stdout(texts.join("\n").as_bytes())?;
+        let joined = texts.join("\n");
+        if std::io::stdout().is_terminal() {
+            write_stdout(crate::text::sanitize_line(&joined).as_bytes())?;
+        } else {
+            write_stdout(joined.as_bytes())?;
+        }
         eprintln!("{}", describe(&who.user, &who.org, &read, enabled));
     }
     if read.entries.is_empty() {

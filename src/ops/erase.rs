@@ -52,14 +52,19 @@ pub struct EraseError {
 
 impl EraseError {
     fn so_far(&self) -> String {
+        // What the server accepted, not what it verifiably removed: a server that keeps an
+        // entry after accepting its delete is why this error exists.
         match (&self.backup, self.erased) {
-            (_, 0) => "nothing was erased".to_owned(),
+            (_, 0) => "the server accepted no delete".to_owned(),
             (Some(path), n) => format!(
-                "{n} entr{} erased, all in the backup at {}",
-                if n == 1 { "y was" } else { "ies were" },
+                "the server accepted {n} delete{}; everything deleted is in the backup at {}",
+                if n == 1 { "" } else { "s" },
                 path.display()
             ),
-            (None, n) => format!("{n} entries were erased"),
+            (None, n) => format!(
+                "the server accepted {n} delete{}",
+                if n == 1 { "" } else { "s" }
+            ),
         }
     }
 
