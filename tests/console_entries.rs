@@ -154,4 +154,19 @@ async fn d_erases_the_selected_entry_only() {
         1,
         "one DELETE, of that entry"
     );
+
+    // The other two entries are the ones the erase left: undo adds the erased one back
+    // beside them.
+    let before = texts(&r).len();
+    r.keys("u");
+    r.keys("y");
+    assert!(
+        r.console
+            .settle_until(WAIT, |a| a.last_erase.is_none())
+            .await,
+        "the restore ends: {:?}",
+        r.console.app.status
+    );
+    assert_eq!(texts(&r).len(), before + 1);
+    assert!(texts(&r).contains(&victim.text().to_owned()));
 }

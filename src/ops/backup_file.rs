@@ -26,6 +26,11 @@ impl BackupFile {
         }
     }
 
+    /// Notes the entries the erase leaves on the server, written with the first entry.
+    pub(super) fn keep(&mut self, ids: Vec<i64>) {
+        self.backup.kept_ids = ids;
+    }
+
     pub(super) fn path(&self) -> Option<&Path> {
         self.path.as_deref()
     }

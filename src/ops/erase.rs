@@ -164,7 +164,9 @@ impl Ops {
     ) -> Result<Erased, EraseError> {
         let mut drain = Drain::new(self, org, user, action);
         let read = drain.read().await?;
-        let rows: Vec<MemoryEntry> = read.entries.into_iter().filter(|e| e.id == id).collect();
+        let (rows, others): (Vec<MemoryEntry>, Vec<MemoryEntry>) =
+            read.entries.into_iter().partition(|e| e.id == id);
+        drain.file.keep(others.iter().map(|e| e.id).collect());
         if rows.is_empty() {
             return Err(drain.fail(EraseFailure::NoSuchEntry { id }));
         }

@@ -184,7 +184,13 @@ async fn restore_backup(
             user: user.username.clone(),
             source,
         })?;
-    if !current.is_empty() {
+    // Entries the erase left alone may still be there; anything else is memory gathered
+    // since (or the backup's own entries back again), and a restore does not mix with it.
+    let only_kept = current.iter().all(|e| backup.kept_ids.contains(&e.id))
+        && !current
+            .iter()
+            .any(|e| backup.entries.iter().any(|b| b.id == e.id));
+    if !current.is_empty() && !only_kept {
         return Err(RestoreError::HasMemory {
             user: user.username.clone(),
             entries: current.len(),

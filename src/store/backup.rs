@@ -34,6 +34,10 @@ pub struct Backup {
     pub user_id: Option<i64>,
     /// The entries exactly as the server sent them; a `null` content stays `null`.
     pub entries: Vec<MemoryEntry>,
+    /// Entries the server still showed that this erase left alone (an erase of one entry):
+    /// a restore may add the backup's entries beside them, but beside nothing newer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kept_ids: Vec<i64>,
     /// Set once the entries were written back, so a backup is restored at most once.
     #[serde(with = "time::serde::rfc3339::option")]
     pub restored_at: Option<OffsetDateTime>,
@@ -59,6 +63,7 @@ impl Backup {
             username: user.username.clone(),
             user_id: user.user_id,
             entries,
+            kept_ids: Vec::new(),
             restored_at: None,
         }
     }
