@@ -4,7 +4,7 @@ use crate::api::{ApiError, TaskPhase};
 
 use super::event::{Effect, Msg};
 use super::state::{App, Dialog, Level, Load, TaskItem};
-use super::update::{FIRST_POLL, MAX_POLL};
+use crate::ops::TaskPolicy;
 
 impl App {
     pub(super) fn on_msg(&mut self, msg: Msg) -> Vec<Effect> {
@@ -126,7 +126,7 @@ impl App {
                         state: None,
                         unknown_reason: None,
                         created: self.clock,
-                        next_delay: FIRST_POLL,
+                        next_delay: self.task_policy().first,
                         gave_up: false,
                         text,
                     });
@@ -134,7 +134,7 @@ impl App {
                         task: index,
                         target,
                         task_id: q.task_id,
-                        after: FIRST_POLL,
+                        after: self.task_policy().first,
                     }]
                 }
                 Err(e) => {
@@ -283,12 +283,17 @@ impl App {
         Vec::new()
     }
 
+    /// The pauses and give-up of task polling: the same policy as `task --wait`.
+    fn task_policy(&self) -> TaskPolicy {
+        TaskPolicy::new(self.session.task_poll_give_up)
+    }
+
     pub(super) fn on_task_polled(
         &mut self,
         index: usize,
         result: Result<crate::api::TaskState, ApiError>,
     ) -> Vec<Effect> {
-        let give_up = self.session.task_poll_give_up;
+        let policy = self.task_policy();
         let Some(task) = self.tasks.items.get_mut(index) else {
             return Vec::new();
         };
@@ -324,7 +329,7 @@ impl App {
             }
             return fx;
         }
-        if self.clock.saturating_duration_since(task.created) >= give_up {
+        if policy.gives_up_at(self.clock.saturating_duration_since(task.created)) {
             task.gave_up = true;
             let id = task.task_id.clone();
             self.set_status(
@@ -334,7 +339,7 @@ impl App {
             return Vec::new();
         }
         let after = task.next_delay;
-        task.next_delay = (task.next_delay * 2).min(MAX_POLL);
+        task.next_delay = policy.next(task.next_delay);
         vec![Effect::PollTask {
             task: index,
             target,

@@ -21,8 +21,6 @@ pub const PAGE_SIZE: u32 = 50;
 pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(300);
 /// How often unsaved editor text is written as a draft.
 pub const DRAFT_EVERY: Duration = Duration::from_secs(3);
-pub(super) const FIRST_POLL: Duration = Duration::from_secs(1);
-pub(super) const MAX_POLL: Duration = Duration::from_secs(10);
 
 impl App {
     pub fn new(
