@@ -39,29 +39,26 @@ impl BackupFile {
         &self.backup.entries
     }
 
-    /// Whether this exact entry (id and content) is already in the backup. A list with two
-    /// rows under one id and different text keeps both.
-    pub(super) fn holds(&self, entry: &MemoryEntry) -> bool {
-        self.backup.entries.contains(entry)
-    }
-
-    /// Adds the entries not yet held and makes the file durable; returns how many were new.
-    /// On error the file on disk still holds what it held before.
+    /// Adds the entries not yet held (by id and content: two rows under one id with
+    /// different text are both kept) and makes the file durable; returns how many were new,
+    /// writing nothing when none is. On error the file on disk holds what it held before.
     pub(super) async fn add(
         &mut self,
         ops: &Ops,
         seen: &[MemoryEntry],
     ) -> Result<usize, StoreError> {
-        let mut grown = self.backup.clone();
+        let mut fresh: Vec<&MemoryEntry> = Vec::new();
         for entry in seen {
-            if !grown.entries.contains(entry) {
-                grown.entries.push(entry.clone());
+            if !self.backup.entries.contains(entry) && !fresh.contains(&entry) {
+                fresh.push(entry);
             }
         }
-        let added = grown.entries.len() - self.backup.entries.len();
-        if added == 0 {
+        if fresh.is_empty() {
             return Ok(0);
         }
+        let added = fresh.len();
+        let mut grown = self.backup.clone();
+        grown.entries.extend(fresh.into_iter().cloned());
         let deferred = ops.flush.is_some();
         let dir = ops.backups.clone();
         let existing = self.path.clone();

@@ -241,9 +241,6 @@ impl<'a> Drain<'a> {
     }
 
     async fn back_up(&mut self, seen: &[MemoryEntry]) -> Result<(), EraseError> {
-        if seen.iter().all(|e| self.file.holds(e)) {
-            return Ok(());
-        }
         match self.file.add(self.ops, seen).await {
             Ok(_) => Ok(()),
             Err(e) => Err(self.fail(EraseFailure::Backup(e))),
