@@ -55,7 +55,7 @@ impl EraseError {
         // What the server accepted, not what it verifiably removed: a server that keeps an
         // entry after accepting its delete is why this error exists.
         match (&self.backup, self.erased) {
-            (_, 0) => "the server accepted no delete".to_owned(),
+            (_, 0) => "nothing was erased".to_owned(),
             (Some(path), n) => format!(
                 "the server accepted {n} delete{}; everything deleted is in the backup at {}",
                 if n == 1 { "" } else { "s" },
