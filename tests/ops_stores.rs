@@ -674,3 +674,151 @@ async fn forget_of_some_stores_leaves_the_others_alone() {
     let backup = read_backup(&report.backup.expect("backup")).expect("backup");
     assert!(backup.entries.is_empty() && backup.course.is_empty());
 }
+
+// ----- restore -------------------------------------------------------------------------
+
+#[tokio::test]
+async fn restore_after_forget_brings_back_what_the_api_allows_and_says_what_not() {
+    let s = setup(MockConfig::default()).await;
+    let chat_before = s.state().memory("main", "multi.mia").expect("user");
+    let mentor_before = s.mentor_pairs("multi.mia");
+    let course_before = s
+        .state()
+        .course_memories("main", "multi.mia")
+        .expect("user");
+    let categories_before = {
+        let mut c: Vec<_> = s
+            .state()
+            .mentor_memories("main", "multi.mia")
+            .expect("user")
+            .iter()
+            .map(|m| m.category.as_deref().unwrap_or("").to_owned())
+            .collect();
+        c.sort();
+        c
+    };
+    let report = forget_all(&s, "multi.mia").await;
+    assert!(report.forgotten(), "{report:?}");
+    let path = report.backup.expect("backup");
+
+    let restored = s.ops.restore(&path, None).await.expect("restored");
+    assert_eq!(restored.created.len(), 3);
+    assert_eq!(restored.mentor_memories, 4);
+    assert_eq!(restored.mentor_entries, 6);
+    assert_eq!(restored.course_created.len(), 2);
+    assert_eq!(
+        restored.summary(),
+        "restored 3 entries of chat memory, 4 mentor memories (6 entries) and 2 course memories for multi.mia"
+    );
+    assert!(
+        restored.not_restored.iter().any(|n| n.starts_with("ids:")),
+        "{:?}",
+        restored.not_restored
+    );
+    assert_eq!(
+        s.state().memory("main", "multi.mia").map(|m| m.len()),
+        Some(chat_before.len())
+    );
+    assert_eq!(
+        s.mentor_pairs("multi.mia"),
+        mentor_before,
+        "every key and value is back"
+    );
+    let after = s
+        .state()
+        .mentor_memories("main", "multi.mia")
+        .expect("user");
+    let mut categories: Vec<_> = after
+        .iter()
+        .map(|m| m.category.as_deref().unwrap_or("").to_owned())
+        .collect();
+    categories.sort();
+    assert_eq!(categories, categories_before, "each memory in its category");
+    let expiring = after
+        .iter()
+        .flat_map(|m| m.entries.iter())
+        .filter(|e| e.expires_at.is_some())
+        .count();
+    assert_eq!(expiring, 2, "this mock keeps the expiry it is sent");
+    let course_after = s
+        .state()
+        .course_memories("main", "multi.mia")
+        .expect("user");
+    assert_eq!(course_after.len(), 2);
+    for (a, b) in course_before.iter().zip(&course_after) {
+        assert_eq!(a.lessons, b.lessons);
+        assert_eq!(a.next_steps, b.next_steps);
+        assert_eq!(a.catalog_item, b.catalog_item);
+    }
+
+    // Once only, and each store's line says it was restored.
+    let again = s.ops.restore(&path, None).await.unwrap_err();
+    assert!(again.to_string().contains("already restored"), "{again}");
+    let restores: Vec<_> = s
+        .audit()
+        .into_iter()
+        .filter(|r| r.action == memory_console::store::Action::Restore)
+        .collect();
+    let stores: Vec<_> = restores
+        .iter()
+        .filter(|r| r.result == Some(memory_console::store::AuditResult::Ok))
+        .filter_map(|r| r.store.clone())
+        .collect();
+    assert_eq!(stores, vec!["chat", "mentor", "course"], "{restores:?}");
+}
+
+#[tokio::test]
+async fn restore_refuses_a_store_that_has_memory_again_and_sends_nothing() {
+    let s = setup(MockConfig::default()).await;
+    let report = s
+        .ops
+        .forget(&main_org(), &mia(), &[StoreKind::Mentor, StoreKind::Course])
+        .await;
+    assert!(report.forgotten(), "{report:?}");
+    let path = report.backup.expect("backup");
+    // The user gathers a new mentor memory before anyone restores.
+    let write = MentorMemoryWrite {
+        category: Some("knowledge_gaps".into()),
+        entries: vec![MentorEntryWrite {
+            key: "new".into(),
+            value: "gathered since".into(),
+            expires_at: None,
+        }],
+        ..MentorMemoryWrite::default()
+    };
+    s.ops
+        .client()
+        .create_mentor_memory(&main_org(), &mia(), &write)
+        .await
+        .expect("created");
+    s.state().clear_requests();
+    let err = s.ops.restore(&path, None).await.unwrap_err();
+    assert!(err.to_string().contains("has mentor memory again"), "{err}");
+    assert_eq!(s.state().count(Method::POST), 0, "nothing was sent");
+    assert_eq!(
+        s.state()
+            .course_memories("main", "multi.mia")
+            .map(|c| c.len()),
+        Some(0),
+        "not even to the store that was empty"
+    );
+    assert_eq!(read_backup(&path).expect("backup").restored_at, None);
+}
+
+#[tokio::test]
+async fn undo_of_one_mentor_entry_puts_it_back_beside_the_others() {
+    let s = setup(MockConfig::default()).await;
+    let before = s.mentor_pairs("multi.mia");
+    let id = s
+        .mentor_entry("multi.mia", "pronouns")
+        .unique_id
+        .expect("id");
+    let erased = s
+        .ops
+        .erase_mentor_entry(&main_org(), &mia(), &id)
+        .await
+        .expect("erased");
+    let restored = s.ops.restore(&erased.backup, None).await.expect("restored");
+    assert_eq!((restored.mentor_memories, restored.mentor_entries), (1, 1));
+    assert_eq!(s.mentor_pairs("multi.mia"), before);
+}
