@@ -822,3 +822,31 @@ async fn undo_of_one_mentor_entry_puts_it_back_beside_the_others() {
     assert_eq!((restored.mentor_memories, restored.mentor_entries), (1, 1));
     assert_eq!(s.mentor_pairs("multi.mia"), before);
 }
+
+#[tokio::test]
+async fn chat_writes_name_the_chat_store_in_the_audit_log() {
+    let s = setup(MockConfig::default()).await;
+    let user = UserRef::by_name("no.memory.nick");
+    s.ops
+        .create_unchecked(
+            &main_org(),
+            &user,
+            &memory_console::api::MemoryWrite::new("likes tea"),
+        )
+        .await
+        .expect("created");
+    s.ops
+        .set_enabled(&main_org(), &user, false)
+        .await
+        .expect("switched off");
+    s.ops
+        .erase_all(&main_org(), &user, memory_console::store::Action::Erase)
+        .await
+        .expect("erased");
+    let records = s.audit();
+    assert_eq!(records.len(), 6, "{records:?}");
+    assert!(
+        records.iter().all(|r| r.store.as_deref() == Some("chat")),
+        "{records:?}"
+    );
+}
