@@ -99,6 +99,15 @@ impl Address {
         }
     }
 
+    /// The status the contract gives a successful DELETE here (the client keeps only
+    /// "erased" or "nothing there").
+    fn success_status(&self) -> u16 {
+        match self {
+            Address::Course(_) => 204,
+            _ => 200,
+        }
+    }
+
     /// The DELETEs that remove one mentor memory: by its id, else its name, else entry by
     /// entry.
     pub(super) fn of_mentor(m: &MentorMemory) -> Result<Vec<Address>, StoreFailure> {
@@ -228,7 +237,7 @@ impl<'a> Work<'a> {
         let result = address.send(self.ops, self.org, self.user).await;
         self.deletes += 1;
         let outcome = match &result {
-            Ok(EraseOutcome::Erased) => Outcome::ok().status(200),
+            Ok(EraseOutcome::Erased) => Outcome::ok().status(address.success_status()),
             Ok(EraseOutcome::NothingThere) => Outcome::ok().status(404),
             Err(e) => Outcome::api_error(e),
         };
