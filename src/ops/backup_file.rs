@@ -59,6 +59,32 @@ impl BackupFile {
         let added = fresh.len();
         let mut grown = self.backup.clone();
         grown.entries.extend(fresh.into_iter().cloned());
+        self.persist(ops, grown).await?;
+        Ok(added)
+    }
+
+    /// Adds to the entries the erase left on the server the ids not yet noted, and rewrites
+    /// the file when any is new. An erase of one entry learns of more entries only after its
+    /// delete on a server that shows one at a time; they were left alone too, and undo may
+    /// add the erased entry back beside them.
+    pub(super) async fn keep_also(&mut self, ops: &Ops, ids: &[i64]) -> Result<(), StoreError> {
+        let mut kept = self.backup.kept_ids.clone();
+        for id in ids {
+            if !kept.contains(id) {
+                kept.push(*id);
+            }
+        }
+        if kept.len() == self.backup.kept_ids.len() || self.path.is_none() {
+            return Ok(());
+        }
+        let mut grown = self.backup.clone();
+        grown.kept_ids = kept;
+        self.persist(ops, grown).await
+    }
+
+    /// Writes `grown` (a new file the first time) and makes it durable; only then does it
+    /// become what this file holds.
+    async fn persist(&mut self, ops: &Ops, grown: Backup) -> Result<(), StoreError> {
         let deferred = ops.flush.is_some();
         let dir = ops.backups.clone();
         let existing = self.path.clone();
@@ -84,7 +110,7 @@ impl BackupFile {
         }
         self.path = Some(written);
         self.backup = grown;
-        Ok(added)
+        Ok(())
     }
 
     /// Removes a backup no request ever relied on (its audit intent failed before the first
