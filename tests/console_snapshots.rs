@@ -246,6 +246,7 @@ fn task(name: &str, state: Option<&str>) -> TaskItem {
         next_delay: Duration::from_secs(1),
         gave_up: false,
         text: String::new(),
+        earlier_run: false,
     }
 }
 
@@ -255,13 +256,15 @@ fn tasks_app() -> App {
     unknown.unknown_reason = Some("the server did not answer in time".into());
     let mut gave_up = task("dmitri.ivanov1004", Some("pending"));
     gave_up.gave_up = true;
+    let mut earlier = task("elif.yilmaz1005", Some("weird-state"));
+    earlier.earlier_run = true;
     app.tasks.items = vec![
         task("amara.okafor1001", None),
         task("bo.lindqvist1002", Some("completed")),
         task("hostile.hannah", Some("FAILURE")),
         unknown,
         gave_up,
-        task("elif.yilmaz1005", Some("weird-state")),
+        earlier,
     ];
     app.focus = Pane::Tasks;
     app

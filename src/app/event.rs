@@ -123,6 +123,14 @@ pub enum Msg {
         task: usize,
         result: Result<TaskState, ApiError>,
     },
+    /// The queued updates an earlier run left open, for this profile and server.
+    TasksLoaded {
+        result: Result<crate::store::LoadedTasks, String>,
+    },
+    /// The tasks file could not be written; the task is still followed in this run.
+    TaskBookFailed {
+        why: String,
+    },
     SearchDue {
         token: u64,
     },
@@ -186,6 +194,18 @@ pub enum Effect {
         target: Target,
     },
     LoadAudit,
+    /// Reads the queued updates an earlier run left open.
+    LoadTasks,
+    /// Notes a queued update in the data dir until it ends.
+    RecordTask {
+        target: Target,
+        task_id: TaskId,
+        kind: &'static str,
+    },
+    /// The update ended: no later run needs to ask about it.
+    EndTask {
+        task_id: TaskId,
+    },
     PollTask {
         task: usize,
         target: Target,

@@ -271,8 +271,11 @@ pub struct TaskItem {
     pub created: Instant,
     pub next_delay: Duration,
     pub gave_up: bool,
-    /// The text sent, kept so a failed update loses nothing.
+    /// The text sent, kept so a failed update loses nothing (empty for a task of an earlier
+    /// run: its draft holds the text).
     pub text: String,
+    /// Queued by an earlier run and picked up from the data dir.
+    pub earlier_run: bool,
 }
 
 impl TaskItem {

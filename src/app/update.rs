@@ -82,6 +82,7 @@ impl App {
         } else {
             fx.extend(self.open_org(self.orgs_list.selected));
         }
+        fx.push(Effect::LoadTasks);
         fx
     }
 
