@@ -11,6 +11,8 @@ mod erase;
 mod help;
 mod restore_draft;
 mod step;
+#[cfg(test)]
+mod tests;
 mod window;
 
 use crossterm::event::KeyEvent;
