@@ -1,7 +1,8 @@
-//! Results coming back from the runner: loads, saves, erases, task states.
+//! Results coming back from the runner: loads, saves, erases.
 
+use super::dialogs::Dialog;
 use super::event::{Effect, Msg};
-use super::state::{App, Dialog, Level, Load};
+use super::state::{App, Level, Load};
 
 impl App {
     pub(super) fn on_msg(&mut self, msg: Msg) -> Vec<Effect> {
