@@ -35,6 +35,10 @@ async fn an_erase_confirmation_survives_shrinking_and_growing_the_terminal() {
             panic!("the dialog is gone at {w}x{h}:\n{screen}");
         };
         assert_eq!(d.typed, "multi", "what was typed stays at {w}x{h}");
+        assert!(
+            screen.contains("> multi"),
+            "the box typed into is never cut, at {w}x{h}:\n{screen}"
+        );
     }
     let screen = r.screen();
     assert!(
