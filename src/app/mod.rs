@@ -27,6 +27,6 @@ pub use keymap::{KeyBinding, Keymap};
 pub use runner::Runner;
 pub use state::{
     App, ConflictDialog, Dialog, EraseDialog, Level, ListCursor, Load, MemoryPane, OrgItem, Pane,
-    Session, Status, TaskItem, TasksPane, UsersPane, plural,
+    Status, TaskItem, TasksPane, UsersPane, plural,
 };
 pub use update::{DRAFT_EVERY, PAGE_SIZE, SEARCH_DEBOUNCE};

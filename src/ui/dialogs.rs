@@ -103,7 +103,7 @@ fn question(frame: &mut Frame, area: Rect, title: &str, text: String, theme: &Th
 
 /// The help window's lines, also counted so scrolling stops at the end.
 pub fn help_lines<'a>(app: &App, width: usize, theme: &Theme) -> Vec<Line<'a>> {
-    let log = match &app.session.log_path {
+    let log = match &app.log_path {
         Some(p) => display_path(p),
         None => "none".into(),
     };
