@@ -221,3 +221,7 @@ fn private_logs_dir(dir: &std::path::Path) -> std::io::Result<()> {
         Err(e) => Err(e),
     }
 }
+
+#[cfg(test)]
+#[path = "launch_tests.rs"]
+mod tests;
