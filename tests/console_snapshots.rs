@@ -5,17 +5,19 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use memory_console::api::{
-    ApiError, MemoryEntry, MemoryRead, MemoryStatus, OrgScope, TaskId, TaskState, UserRef,
-    UserSummary, UsersPage,
+    ApiError, ClientSettings, MemoryEntry, MemoryRead, MemoryStatus, OrgScope, TaskId, TaskState,
+    UserRef, UserSummary, UsersPage,
 };
 use memory_console::app::{
-    Action, App, Dialog, Effect, Input, Keymap, Level, Msg, Pane, Session, Target, TaskItem,
+    Action, App, Dialog, Effect, Input, Keymap, Level, Msg, Pane, Target, TaskItem,
 };
 use memory_console::config::OrgChoice;
+use memory_console::connection::Connection;
 use memory_console::ui::{self, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
+use secrecy::SecretString;
 
 mod common;
 
@@ -23,17 +25,15 @@ use common::hostile::forbidden;
 
 // ---- building states ----
 
-fn session() -> Session {
-    Session {
-        demo: false,
-        profile: "staging".into(),
-        base_url: "https://api.example.com".into(),
-        // What config resolution produces for a key taken from the environment.
-        key_source: "env var IBL_API_KEY".into(),
-        read_only: false,
-        log_path: None,
-        task_poll_give_up: Duration::from_secs(600),
-    }
+fn session() -> Connection {
+    Connection::new(
+        "staging",
+        ClientSettings::new(
+            "https://api.example.com",
+            SecretString::from("test-key".to_owned()),
+        ),
+        "env var IBL_API_KEY",
+    )
 }
 
 fn orgs() -> Vec<OrgChoice> {
@@ -49,8 +49,14 @@ fn orgs() -> Vec<OrgChoice> {
     ]
 }
 
-fn app_with(session: Session) -> App {
-    App::new(session, Keymap::default(), orgs())
+fn app_with(session: Connection) -> App {
+    App::new(
+        Connection {
+            orgs: orgs(),
+            ..session
+        },
+        Keymap::default(),
+    )
 }
 
 fn user(i: usize) -> UserSummary {
@@ -90,7 +96,7 @@ fn req_of_users(fx: &[Effect]) -> u64 {
 }
 
 /// Starts the app (orgs loading, first org's users asked for) and answers the org names.
-fn started(session: Session) -> (App, u64) {
+fn started(session: Connection) -> (App, u64) {
     let mut app = app_with(session);
     let fx = app.start();
     let req = req_of_users(&fx);
@@ -111,7 +117,7 @@ fn started(session: Session) -> (App, u64) {
 }
 
 /// An app whose first org shows `users` (all of them, as one page).
-fn with_users(session: Session, users: Vec<UserSummary>) -> App {
+fn with_users(session: Connection, users: Vec<UserSummary>) -> App {
     let (mut app, req) = started(session);
     let count = users.len() as u64;
     let fx = app.update(Input::Msg(Msg::Users {
@@ -636,7 +642,7 @@ fn badges_and_status() {
     s.demo = true;
     s.read_only = true;
     s.profile = "demo".into();
-    s.base_url = "http://127.0.0.1:40000".into();
+    s.settings.base_url = "http://127.0.0.1:40000".into();
     let mut users = vec![hostile_user()];
     users.extend((1..5).map(user));
     let mut app = with_users(s, users);
@@ -664,7 +670,7 @@ fn long_names_app() -> App {
             name: Some("Acme \u{202e}University\u{1b}]0;x\u{7}".into()),
         },
     ];
-    let mut app = App::new(session(), Keymap::default(), orgs);
+    let mut app = App::new(Connection { orgs, ..session() }, Keymap::default());
     let fx = app.start();
     let req = req_of_users(&fx);
     let long = UserSummary {

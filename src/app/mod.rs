@@ -33,7 +33,7 @@ pub use event::{Effect, EraseScope, Input, Msg, ReqId, Target};
 pub use keymap::{KeyBinding, Keymap};
 pub use runner::Runner;
 pub use state::{
-    App, Level, ListCursor, Load, MemoryPane, OrgItem, Pane, Session, Status, TaskItem, TasksPane,
+    App, Level, ListCursor, Load, MemoryPane, OrgItem, Pane, Status, TaskItem, TasksPane,
     UsersPane, plural,
 };
 pub use update::{DRAFT_EVERY, PAGE_SIZE, SEARCH_DEBOUNCE};

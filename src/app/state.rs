@@ -314,22 +314,14 @@ pub struct Status {
     pub level: Level,
 }
 
-/// Where the console runs: against the built-in mock or a configured server.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Session {
-    pub demo: bool,
-    pub profile: String,
-    pub base_url: String,
-    pub key_source: String,
-    pub read_only: bool,
-    pub log_path: Option<std::path::PathBuf>,
-    pub task_poll_give_up: Duration,
-}
-
 /// The whole console.
 #[derive(Debug)]
 pub struct App {
-    pub session: Session,
+    /// Where the console works (the built-in mock or a configured server), as resolved;
+    /// a `:profile` switch replaces it whole.
+    pub session: crate::connection::Connection,
+    /// This run's log file, for the help screen; `None` when it could not be opened.
+    pub log_path: Option<std::path::PathBuf>,
     pub keymap: super::keymap::Keymap,
     pub orgs: Vec<OrgItem>,
     pub orgs_list: ListCursor,

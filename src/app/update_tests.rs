@@ -6,22 +6,27 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::api::{
-    ApiError, MemoryEntry, MemoryRead, OrgScope, QueuedUpdate, TaskId, TaskState, UserSummary,
-    UsersPage,
+    ApiError, ClientSettings, MemoryEntry, MemoryRead, OrgScope, QueuedUpdate, TaskId, TaskState,
+    UserSummary, UsersPage,
 };
 use crate::app::*;
 use crate::app::{Keymap, ReqId};
 use crate::config::OrgChoice;
+use crate::connection::Connection;
+use secrecy::SecretString;
 
-fn session(read_only: bool) -> Session {
-    Session {
+fn session(read_only: bool) -> Connection {
+    Connection {
         demo: true,
-        profile: "test".into(),
-        base_url: "http://127.0.0.1:1".into(),
-        key_source: "env var IBL_API_KEY".into(),
         read_only,
-        log_path: None,
-        task_poll_give_up: Duration::from_secs(600),
+        ..Connection::new(
+            "test",
+            ClientSettings::new(
+                "http://127.0.0.1:1",
+                SecretString::from("test-key".to_owned()),
+            ),
+            "env var IBL_API_KEY",
+        )
     }
 }
 
@@ -33,7 +38,13 @@ fn app(read_only: bool) -> App {
             name: None,
         })
         .collect();
-    App::new(session(read_only), Keymap::default(), orgs)
+    App::new(
+        Connection {
+            orgs,
+            ..session(read_only)
+        },
+        Keymap::default(),
+    )
 }
 
 fn key(c: char) -> Input {
