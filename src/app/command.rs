@@ -419,6 +419,8 @@ impl App {
         self.dialog = None;
         // An undo would now go to the other server.
         self.last_erase = None;
+        self.earlier_erases.clear();
+        self.restored_ids.clear();
         self.tasks = Default::default();
         self.focus = Pane::Orgs;
     }

@@ -183,6 +183,8 @@ pub enum Effect {
     Restore {
         target: Target,
         backup: std::path::PathBuf,
+        /// Entries a restore of this run wrote, which this one may go beside.
+        beside: Vec<i64>,
     },
     SaveDraft {
         draft: Draft,

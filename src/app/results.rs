@@ -196,10 +196,17 @@ impl App {
             Msg::Restored { target, result } => {
                 match result {
                     Ok(report) => {
-                        self.set_status(Level::Success, report.summary());
+                        self.restored_ids
+                            .extend(report.created.iter().map(|e| (target.clone(), e.id)));
                         if self.last_erase.as_ref().is_some_and(|(t, _)| *t == target) {
-                            self.last_erase = None;
+                            self.last_erase = self.earlier_erases.pop();
                         }
+                        let next = if self.last_erase.is_some() {
+                            "; u undoes the erase before it"
+                        } else {
+                            ""
+                        };
+                        self.set_status(Level::Success, format!("{}{next}", report.summary()));
                     }
                     Err(why) => self.set_status(Level::Error, format!("restore refused: {why}")),
                 }

@@ -94,7 +94,11 @@ impl Runner {
             } => self.replace(target, text, session_id, base, entry).await,
             Effect::SetEnabled { target, enabled } => self.set_enabled(target, enabled).await,
             Effect::Erase { target, scope } => self.erase(target, scope).await,
-            Effect::Restore { target, backup } => self.restore(target, backup).await,
+            Effect::Restore {
+                target,
+                backup,
+                beside,
+            } => self.restore(target, backup, beside).await,
             Effect::SaveDraft { draft } => return self.save_draft(draft).await,
             Effect::LoadDraft { target } => return self.load_draft(target).await,
             Effect::RemoveDraft { target } => return self.remove_draft(target).await,

@@ -340,6 +340,12 @@ pub struct App {
     pub should_quit: bool,
     /// This run's last erase, for `u`.
     pub last_erase: Option<(Target, std::path::PathBuf)>,
+    /// The erases before it in this run, newest last: once `u` restored the last one, the
+    /// next `u` offers the one before (a `d` then a `D` come back in two steps).
+    pub earlier_erases: Vec<(Target, std::path::PathBuf)>,
+    /// Entries this run's restores wrote, per user: an older backup may be restored beside
+    /// them, since they are what an undo just brought back, not memory gathered since.
+    pub restored_ids: Vec<(Target, i64)>,
     /// The `:` command line, while it is open, and its history.
     pub command: super::command::CommandLine,
     /// A `:user` lookup waiting for the server's search.

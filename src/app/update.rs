@@ -54,6 +54,8 @@ impl App {
             next_req: 1,
             should_quit: false,
             last_erase: None,
+            earlier_erases: Vec::new(),
+            restored_ids: Vec::new(),
             command: Default::default(),
             lookup: None,
             profiles: Vec::new(),

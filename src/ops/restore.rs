@@ -115,6 +115,18 @@ impl Ops {
         backup_path: &Path,
         org_scope_override: Option<OrgScope>,
     ) -> Result<RestoreReport, RestoreError> {
+        self.restore_beside(backup_path, org_scope_override, &[])
+            .await
+    }
+
+    /// [`Ops::restore`], where the user may also hold the entries `beside`: those an undo
+    /// of a later erase just wrote back (so a `d` and then a `D` can both be undone).
+    pub async fn restore_beside(
+        &self,
+        backup_path: &Path,
+        org_scope_override: Option<OrgScope>,
+        beside: &[i64],
+    ) -> Result<RestoreReport, RestoreError> {
         let backup = read_backup(backup_path).map_err(RestoreError::Backup)?;
         let target = Target::user(&backup.org_scope(), &backup.user_ref()).backup(backup_path);
         let pending = self
@@ -122,7 +134,7 @@ impl Ops {
             .intent(Action::Restore, target)
             .await
             .map_err(RestoreError::Audit)?;
-        let result = restore_backup(&self.client, backup_path, org_scope_override).await;
+        let result = restore_backup(&self.client, backup_path, org_scope_override, beside).await;
         let outcome = match &result {
             Ok(_) => Outcome::ok().status(201),
             Err(e) => e.outcome(),
@@ -141,6 +153,7 @@ async fn restore_backup(
     client: &ApiClient,
     backup_path: &Path,
     org_scope_override: Option<OrgScope>,
+    beside: &[i64],
 ) -> Result<RestoreReport, RestoreError> {
     // Read before locking so a malformed or foreign file leaves no lock file beside it.
     read_backup(backup_path).map_err(RestoreError::Backup)?;
@@ -186,7 +199,9 @@ async fn restore_backup(
         })?;
     // Entries the erase left alone may still be there; anything else is memory gathered
     // since (or the backup's own entries back again), and a restore does not mix with it.
-    let only_kept = current.iter().all(|e| backup.kept_ids.contains(&e.id))
+    let only_kept = current
+        .iter()
+        .all(|e| backup.kept_ids.contains(&e.id) || beside.contains(&e.id))
         && !current
             .iter()
             .any(|e| backup.entries.iter().any(|b| b.id == e.id));

@@ -98,6 +98,7 @@ fn a_write_step_is_refused_by_the_read_only_gate() {
     a.dialog = Some(Dialog::ConfirmRestore(super::RestoreQuestion {
         target: target("ann"),
         backup: "/tmp/backup.json".into(),
+        beside: vec![7],
     }));
     let fx = a.update(Input::Key(press(KeyCode::Char('y'))));
     assert!(fx.is_empty(), "{fx:?}");
@@ -110,6 +111,7 @@ fn a_write_step_is_refused_by_the_read_only_gate() {
     a.dialog = Some(Dialog::ConfirmRestore(super::RestoreQuestion {
         target: target("ann"),
         backup: "/tmp/backup.json".into(),
+        beside: vec![7],
     }));
     let fx = a.update(Input::Key(press(KeyCode::Char('y'))));
     assert_eq!(
@@ -117,6 +119,7 @@ fn a_write_step_is_refused_by_the_read_only_gate() {
         [Effect::Restore {
             target: target("ann"),
             backup: "/tmp/backup.json".into(),
+            beside: vec![7],
         }]
     );
 }
