@@ -966,3 +966,51 @@ fn every_size_from_1x1_to_100x40_draws_without_panic_even_states() {
 fn every_size_from_1x1_to_100x40_draws_without_panic_odd_states() {
     sweep(sweep_states().into_iter().skip(1).step_by(2));
 }
+
+/// The picture at the top of the README is this state drawn by the real UI code, so it
+/// cannot drift from what the console shows. After a change to the UI:
+/// `UPDATE_SCREENSHOT=1 cargo test --test console_snapshots readme_screenshot`.
+#[test]
+fn readme_screenshot_is_current() {
+    let mut app = with_users(session(), (1..30).map(user).collect());
+    open_user(
+        &mut app,
+        Ok(vec![
+            entry(
+                101,
+                "Prefers worked examples before theory; studying organic chemistry for the spring exam.",
+                Some("937d3d46-3048-4f9d-aa5c-ce7c51d85332"),
+            ),
+            entry(
+                102,
+                "Asked twice about reaction mechanisms (SN1 vs SN2).\nWants short answers with one example each.",
+                Some("5b0c1d2e-8f7a-4c3b-9e6d-2a1b0c9d8e7f"),
+            ),
+            entry(
+                103,
+                "Timezone: Europe/Berlin. Studies in the evening.",
+                None,
+            ),
+        ]),
+        true,
+    );
+    app.focus = Pane::Memory;
+    app.perform(Action::NextEntry);
+    app.tasks.items = vec![
+        task("amara.okafor1001", Some("completed")),
+        task("bo.lindqvist1002", None),
+    ];
+    let t = draw_with(&mut app, 150, 34, &Theme::default());
+    assert_clean(t.backend().buffer());
+    let svg = common::svg::buffer_to_svg(t.backend().buffer());
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/screenshot.svg");
+    if std::env::var_os("UPDATE_SCREENSHOT").is_some() {
+        std::fs::write(&path, &svg).expect("write the screenshot");
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == svg,
+        "assets/screenshot.svg is not what the console draws now; run \
+         UPDATE_SCREENSHOT=1 cargo test --test console_snapshots readme_screenshot"
+    );
+}
