@@ -56,6 +56,8 @@ impl App {
             last_erase: None,
             earlier_erases: Vec::new(),
             restored_ids: Vec::new(),
+            in_flight: Vec::new(),
+            quit_armed: false,
             command: Default::default(),
             lookup: None,
             profiles: Vec::new(),
@@ -177,6 +179,11 @@ impl App {
                 self.session.profile
             ));
         }
+        if action.is_write()
+            && let Some(why) = self.busy_with_open_user()
+        {
+            return Err(why);
+        }
         Ok(())
     }
 
@@ -187,7 +194,7 @@ impl App {
         }
         match action {
             Action::Quit => {
-                self.should_quit = true;
+                self.quit_or_warn();
                 Vec::new()
             }
             Action::Help => {
