@@ -223,3 +223,104 @@ async fn an_unavailable_store_is_shown_as_such_with_its_reason() {
         out.stderr
     );
 }
+
+fn users_file(env: &Env, names: &[&str]) -> String {
+    cli_support::users_file(env, names)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn purge_dry_run_counts_per_store_and_sends_only_gets() {
+    let env = Env::start(config(MemoryShape::List)).await;
+    let file = users_file(
+        &env,
+        &["all.three", "chat.only", "mentor.only", "empty.eve"],
+    );
+    let dry = |stores: &'static str| {
+        let file = file.clone();
+        let env = &env;
+        async move {
+            env.run(&[
+                "purge",
+                "--org",
+                "main",
+                "--users-file",
+                &file,
+                "--dry-run",
+                "--json",
+                "--stores",
+                stores,
+            ])
+            .await
+        }
+    };
+    let out = dry("all").await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["stores"], serde_json::json!(["chat", "mentor", "course"]));
+    assert_eq!(v["would_erase"], 3, "mentor.only counts: {v}");
+    assert_eq!(v["empty"], 1);
+    assert_eq!(
+        (v["mentor_memories"].as_u64(), v["mentor_entries"].as_u64()),
+        (Some(4), Some(5))
+    );
+    assert_eq!(v["course_memories"], 2);
+    let all_three = &v["users"][0];
+    assert_eq!(all_three["user"], "all.three");
+    assert_eq!(
+        (
+            all_three["mentor_memories"].as_u64(),
+            all_three["course_memories"].as_u64()
+        ),
+        (Some(3), Some(2))
+    );
+
+    // Only chat: the other stores are neither read nor counted.
+    env.mock.state().clear_requests();
+    let out = dry("chat").await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["would_erase"], 2);
+    assert!(v["users"][0].get("mentor_memories").is_none(), "{v}");
+    let requests = env.mock.state().requests();
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.path.contains("all-chats-memory") || r.path.contains("chat-memory-status")),
+        "only chat was read"
+    );
+
+    // A store answering 404 reads as empty and says so per user.
+    env.mock
+        .state()
+        .set_store_unavailable(StoreKind::Mentor, Some(404));
+    let out = env
+        .run(&[
+            "purge",
+            "--org",
+            "main",
+            "--users-file",
+            &file,
+            "--dry-run",
+            "--stores",
+            "mentor,course",
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.text().contains("all.three\t0 mentor memories (0 entries)\t2 course memories\tmentor unavailable: the server answered 404"),
+        "{}",
+        out.text()
+    );
+    assert!(
+        !out.text().contains("mentor.only"),
+        "its only store is unavailable: {}",
+        out.text()
+    );
+    assert!(
+        env.mock
+            .state()
+            .requests()
+            .iter()
+            .all(|r| r.method == reqwest::Method::GET)
+    );
+}

@@ -5,7 +5,7 @@ use super::context::Ctx;
 use super::exit::{CmdError, CmdResult, Exit};
 use super::memory::describe;
 use super::output::{print_json, write_stdout};
-use super::stores_read::{self, UserStores, course_json, mentor_json, store_word};
+use super::stores_read::{self, Status, UserStores, course_json, mentor_json, store_word};
 use super::stores_text::{
     chat_body, course_body, course_summary, mentor_body, mentor_summary, whose,
 };
@@ -16,7 +16,7 @@ use crate::cli::{OrgUser, StoreChoice};
 /// them holds anything, as `memory get` of a user with no chat memory does.
 pub async fn run(ctx: &Ctx, who: &OrgUser, choice: StoreChoice) -> CmdResult {
     let (org, user) = (ctx.org(&who.org), UserRef::by_name(&who.user));
-    let got = stores_read::read(&ctx.client, &org, &user, choice.stores())
+    let got = stores_read::read(&ctx.client, &org, &user, choice.stores(), Status::Read)
         .await
         .map_err(|e| {
             CmdError::api(

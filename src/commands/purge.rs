@@ -14,7 +14,7 @@ use super::journal::{Journal, Record, Status};
 use super::output::confirm_typed;
 use super::userlist;
 use crate::api::{OrgScope, UserRef};
-use crate::cli::PurgeArgs;
+use crate::cli::{PurgeArgs, stores_of};
 use crate::ops::{Ops, Trail};
 use crate::store::{Action, SyncBarrier, safe_name};
 
@@ -27,9 +27,10 @@ struct Shared {
 pub async fn run(ctx: &Ctx, args: &PurgeArgs) -> CmdResult {
     let org = ctx.org(&args.org);
     let concurrency = usize::from(args.bulk.concurrency);
+    let stores = stores_of(&args.stores);
     if args.dry_run {
         let users = userlist::select(ctx, &org, &args.users).await?;
-        return dry_run::run(ctx, &org, users, concurrency).await;
+        return dry_run::run(ctx, &org, users, concurrency, &stores).await;
     }
     ctx.check_writable()?;
     let users = userlist::select(ctx, &org, &args.users).await?;

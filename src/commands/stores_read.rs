@@ -32,6 +32,13 @@ pub struct StoreReadError {
     pub error: ApiError,
 }
 
+/// Whether a chat read also asks whether memory is on (a second GET).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Read,
+    Skip,
+}
+
 /// Reads the stores in `which`, all at once. A 404 or 405 of mentor or course memory is
 /// not an error (the store reads as unavailable, with the reason); any other failure is,
 /// since a document missing a store could be taken for the whole truth.
@@ -40,19 +47,23 @@ pub async fn read(
     org: &OrgScope,
     user: &UserRef,
     which: &[StoreName],
+    status: Status,
 ) -> Result<UserStores, StoreReadError> {
     let wants = |s| which.contains(&s);
     let chat = async {
         if !wants(StoreName::Chat) {
             return Ok(None);
         }
-        let (read, status) = tokio::join!(
-            client.read_memory(org, user),
-            client.memory_status(org, user)
-        );
+        let enabled = async {
+            match status {
+                Status::Read => client.memory_status(org, user).await.ok(),
+                Status::Skip => None,
+            }
+        };
+        let (read, enabled) = tokio::join!(client.read_memory(org, user), enabled);
         Ok(Some(ChatRead {
             read: read?,
-            enabled: status.ok().map(|s| s.enabled),
+            enabled: enabled.map(|s| s.enabled),
         }))
     };
     let mentor = async {
