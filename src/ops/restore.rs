@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 use time::OffsetDateTime;
 
-use super::Ops;
+use super::{Ops, StoreKind};
 use crate::api::{ApiClient, ApiError, MemoryEntry, MemoryWrite, OrgScope, UserRef};
 use crate::store::private_file::LockFile;
 use crate::store::{Action, Outcome, StoreError, Target, mark_restored, read_backup, rfc3339};
@@ -116,7 +116,9 @@ impl Ops {
         org_scope_override: Option<OrgScope>,
     ) -> Result<RestoreReport, RestoreError> {
         let backup = read_backup(backup_path).map_err(RestoreError::Backup)?;
-        let target = Target::user(&backup.org_scope(), &backup.user_ref()).backup(backup_path);
+        let target = Target::user(&backup.org_scope(), &backup.user_ref())
+            .store(StoreKind::Chat.as_str())
+            .backup(backup_path);
         let pending = self
             .trail
             .intent(Action::Restore, target)
