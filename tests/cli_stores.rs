@@ -6,6 +6,7 @@ mod cli_support;
 
 use cli_support::{Env, KEY, Out};
 use memory_console::mock::{MemoryShape, MockConfig, SeedSource, StoreKind};
+use memory_console::store::read_backup;
 
 /// Fixed ids, so tests can name entries.
 const CITY_ID: &str = "0b0c5a7e-1111-4c2a-9e61-0d4b7a9c2e11";
@@ -316,6 +317,80 @@ async fn purge_dry_run_counts_per_store_and_sends_only_gets() {
         "its only store is unavailable: {}",
         out.text()
     );
+    assert!(
+        env.mock
+            .state()
+            .requests()
+            .iter()
+            .all(|r| r.method == reqwest::Method::GET)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_writes_one_document_per_user_with_every_store() {
+    let env = Env::start(config(MemoryShape::List)).await;
+    env.mock
+        .state()
+        .set_store_unavailable(StoreKind::Course, Some(405));
+    let file = users_file(
+        &env,
+        &["all.three", "chat.only", "mentor.only", "empty.eve"],
+    );
+    let dir = env.path("export");
+    let out = env
+        .run(&[
+            "export",
+            "--org",
+            "main",
+            "--users-file",
+            &file,
+            "--out",
+            dir.to_str().expect("utf-8"),
+            "--json",
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(
+        (v["done"].as_u64(), v["empty"].as_u64()),
+        (Some(3), Some(1)),
+        "{v}"
+    );
+    let journal = std::fs::read_to_string(dir.join("journal.jsonl")).expect("journal");
+    let record = |user: &str| -> serde_json::Value {
+        let line = journal
+            .lines()
+            .find(|l| l.contains(&format!(r#""user":"{user}""#)))
+            .expect("journaled");
+        serde_json::from_str(line).expect("json")
+    };
+    let path = |user: &str| record(user)["backup"].as_str().expect("a file").to_owned();
+    let all = read_backup(std::path::Path::new(&path("all.three"))).expect("backup format");
+    assert_eq!(all.version, 2);
+    assert_eq!(all.entries.len(), 1);
+    assert_eq!(all.mentor.len(), 3);
+    let city = all
+        .mentor
+        .iter()
+        .flat_map(|m| &m.entries)
+        .find(|e| e.unique_id.as_deref() == Some(CITY_ID))
+        .expect("city");
+    assert_eq!(city.value.as_deref(), Some(HOSTILE_VALUE), "exact bytes");
+    assert!(all.course.is_empty(), "the course store answered 405");
+    assert!(
+        record("all.three")["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("course: none, or unavailable: the server answered 405")),
+        "{journal}"
+    );
+    let mentor_only = read_backup(std::path::Path::new(&path("mentor.only"))).expect("backup");
+    assert!(mentor_only.entries.is_empty());
+    assert_eq!(
+        mentor_only.mentor.len(),
+        1,
+        "a user with only mentor memories is exported"
+    );
+    assert_eq!(record("empty.eve")["status"], "empty");
     assert!(
         env.mock
             .state()
