@@ -9,6 +9,7 @@ mod forget;
 mod kind;
 mod mentor;
 mod outcome;
+pub(super) mod revive;
 mod sweep;
 mod work;
 
