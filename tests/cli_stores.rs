@@ -399,3 +399,434 @@ async fn export_writes_one_document_per_user_with_every_store() {
             .all(|r| r.method == reqwest::Method::GET)
     );
 }
+
+async fn forget(env: &Env, user: &str, json: bool) -> Out {
+    let mut args = vec!["forget", "--org", "main", "--user", user, "--yes"];
+    if json {
+        args.push("--json");
+    }
+    env.run(&args).await
+}
+
+/// Chat entries, mentor memories and course memories the mock holds for `user`.
+fn held(env: &Env, user: &str) -> (usize, usize, usize) {
+    let state = env.mock.state();
+    (
+        state.memory("main", user).expect("user").len(),
+        state.mentor_memories("main", user).expect("user").len(),
+        state.course_memories("main", user).expect("user").len(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forget_erases_every_store_from_one_backup_and_restore_brings_it_back() {
+    let env = Env::start(config(MemoryShape::List)).await;
+    assert_eq!(held(&env, "all.three"), (1, 3, 2));
+    let out = forget(&env, "all.three", true).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["forgotten"], true);
+    for store in ["chat", "mentor", "course"] {
+        assert_eq!(v["stores"][store]["outcome"], "erased", "{store}: {v}");
+    }
+    assert_eq!(v["stores"]["course"]["items"], 2);
+    assert_eq!(
+        held(&env, "all.three"),
+        (0, 0, 0),
+        "every store reads empty"
+    );
+    let path = v["backup"].as_str().expect("one backup").to_owned();
+    let backup = read_backup(std::path::Path::new(&path)).expect("backup");
+    assert_eq!(
+        (
+            backup.entries.len(),
+            backup.mentor.len(),
+            backup.course.len()
+        ),
+        (1, 3, 2),
+        "the one backup holds every store"
+    );
+    let audit = env.audit_lines(&env.audit_log());
+    let stores: std::collections::BTreeSet<&str> =
+        audit.iter().filter_map(|l| l["store"].as_str()).collect();
+    assert_eq!(
+        stores.into_iter().collect::<Vec<_>>(),
+        ["chat", "course", "mentor"],
+        "audit lines name each store"
+    );
+
+    // A second forget finds nothing and still exits 0.
+    let out = forget(&env, "all.three", false).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // An empty course store answers 404 (the contract's "no memory"), which is also what
+    // a server without the store says: reported as such.
+    assert_eq!(
+        out.text(),
+        "chat: already empty\nmentor: already empty\n\
+         course: unavailable, treated as empty: the server answered 404 (not found): Not found.\n"
+    );
+
+    let out = env
+        .run(&["memory", "restore", "--backup", &path, "--json"])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["stores"]["chat"]["restored"], 1);
+    assert_eq!(
+        (
+            v["stores"]["mentor"]["memories"].as_u64(),
+            v["stores"]["mentor"]["entries"].as_u64()
+        ),
+        (Some(3), Some(4))
+    );
+    assert_eq!(v["stores"]["course"]["restored"], 2);
+    assert!(
+        v["not_restored"].as_array().is_some_and(|n| !n.is_empty()),
+        "ids and expiry cannot come back: {v}"
+    );
+    assert_eq!(held(&env, "all.three"), (1, 3, 2));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn restore_in_words_says_per_store_what_came_back_and_what_could_not() {
+    let env = Env::start(config(MemoryShape::List)).await;
+    let out = forget(&env, "all.three", true).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let path = out.json()["backup"].as_str().expect("backup").to_owned();
+    let out = env.run(&["memory", "restore", "--backup", &path]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = out.text();
+    assert_clean(&text);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "chat: 1 entry restored", "{text}");
+    assert_eq!(
+        lines[1], "mentor: 3 memories (4 entries) re-created",
+        "{text}"
+    );
+    assert_eq!(lines[2], "course: 2 memories restored", "{text}");
+    assert!(
+        lines[3..].iter().all(|l| l.starts_with("not restored: ")),
+        "{text}"
+    );
+    assert!(lines.len() > 3, "{text}");
+    // Restored once only.
+    let out = env.run(&["memory", "restore", "--backup", &path]).await;
+    assert_ne!(out.code, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forget_fails_loudly_when_the_server_keeps_store_data() {
+    let env = Env::start(config(MemoryShape::List)).await;
+    env.mock.state().set_keep_store_deletes(true);
+    let out = forget(&env, "all.three", true).await;
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["forgotten"], false);
+    assert_eq!(v["stores"]["chat"]["outcome"], "erased");
+    assert_eq!(v["stores"]["mentor"]["outcome"], "failed", "{v}");
+    assert!(v["stores"]["mentor"]["failure"].is_string());
+    assert_eq!(v["stores"]["course"]["outcome"], "failed");
+
+    let out = forget(&env, "all.three", false).await;
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    let text = out.text();
+    assert!(
+        text.starts_with("chat: already empty\nmentor: FAILED"),
+        "{text}"
+    );
+    assert!(
+        out.stderr
+            .contains("all.three in main: NOT forgotten: mentor, course may still hold data"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forget_treats_an_unavailable_store_as_empty_and_says_so() {
+    let env = Env::start(config(MemoryShape::Object)).await;
+    env.mock
+        .state()
+        .set_store_unavailable(StoreKind::Mentor, Some(404));
+    let out = forget(&env, "all.three", true).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["stores"]["mentor"]["outcome"], "unavailable");
+    assert!(
+        v["stores"]["mentor"]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("404")),
+        "{v}"
+    );
+    assert_eq!(v["stores"]["course"]["outcome"], "erased");
+    assert_eq!(
+        v["stores"]["course"]["items"], 2,
+        "drained past the one-object read"
+    );
+    let (chat, _, course) = held(&env, "all.three");
+    assert_eq!((chat, course), (0, 0));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forget_asks_for_the_username_and_refuses_off_a_terminal() {
+    let env = Env::start(config(MemoryShape::List)).await;
+    let out = env
+        .run(&["forget", "--org", "main", "--user", "all.three"])
+        .await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("--yes"), "{}", out.stderr);
+    assert_eq!(env.mock.state().count(reqwest::Method::DELETE), 0);
+    assert_eq!(held(&env, "all.three"), (1, 3, 2));
+    let out = env
+        .run(&[
+            "--read-only",
+            "forget",
+            "--org",
+            "main",
+            "--user",
+            "all.three",
+            "--yes",
+        ])
+        .await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(env.mock.state().count(reqwest::Method::DELETE), 0);
+}
+
+async fn delete(env: &Env, extra: &[&str]) -> Out {
+    let mut args = vec![
+        "memory",
+        "delete",
+        "--org",
+        "main",
+        "--user",
+        "all.three",
+        "--yes",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    env.run(&args).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn memory_delete_erases_a_mentor_entry_a_category_or_course_memory() {
+    let env = Env::start(config(MemoryShape::List)).await;
+    let out = delete(&env, &["--store", "mentor", "--entry", CITY_ID]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(
+        (v["store"].as_str(), v["result"].as_str()),
+        (Some("mentor"), Some("erased"))
+    );
+    assert_eq!(v["items"], 1);
+    let backup =
+        read_backup(std::path::Path::new(v["backup"].as_str().expect("path"))).expect("backup");
+    let ids: Vec<_> = backup
+        .mentor
+        .iter()
+        .flat_map(|m| &m.entries)
+        .filter_map(|e| e.unique_id.as_deref())
+        .collect();
+    assert_eq!(ids, [CITY_ID], "the backup holds that entry alone");
+    let left: Vec<String> = env
+        .mock
+        .state()
+        .mentor_memories("main", "all.three")
+        .expect("user")
+        .iter()
+        .flat_map(|m| m.entries.iter().map(|e| e.unique_id.to_string()))
+        .collect();
+    assert!(left.contains(&PET_ID.to_owned()) && !left.contains(&CITY_ID.to_owned()));
+
+    let out = delete(
+        &env,
+        &["--store", "mentor", "--category", "help requests/odd name"],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let categories: Vec<String> = env
+        .mock
+        .state()
+        .mentor_memories("main", "all.three")
+        .expect("user")
+        .iter()
+        .filter_map(|m| m.category.as_deref().map(str::to_owned))
+        .collect();
+    assert_eq!(categories, ["personal_information", "lessons_learned"]);
+
+    let course = env
+        .mock
+        .state()
+        .course_memories("main", "all.three")
+        .expect("user");
+    let first = course[0].id.to_string();
+    let out = delete(&env, &["--store", "course", "--entry", &first]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(held(&env, "all.three").2, 1);
+    let out = delete(&env, &["--store", "course"]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["result"], "erased");
+    assert_eq!(held(&env, "all.three").2, 0);
+    let out = delete(&env, &["--store", "course"]).await;
+    assert_eq!(
+        out.code, 0,
+        "an empty store is nothing to erase: {}",
+        out.stderr
+    );
+    assert_eq!(out.json()["result"], "nothing_there");
+    let out = delete(&env, &["--store", "mentor"]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["result"], "erased");
+    assert_eq!(held(&env, "all.three"), (1, 0, 0), "chat memory untouched");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn memory_delete_refuses_flags_that_do_not_fit_the_store_and_unknown_ids() {
+    let env = Env::start(config(MemoryShape::List)).await;
+    for (extra, code) in [
+        (&["--store", "chat", "--category", "x"][..], 2),
+        (&["--store", "course", "--category", "x"][..], 2),
+        (&["--store", "chat", "--entry", "abc"][..], 2),
+        (&["--store", "mentor", "--entry", "no-such-entry"][..], 3),
+        (
+            &["--store", "mentor", "--category", "no_such_category"][..],
+            3,
+        ),
+        (&["--store", "course", "--entry", "999"][..], 3),
+        (
+            &[
+                "--store",
+                "mentor",
+                "--entry",
+                "\u{1b}]0;pwned\u{7}\u{202e}x",
+            ][..],
+            3,
+        ),
+    ] {
+        let out = delete(&env, extra).await;
+        assert_eq!(out.code, code, "{extra:?}: {}", out.stderr);
+        assert_clean(&out.stderr);
+    }
+    assert_eq!(env.mock.state().count(reqwest::Method::DELETE), 0);
+    assert_eq!(held(&env, "all.three"), (1, 3, 2));
+    // Chat stays the default, with a numeric --entry.
+    let id = env.mock.state().memory("main", "all.three").expect("user")[0].id;
+    let out = delete(&env, &["--entry", &id.to_string()]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(held(&env, "all.three"), (0, 3, 2));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn purge_forgets_every_store_by_default_and_resumes() {
+    let env = Env::start(config(MemoryShape::Object)).await;
+    let names = ["all.three", "chat.only", "mentor.only", "empty.eve"];
+    let file = users_file(&env, &names);
+    let job = env.path("job");
+    let args = [
+        "purge",
+        "--org",
+        "main",
+        "--users-file",
+        &file,
+        "--yes",
+        "--json",
+        "--out",
+        job.to_str().expect("utf-8"),
+    ];
+    let out = env.run(&args).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(
+        (v["done"].as_u64(), v["empty"].as_u64()),
+        (Some(3), Some(1)),
+        "{v}"
+    );
+    for user in names {
+        assert_eq!(held(&env, user), (0, 0, 0), "{user}");
+    }
+    let journal = std::fs::read_to_string(job.join("journal.jsonl")).expect("journal");
+    let line = journal
+        .lines()
+        .find(|l| l.contains(r#""user":"all.three""#))
+        .expect("journaled");
+    let record: serde_json::Value = serde_json::from_str(line).expect("json");
+    let backup = read_backup(std::path::Path::new(
+        record["backup"].as_str().expect("path"),
+    ))
+    .expect("backup");
+    assert_eq!(
+        (
+            backup.entries.len(),
+            backup.mentor.len(),
+            backup.course.len()
+        ),
+        (1, 3, 2)
+    );
+    assert_eq!(record["bytes"], "chat of all.three".len());
+    env.mock.state().clear_requests();
+    let out = env.run(&args).await;
+    assert_eq!(out.json()["skipped"], 4);
+    assert_eq!(env.mock.state().total_requests(), 0, "nothing sent twice");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn purge_of_chosen_stores_leaves_the_others_and_fails_users_whose_store_kept_data() {
+    let env = Env::start(config(MemoryShape::List)).await;
+    let file = users_file(&env, &["all.three", "chat.only"]);
+    let job = env.path("job");
+    let out = env
+        .run(&[
+            "purge",
+            "--org",
+            "main",
+            "--users-file",
+            &file,
+            "--yes",
+            "--json",
+            "--out",
+            job.to_str().expect("utf-8"),
+            "--stores",
+            "mentor",
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        held(&env, "all.three"),
+        (1, 0, 2),
+        "only mentor memories erased"
+    );
+    assert_eq!(held(&env, "chat.only"), (1, 0, 0));
+
+    env.mock.state().set_keep_store_deletes(true);
+    let out = env
+        .run(&[
+            "purge",
+            "--org",
+            "main",
+            "--users-file",
+            &file,
+            "--yes",
+            "--json",
+            "--out",
+            env.path("job2").to_str().expect("utf-8"),
+            "--stores",
+            "chat,course",
+        ])
+        .await;
+    assert_eq!(
+        out.code, 5,
+        "a kept course store fails the user: {}",
+        out.stderr
+    );
+    let v = out.json();
+    assert_eq!(
+        (v["done"].as_u64(), v["failed"].as_u64()),
+        (Some(1), Some(1)),
+        "{v}"
+    );
+    assert!(
+        v["failures"][0]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("course: FAILED")),
+        "{v}"
+    );
+}

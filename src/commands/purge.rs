@@ -63,7 +63,11 @@ pub async fn run(ctx: &Ctx, args: &PurgeArgs) -> CmdResult {
         "purge: {} users to erase in {} ({} memory; {skipped} done before); journal {}",
         todo.len(),
         org.key,
-        kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", "),
+        kinds
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
         journal.path().display()
     );
     let backups = out_dir.join("backups");

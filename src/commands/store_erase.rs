@@ -36,9 +36,7 @@ impl Target {
         match (store, entry, category) {
             (_, Some(_), Some(_)) => Err(CmdError::usage("give --entry or --category, not both")),
             (StoreName::Mentor, Some(e), None) => Ok(Target::MentorEntry(id(e)?)),
-            (StoreName::Mentor, None, Some(c)) if c.is_empty() => {
-                Err(CmdError::usage("--category needs a name"))
-            }
+            (StoreName::Mentor, None, Some("")) => Err(CmdError::usage("--category needs a name")),
             (StoreName::Mentor, None, Some(c)) => Ok(Target::MentorCategory(c.to_owned())),
             (StoreName::Mentor, None, None) => Ok(Target::MentorAll),
             (StoreName::Course, Some(e), None) => Ok(Target::CourseMemory(id(e)?)),
@@ -108,12 +106,19 @@ pub async fn delete(
 
 /// How an erase in mentor or course memory ended, as the report needs it.
 enum Done {
-    Erased { items: usize, backup: PathBuf },
+    Erased {
+        items: usize,
+        backup: PathBuf,
+    },
     /// A whole store held nothing, or answered 404/405 (the reason).
     Nothing(Option<String>),
     Failed(StoreEraseError),
     /// A whole-store mentor erase that did not end empty (from the forget of that store).
-    Kept { failure: String, erased: usize, backup: Option<PathBuf> },
+    Kept {
+        failure: String,
+        erased: usize,
+        backup: Option<PathBuf>,
+    },
 }
 
 async fn run(ops: &Ops, org: &OrgScope, user: &UserRef, target: &Target) -> Done {
@@ -193,7 +198,11 @@ fn report(ctx: &Ctx, who: &OrgUser, target: &Target, done: Done) -> CmdResult {
             };
             let err = CmdError::op("the erase stopped", &e);
             // The server's error picks the code (key refused, ...); else what stopped it.
-            let exit = if err.exit == Exit::Other { exit } else { err.exit };
+            let exit = if err.exit == Exit::Other {
+                exit
+            } else {
+                err.exit
+            };
             return Err(CmdError::new(
                 exit,
                 sanitize_single_line(&err.message).into_owned(),
