@@ -39,8 +39,13 @@ pub async fn run(ctx: &Ctx, args: &PurgeArgs) -> CmdResult {
     ctx.check_writable()?;
     let users = userlist::select(ctx, &org, &args.users).await?;
     if !args.yes {
+        let names: Vec<&str> = stores
+            .iter()
+            .map(|&s| super::stores_read::store_word(s))
+            .collect();
         let what = format!(
-            "erase the memory of {} users in org {}",
+            "erase the {} memory of {} users in org {}",
+            names.join(", "),
             users.len(),
             org.key
         );
