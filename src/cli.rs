@@ -69,9 +69,9 @@ pub enum Command {
     Memory(MemoryCommand),
     /// Show (or wait for) a queued memory update.
     Task(TaskArgs),
-    /// Save many users' memory to files, resumably.
+    /// Save many users' memory, every store, to one file each, resumably.
     Export(ExportArgs),
-    /// Erase many users' memory (backup, delete, verify), resumably.
+    /// Erase many users' memory in the chosen stores (backup, delete, verify), resumably.
     Purge(PurgeArgs),
     /// Erase everything the AI remembers about one user, in every store: one backup first,
     /// then each store erased and verified empty. Exits 0 only when every store reads empty.

@@ -1,4 +1,4 @@
-//! The scriptable subcommands (users, memory, task, export, purge): results on stdout,
+//! The scriptable subcommands (users, memory, task, export, purge, forget): results on stdout,
 //! messages on stderr, documented exit codes (see [`exit::Exit`]).
 
 mod bulk;
