@@ -830,3 +830,51 @@ async fn purge_of_chosen_stores_leaves_the_others_and_fails_users_whose_store_ke
         "{v}"
     );
 }
+
+/// A 429 on one store in the middle of a forget: ridden out under the client's retries, or
+/// a failed store and exit 7, never a false "forgotten".
+#[tokio::test(flavor = "multi_thread")]
+async fn a_429_in_one_store_is_retried_or_reported_never_forgotten_falsely() {
+    let env = Env::start(config(MemoryShape::List)).await;
+    env.mock
+        .state()
+        .throttle_store_deletes(StoreKind::Mentor, 1);
+    let out = forget(&env, "all.three", true).await;
+    let v = out.json();
+    // Whether the client retries this DELETE is its policy; what the CLI says must be true.
+    let (_, mentor, _) = held(&env, "all.three");
+    match out.code {
+        0 => {
+            assert_eq!(v["stores"]["mentor"]["outcome"], "erased", "{v}");
+            assert_eq!(mentor, 0);
+        }
+        7 => {
+            assert_eq!(v["stores"]["mentor"]["outcome"], "failed", "{v}");
+            assert!(
+                v["stores"]["mentor"]["failure"]
+                    .as_str()
+                    .is_some_and(|f| f.contains("429")),
+                "{v}"
+            );
+            assert!(mentor > 0, "a failed store still holds data");
+        }
+        code => panic!("exit {code}: {}", out.stderr),
+    }
+    assert_eq!(v["forgotten"], out.code == 0);
+
+    let env = Env::start(config(MemoryShape::List)).await;
+    env.mock
+        .state()
+        .throttle_store_deletes(StoreKind::Course, 1000);
+    let out = forget(&env, "all.three", true).await;
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["forgotten"], false);
+    assert_eq!(v["stores"]["course"]["outcome"], "failed", "{v}");
+    assert_eq!(v["stores"]["mentor"]["outcome"], "erased");
+    assert_eq!(
+        held(&env, "all.three"),
+        (0, 0, 2),
+        "the course memory is still there"
+    );
+}
