@@ -957,3 +957,38 @@ async fn every_page_of_mentor_memories_is_backed_up_and_erased() {
     assert_eq!(backup.mentor.len(), 130, "every page is in the backup");
     assert!(s.mentor_pairs("no.memory.nick").is_empty());
 }
+
+#[tokio::test]
+async fn a_count_the_pages_never_show_is_never_called_empty() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let base = "/api/ai-mentor/orgs/main/users/multi.mia";
+    Mock::given(method("GET"))
+        .and(path(format!("{base}/memories/")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "count": 123, "next": null, "previous": null, "results": []
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(serde_json::json!({
+            "detail": "Not found."
+        })))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ops = ops_for(&server.uri(), "k", dir.path());
+    let report = ops.forget(&main_org(), &mia(), &StoreKind::ALL).await;
+    assert!(!report.forgotten(), "{report:?}");
+    match report.outcome(StoreKind::Mentor) {
+        Some(StoreOutcome::Failed { failure, .. }) => {
+            assert!(failure.contains("counts 123"), "{failure}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        report.outcome(StoreKind::Chat),
+        Some(&StoreOutcome::AlreadyEmpty)
+    );
+}
