@@ -400,6 +400,14 @@ async fn export_writes_one_document_per_user_with_every_store() {
     );
 }
 
+/// One store's row of a forget's JSON report (`"stores"` is a list of rows).
+fn row<'a>(report: &'a serde_json::Value, store: &str) -> &'a serde_json::Value {
+    report["stores"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["store"] == store))
+        .unwrap_or_else(|| panic!("no {store} row in {report}"))
+}
+
 async fn forget(env: &Env, user: &str, json: bool) -> Out {
     let mut args = vec!["forget", "--org", "main", "--user", user, "--yes"];
     if json {
@@ -427,9 +435,9 @@ async fn forget_erases_every_store_from_one_backup_and_restore_brings_it_back() 
     let v = out.json();
     assert_eq!(v["forgotten"], true);
     for store in ["chat", "mentor", "course"] {
-        assert_eq!(v["stores"][store]["outcome"], "erased", "{store}: {v}");
+        assert_eq!(row(&v, store)["outcome"], "erased", "{store}: {v}");
     }
-    assert_eq!(v["stores"]["course"]["items"], 2);
+    assert_eq!(row(&v, "course")["items"], 2);
     assert_eq!(
         held(&env, "all.three"),
         (0, 0, 0),
@@ -471,15 +479,15 @@ async fn forget_erases_every_store_from_one_backup_and_restore_brings_it_back() 
         .await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     let v = out.json();
-    assert_eq!(v["stores"]["chat"]["restored"], 1);
+    assert_eq!(row(&v, "chat")["restored"], 1);
     assert_eq!(
         (
-            v["stores"]["mentor"]["memories"].as_u64(),
-            v["stores"]["mentor"]["entries"].as_u64()
+            row(&v, "mentor")["memories"].as_u64(),
+            row(&v, "mentor")["entries"].as_u64()
         ),
         (Some(3), Some(4))
     );
-    assert_eq!(v["stores"]["course"]["restored"], 2);
+    assert_eq!(row(&v, "course")["restored"], 2);
     assert!(
         v["not_restored"].as_array().is_some_and(|n| !n.is_empty()),
         "ids and expiry cannot come back: {v}"
@@ -522,10 +530,10 @@ async fn forget_fails_loudly_when_the_server_keeps_store_data() {
     assert_eq!(out.code, 7, "{}", out.stderr);
     let v = out.json();
     assert_eq!(v["forgotten"], false);
-    assert_eq!(v["stores"]["chat"]["outcome"], "erased");
-    assert_eq!(v["stores"]["mentor"]["outcome"], "failed", "{v}");
-    assert!(v["stores"]["mentor"]["failure"].is_string());
-    assert_eq!(v["stores"]["course"]["outcome"], "failed");
+    assert_eq!(row(&v, "chat")["outcome"], "erased");
+    assert_eq!(row(&v, "mentor")["outcome"], "failed", "{v}");
+    assert!(row(&v, "mentor")["failure"].is_string());
+    assert_eq!(row(&v, "course")["outcome"], "failed");
 
     let out = forget(&env, "all.three", false).await;
     assert_eq!(out.code, 7, "{}", out.stderr);
@@ -551,16 +559,17 @@ async fn forget_treats_an_unavailable_store_as_empty_and_says_so() {
     let out = forget(&env, "all.three", true).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     let v = out.json();
-    assert_eq!(v["stores"]["mentor"]["outcome"], "unavailable");
+    assert_eq!(row(&v, "mentor")["outcome"], "unavailable");
     assert!(
-        v["stores"]["mentor"]["reason"]
+        row(&v, "mentor")["reason"]
             .as_str()
             .is_some_and(|r| r.contains("404")),
         "{v}"
     );
-    assert_eq!(v["stores"]["course"]["outcome"], "erased");
+    assert_eq!(row(&v, "course")["outcome"], "erased");
     assert_eq!(
-        v["stores"]["course"]["items"], 2,
+        row(&v, "course")["items"],
+        2,
         "drained past the one-object read"
     );
     let (chat, _, course) = held(&env, "all.three");
@@ -845,13 +854,13 @@ async fn a_429_in_one_store_is_retried_or_reported_never_forgotten_falsely() {
     let (_, mentor, _) = held(&env, "all.three");
     match out.code {
         0 => {
-            assert_eq!(v["stores"]["mentor"]["outcome"], "erased", "{v}");
+            assert_eq!(row(&v, "mentor")["outcome"], "erased", "{v}");
             assert_eq!(mentor, 0);
         }
         7 => {
-            assert_eq!(v["stores"]["mentor"]["outcome"], "failed", "{v}");
+            assert_eq!(row(&v, "mentor")["outcome"], "failed", "{v}");
             assert!(
-                v["stores"]["mentor"]["failure"]
+                row(&v, "mentor")["failure"]
                     .as_str()
                     .is_some_and(|f| f.contains("429")),
                 "{v}"
@@ -870,8 +879,8 @@ async fn a_429_in_one_store_is_retried_or_reported_never_forgotten_falsely() {
     assert_eq!(out.code, 7, "{}", out.stderr);
     let v = out.json();
     assert_eq!(v["forgotten"], false);
-    assert_eq!(v["stores"]["course"]["outcome"], "failed", "{v}");
-    assert_eq!(v["stores"]["mentor"]["outcome"], "erased");
+    assert_eq!(row(&v, "course")["outcome"], "failed", "{v}");
+    assert_eq!(row(&v, "mentor")["outcome"], "erased");
     assert_eq!(
         held(&env, "all.three"),
         (0, 0, 2),

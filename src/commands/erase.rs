@@ -97,20 +97,24 @@ fn print_restore(ctx: &Ctx, report: &RestoreReport) -> CmdResult<()> {
             "org": report.org.key,
             "created": report.created,
             "skipped_null": report.skipped_null,
-            "stores": {
-                "chat": {
+            // One row per store, as a forget's report has.
+            "stores": [
+                {
+                    "store": "chat",
                     "restored": report.created.len(),
                     "skipped_null": report.skipped_null,
                 },
-                "mentor": {
+                {
+                    "store": "mentor",
                     "memories": report.mentor_memories,
                     "entries": report.mentor_entries,
                 },
-                "course": {
+                {
+                    "store": "course",
                     "restored": report.course_created.len(),
                     "memories": report.course_created,
                 },
-            },
+            ],
             "not_restored": report.not_restored,
         }));
     }

@@ -2,14 +2,14 @@
 //! memory, mentor memories, course memory): one backup of all of it first, then each store
 //! erased and verified by the operations layer. Exits 0 only when every store reads empty.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::context::Ctx;
-use super::exit::{CmdResult, Exit};
+use super::exit::{CmdError, CmdResult, Exit};
 use super::output::{confirm_typed, print_json, write_stdout};
 use crate::api::UserRef;
 use crate::cli::ForgetArgs;
-use crate::ops::{ForgetReport, StoreKind, StoreOutcome};
+use crate::ops::{ForgetReport, StoreKind};
 use crate::text::sanitize_single_line;
 
 pub async fn run(ctx: &Ctx, args: &ForgetArgs) -> CmdResult {
@@ -26,7 +26,7 @@ pub async fn run(ctx: &Ctx, args: &ForgetArgs) -> CmdResult {
     let (org, user) = (ctx.org(&who.org), UserRef::by_name(&who.user));
     let report = ctx.ops()?.forget(&org, &user, &StoreKind::ALL).await;
     if ctx.json {
-        print_json(&report_json(&who.user, &who.org, &report))?;
+        print_json(&report_json(&who.user, &who.org, &report)?)?;
     } else {
         write_stdout(report_text(&report).as_bytes())?;
         eprintln!("{}", verdict(&who.user, &who.org, &report));
@@ -38,34 +38,16 @@ pub async fn run(ctx: &Ctx, args: &ForgetArgs) -> CmdResult {
     })
 }
 
-/// `{"user", "org", "forgotten", "backup", "stores": {"chat": {"outcome": ...}, ...}}`.
-pub fn report_json(user: &str, org: &str, report: &ForgetReport) -> Value {
-    let mut stores = Map::new();
-    for (kind, outcome) in &report.stores {
-        stores.insert(kind.as_str().into(), outcome_json(outcome));
+/// The operations layer's report (`{"backup", "forgotten", "stores": [{"store": "chat",
+/// "outcome": "erased", "items": 2}, ...]}`) with the user and org it is about.
+pub fn report_json(user: &str, org: &str, report: &ForgetReport) -> CmdResult<Value> {
+    let mut doc = serde_json::to_value(report)
+        .map_err(|e| CmdError::other(format!("cannot encode the report: {e}")))?;
+    if let Value::Object(map) = &mut doc {
+        map.insert("user".into(), json!(user));
+        map.insert("org".into(), json!(org));
     }
-    json!({
-        "user": user,
-        "org": org,
-        "forgotten": report.forgotten(),
-        "backup": report.backup,
-        "stores": stores,
-    })
-}
-
-/// One store's outcome: `erased` with items, `already_empty`, `unavailable` with the
-/// reason, or `failed` with the failure and how many deletes went through.
-pub fn outcome_json(outcome: &StoreOutcome) -> Value {
-    match outcome {
-        StoreOutcome::Erased { items } => json!({"outcome": "erased", "items": items}),
-        StoreOutcome::AlreadyEmpty => json!({"outcome": "already_empty"}),
-        StoreOutcome::Unavailable { reason } => {
-            json!({"outcome": "unavailable", "reason": reason})
-        }
-        StoreOutcome::Failed { failure, erased } => {
-            json!({"outcome": "failed", "failure": failure, "erased": erased})
-        }
-    }
+    Ok(doc)
 }
 
 /// One line per store: "chat: erased 2", "mentor: FAILED after 1 erased: ...".
