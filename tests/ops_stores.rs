@@ -992,3 +992,50 @@ async fn a_count_the_pages_never_show_is_never_called_empty() {
         Some(&StoreOutcome::AlreadyEmpty)
     );
 }
+
+#[tokio::test]
+async fn a_restore_that_stops_in_one_store_says_where_and_audits_each_store() {
+    let s = setup(MockConfig::default()).await;
+    let report = forget_all(&s, "multi.mia").await;
+    let path = report.backup.expect("backup");
+    // The mentor store goes away between the forget and the restore.
+    s.state()
+        .set_store_unavailable(MockStore::Mentor, Some(404));
+    let err = s.ops.restore(&path, None).await.unwrap_err();
+    match &err {
+        memory_console::ops::RestoreError::StorePartial { store, report, .. } => {
+            assert_eq!(*store, StoreKind::Mentor);
+            assert_eq!(report.created.len(), 3, "chat memory was written first");
+            assert_eq!(report.mentor_memories, 0);
+            assert!(report.course_created.is_empty());
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().contains("mentor"), "{err}");
+    assert_eq!(read_backup(&path).expect("backup").restored_at, None);
+    assert_eq!(
+        s.state()
+            .course_memories("main", "multi.mia")
+            .map(|c| c.len()),
+        Some(0),
+        "nothing after the failed store was sent"
+    );
+    let outcomes: Vec<_> = s
+        .audit()
+        .into_iter()
+        .filter(|r| {
+            r.action == memory_console::store::Action::Restore
+                && r.phase == memory_console::store::Phase::Outcome
+        })
+        .map(|r| (r.store.unwrap_or_default(), r.result))
+        .collect();
+    use memory_console::store::AuditResult;
+    assert_eq!(
+        outcomes,
+        vec![
+            ("chat".to_owned(), Some(AuditResult::Ok)),
+            ("mentor".to_owned(), Some(AuditResult::Failed)),
+            ("course".to_owned(), Some(AuditResult::Refused)),
+        ]
+    );
+}

@@ -6,6 +6,7 @@ use crate::api::{MemoryEntry, OrgInfo, PageCursor, TaskId, TaskPhase, TaskState,
 use crate::config::OrgChoice;
 use crate::text::TextView;
 
+use super::dialogs::Dialog;
 use super::editor::Editor;
 use super::event::{ReqId, Target};
 
@@ -271,8 +272,11 @@ pub struct TaskItem {
     pub created: Instant,
     pub next_delay: Duration,
     pub gave_up: bool,
-    /// The text sent, kept so a failed update loses nothing.
+    /// The text sent, kept so a failed update loses nothing (empty for a task of an earlier
+    /// run: its draft holds the text).
     pub text: String,
+    /// Queued by an earlier run and picked up from the data dir.
+    pub earlier_run: bool,
 }
 
 impl TaskItem {
@@ -295,73 +299,6 @@ pub struct TasksPane {
     pub list: ListCursor,
 }
 
-/// The erase confirmation: proceeds only when the username is typed.
-#[derive(Debug, Clone)]
-pub struct EraseDialog {
-    pub target: Target,
-    pub org_name: String,
-    pub scope: super::event::EraseScope,
-    /// What the server showed of what will be erased.
-    pub entries: Vec<MemoryEntry>,
-    /// The read was a whole list; else more entries may be found (and backed up) on the way.
-    pub complete: bool,
-    pub typed: String,
-    pub mismatch: bool,
-}
-
-impl EraseDialog {
-    pub fn bytes(&self) -> usize {
-        self.entries.iter().map(|e| e.text().len()).sum()
-    }
-}
-
-/// The server's memory changed while it was being edited: both versions, nothing sent.
-#[derive(Debug, Clone)]
-pub struct ConflictDialog {
-    pub target: Target,
-    pub mine: String,
-    pub server: String,
-    pub session_id: Option<String>,
-    /// The edit was a create, and meanwhile the user got memory.
-    pub creating: bool,
-    /// The entry being saved, when the edit is of one entry.
-    pub entry: Option<i64>,
-    pub scroll: usize,
-}
-
-/// A window over the panes; at most one at a time.
-#[derive(Debug)]
-pub enum Dialog {
-    Help {
-        scroll: usize,
-    },
-    Erase(EraseDialog),
-    Conflict(ConflictDialog),
-    /// An unsaved edit from earlier exists for the user just opened.
-    RestoreDraft {
-        target: Target,
-        draft: crate::store::Draft,
-    },
-    /// Undo of this run's last erase, from its backup.
-    ConfirmRestore {
-        target: Target,
-        backup: std::path::PathBuf,
-    },
-    Audit {
-        records: Load<Vec<crate::store::AuditRecord>>,
-        scroll: usize,
-    },
-    /// Switch memory on or off? One stray `t` must not change data.
-    ConfirmToggle {
-        target: Target,
-        enable: bool,
-    },
-    /// Quit with unsaved text in the editor?
-    ConfirmQuit,
-    /// Leave the editor and drop the changes?
-    ConfirmDiscard,
-}
-
 /// How loud a status line is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -377,22 +314,14 @@ pub struct Status {
     pub level: Level,
 }
 
-/// Where the console runs: against the built-in mock or a configured server.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Session {
-    pub demo: bool,
-    pub profile: String,
-    pub base_url: String,
-    pub key_source: String,
-    pub read_only: bool,
-    pub log_path: Option<std::path::PathBuf>,
-    pub task_poll_give_up: Duration,
-}
-
 /// The whole console.
 #[derive(Debug)]
 pub struct App {
-    pub session: Session,
+    /// Where the console works (the built-in mock or a configured server), as resolved;
+    /// a `:profile` switch replaces it whole.
+    pub session: crate::connection::Connection,
+    /// This run's log file, for the help screen; `None` when it could not be opened.
+    pub log_path: Option<std::path::PathBuf>,
     pub keymap: super::keymap::Keymap,
     pub orgs: Vec<OrgItem>,
     pub orgs_list: ListCursor,
@@ -411,6 +340,12 @@ pub struct App {
     pub should_quit: bool,
     /// This run's last erase, for `u`.
     pub last_erase: Option<(Target, std::path::PathBuf)>,
+    /// The erases before it in this run, newest last: once `u` restored the last one, the
+    /// next `u` offers the one before (a `d` then a `D` come back in two steps).
+    pub earlier_erases: Vec<(Target, std::path::PathBuf)>,
+    /// Entries this run's restores wrote, per user: an older backup may be restored beside
+    /// them, since they are what an undo just brought back, not memory gathered since.
+    pub restored_ids: Vec<(Target, i64)>,
     /// The `:` command line, while it is open, and its history.
     pub command: super::command::CommandLine,
     /// A `:user` lookup waiting for the server's search.

@@ -1,6 +1,5 @@
-//! Small drawing helpers the panes share: bordered blocks, the spinner, centred boxes, sizes.
+//! Small drawing helpers the panes share: bordered blocks, the spinner, sizes.
 
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::widgets::{Block, BorderType};
 
 use super::theme::Theme;
@@ -27,17 +26,6 @@ pub fn pane_block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> 
         .title(title)
 }
 
-/// A box of at most `width` x `height` in the middle of `area`.
-pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))])
-        .flex(Flex::Center)
-        .areas(area);
-    let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))])
-        .flex(Flex::Center)
-        .areas(v);
-    h
-}
-
 /// "812 B", "4.2 KiB", "5.0 MiB".
 pub fn human_bytes(n: usize) -> String {
     const KIB: f64 = 1024.0;
@@ -51,17 +39,7 @@ pub fn human_bytes(n: usize) -> String {
     }
 }
 
-/// "4 s", "3 min", "2 h".
-pub fn human_age(d: std::time::Duration) -> String {
-    let s = d.as_secs();
-    if s < 60 {
-        format!("{s} s")
-    } else if s < 3600 {
-        format!("{} min", s / 60)
-    } else {
-        format!("{} h", s / 3600)
-    }
-}
+pub use crate::text::human_age;
 
 /// "2026-11-28 21:04 UTC": to the minute, with no nanoseconds to read past. UTC is said
 /// aloud, since the console does not know the operator's zone reliably.
