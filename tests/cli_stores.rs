@@ -17,9 +17,13 @@ const ITEM_B: &str = "6a1d9b2f-4c8e-4d3b-8f72-1e5c8b0d3f22";
 /// A value with a title-setting OSC, a colour CSI, BEL and a bidi override.
 const HOSTILE_VALUE: &str = "Lagos \u{1b}]0;pwned\u{7} \u{1b}[31mred\u{202e}evil";
 
+/// A category name that sets the window title and reverses the text after it.
+const HOSTILE_CATEGORY: &str = "cat \u{1b}]0;owned\u{7}\u{202e}egnahc";
+
 /// `all.three` has memory in every store (three categories, one with `/` and a space,
 /// hostile text in a value and in lessons); `chat.only` has chat memory alone;
-/// `mentor.only` only mentor memories; `empty.eve` nothing.
+/// `mentor.only` only mentor memories; `hostile.hal` chat memory and a mentor memory
+/// whose category, key and value are hostile; `empty.eve` nothing.
 fn seed() -> String {
     serde_json::json!({"orgs": [{"key": "main", "users": [
         {"username": "all.three", "memories": [{"content": "chat of all.three"}],
@@ -42,6 +46,9 @@ fn seed() -> String {
         {"username": "mentor.only", "memories": [],
          "mentor_memories": [{"category": "knowledge_gaps",
              "entries": [{"key": "recursion", "value": "base cases"}]}]},
+        {"username": "hostile.hal", "memories": [{"content": "x"}],
+         "mentor_memories": [{"category": HOSTILE_CATEGORY,
+             "entries": [{"key": "k\u{1b}[8m", "value": HOSTILE_VALUE}]}]},
         {"username": "empty.eve", "memories": []}
     ]}]})
     .to_string()
@@ -886,4 +893,49 @@ async fn a_429_in_one_store_is_retried_or_reported_never_forgotten_falsely() {
         (0, 0, 2),
         "the course memory is still there"
     );
+}
+
+/// Hostile category names, keys and values reach no terminal: not in `memory get --store
+/// all`, not in a failed forget's report, not in a category delete's report.
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_names_stay_text_in_every_report() {
+    let env = Env::start(config(MemoryShape::List)).await;
+    let out = get(&env, "hostile.hal", "all", false).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_clean(&out.text());
+    assert!(
+        out.text()
+            .contains("cat \\x1b]0;owned\\x07\\u{202e}egnahc (1 entry)"),
+        "{}",
+        out.text()
+    );
+
+    env.mock.state().set_keep_store_deletes(true);
+    let out = env
+        .run(&["forget", "--org", "main", "--user", "hostile.hal", "--yes"])
+        .await;
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    assert_clean(&out.text());
+    assert_clean(&out.stderr);
+    assert!(out.text().contains("mentor: FAILED"), "{}", out.text());
+
+    env.mock.state().set_keep_store_deletes(false);
+    let out = env
+        .run(&[
+            "memory",
+            "delete",
+            "--org",
+            "main",
+            "--user",
+            "hostile.hal",
+            "--store",
+            "mentor",
+            "--category",
+            HOSTILE_CATEGORY,
+            "--yes",
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_clean(&out.stderr);
+    assert_eq!(held(&env, "hostile.hal").1, 0);
 }
