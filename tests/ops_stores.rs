@@ -638,6 +638,21 @@ async fn a_429_on_one_store_mid_forget_is_a_partial_report_never_forgotten() {
     );
 }
 
+/// One 429 on a store's DELETE is retried under the client's policy, like chat's.
+#[tokio::test]
+async fn a_single_429_on_a_store_delete_is_retried_and_the_forget_completes() {
+    let s = setup(MockConfig::default()).await;
+    s.state().throttle_store_deletes(MockStore::Mentor, 1);
+    s.state().throttle_store_deletes(MockStore::Course, 1);
+    let report = forget_all(&s, "multi.mia").await;
+    assert!(report.forgotten(), "{report:?}");
+    assert_eq!(
+        report.outcome(StoreKind::Mentor),
+        Some(&StoreOutcome::Erased { items: 6 })
+    );
+    assert!(s.mentor_pairs("multi.mia").is_empty());
+}
+
 #[tokio::test]
 async fn a_user_with_nothing_anywhere_gets_no_backup() {
     let s = setup(MockConfig::default()).await;

@@ -81,7 +81,13 @@ impl ApiClient {
         memory_id: &str,
     ) -> Result<EraseOutcome, ApiError> {
         let path = self.course_path(org, user, Some(memory_id))?;
-        erase_outcome(self.transport.send(Method::DELETE, &path, &[], None).await)
+        // A delete by id is safe to repeat: a retry after a 429 or a dropped answer
+        // deletes nothing new.
+        erase_outcome(
+            self.transport
+                .send_retrying(Method::DELETE, &path, &[], None)
+                .await,
+        )
     }
 
     fn course_path(

@@ -165,7 +165,13 @@ impl ApiClient {
         entry_id: &str,
     ) -> Result<EraseOutcome, ApiError> {
         let path = self.entry_path(org, user, entry_id)?;
-        erase_outcome(self.transport.send(Method::DELETE, &path, &[], None).await)
+        // A delete by id is safe to repeat: a retry after a 429 or a dropped answer
+        // deletes nothing new.
+        erase_outcome(
+            self.transport
+                .send_retrying(Method::DELETE, &path, &[], None)
+                .await,
+        )
     }
 
     /// Erases every memory of a category (`DELETE memory-entries/{category_name}/`). The
@@ -177,7 +183,13 @@ impl ApiClient {
         category: &str,
     ) -> Result<EraseOutcome, ApiError> {
         let path = self.entry_path(org, user, category)?;
-        erase_outcome(self.transport.send(Method::DELETE, &path, &[], None).await)
+        // A delete by id is safe to repeat: a retry after a 429 or a dropped answer
+        // deletes nothing new.
+        erase_outcome(
+            self.transport
+                .send_retrying(Method::DELETE, &path, &[], None)
+                .await,
+        )
     }
 
     /// One memory by its unique id or its name.
@@ -200,7 +212,13 @@ impl ApiClient {
         id_or_name: &str,
     ) -> Result<EraseOutcome, ApiError> {
         let path = self.one_memory_path(org, user, id_or_name)?;
-        erase_outcome(self.transport.send(Method::DELETE, &path, &[], None).await)
+        // A delete by id is safe to repeat: a retry after a 429 or a dropped answer
+        // deletes nothing new.
+        erase_outcome(
+            self.transport
+                .send_retrying(Method::DELETE, &path, &[], None)
+                .await,
+        )
     }
 
     async fn memory_page(
