@@ -30,10 +30,13 @@ pub enum Action {
     AuditLog,
     Help,
     Quit,
+    TabChat,
+    TabMentor,
+    TabCourse,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 27] = [
         Action::NextPane,
         Action::PrevPane,
         Action::Up,
@@ -46,6 +49,9 @@ impl Action {
         Action::Search,
         Action::Command,
         Action::Refresh,
+        Action::TabChat,
+        Action::TabMentor,
+        Action::TabCourse,
         Action::PrevEntry,
         Action::NextEntry,
         Action::Edit,
@@ -87,6 +93,9 @@ impl Action {
             Action::AuditLog => "audit log",
             Action::Help => "help",
             Action::Quit => "quit",
+            Action::TabChat => "chat memory tab",
+            Action::TabMentor => "mentor memories tab",
+            Action::TabCourse => "course memory tab",
         }
     }
 

@@ -7,8 +7,8 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use crate::store::{AuditRecord, Draft};
 
 use crate::api::{
-    ApiError, MemoryEntry, MemoryRead, MemoryStatus, OrgInfo, OrgScope, QueuedUpdate, TaskId,
-    TaskState, UserRef, UsersPage, UsersQuery,
+    ApiError, CourseMemory, MemoryEntry, MemoryRead, MemoryStatus, MentorListing, OrgInfo,
+    OrgScope, QueuedUpdate, StoreRead, TaskId, TaskState, UserRef, UsersPage, UsersQuery,
 };
 use crate::ops::{EraseError, Erased, RestoreError, RestoreReport};
 
@@ -66,6 +66,16 @@ pub enum Msg {
     Status {
         req: ReqId,
         result: Result<MemoryStatus, ApiError>,
+    },
+    /// The open user's mentor memories, every page.
+    Mentor {
+        req: ReqId,
+        result: Result<StoreRead<MentorListing>, ApiError>,
+    },
+    /// The open user's course memories.
+    Course {
+        req: ReqId,
+        result: Result<StoreRead<Vec<CourseMemory>>, ApiError>,
     },
     Created {
         target: Target,
@@ -145,6 +155,14 @@ pub enum Effect {
         target: Target,
     },
     LoadStatus {
+        req: ReqId,
+        target: Target,
+    },
+    LoadMentor {
+        req: ReqId,
+        target: Target,
+    },
+    LoadCourse {
         req: ReqId,
         target: Target,
     },

@@ -14,6 +14,8 @@ mod navigate;
 mod results;
 mod runner;
 mod state;
+mod stores_pane;
+mod tabs;
 mod update;
 mod waiting;
 mod writes;
@@ -28,5 +30,8 @@ pub use runner::Runner;
 pub use state::{
     App, ConflictDialog, Dialog, EraseDialog, Level, ListCursor, Load, MemoryPane, OrgItem, Pane,
     Session, Status, TaskItem, TasksPane, UsersPane, plural,
+};
+pub use stores_pane::{
+    MentorItem, MentorRow, NO_CATEGORY, StoreTab, StoresPane, list_height, list_offset,
 };
 pub use update::{DRAFT_EVERY, PAGE_SIZE, SEARCH_DEBOUNCE};

@@ -86,6 +86,14 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::Mentor { req, result } => {
+                self.on_mentor_loaded(req, result);
+                Vec::new()
+            }
+            Msg::Course { req, result } => {
+                self.on_course_loaded(req, result);
+                Vec::new()
+            }
             Msg::Created { target, result } => match result {
                 Ok(_) => {
                     if self.editor.as_ref().is_some_and(|e| e.target == target) {

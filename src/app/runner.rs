@@ -81,6 +81,16 @@ impl Runner {
                 req,
                 result: c.memory_status(&target.org, &target.user).await,
             },
+            Effect::LoadMentor { req, target } => Msg::Mentor {
+                req,
+                result: c
+                    .all_mentor_memories(&target.org, &target.user, &Default::default())
+                    .await,
+            },
+            Effect::LoadCourse { req, target } => Msg::Course {
+                req,
+                result: c.course_memories(&target.org, &target.user).await,
+            },
             Effect::Create { target, text } => self.create(target, text).await,
             Effect::Replace {
                 target,

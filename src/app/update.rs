@@ -41,6 +41,7 @@ impl App {
             orgs_list: ListCursor::default(),
             users: UsersPane::default(),
             memory: MemoryPane::default(),
+            stores: Default::default(),
             tasks: TasksPane::default(),
             focus: Pane::Orgs,
             editor: None,
@@ -180,7 +181,11 @@ impl App {
             self.set_status(Level::Warning, why);
             return Vec::new();
         }
+        if let Some(fx) = self.perform_on_tab(action) {
+            return fx;
+        }
         match action {
+            Action::TabChat | Action::TabMentor | Action::TabCourse => Vec::new(),
             Action::Quit => {
                 self.should_quit = true;
                 Vec::new()
@@ -268,7 +273,7 @@ impl App {
     /// Rows the memory text may use: the pane's inner height less the entry list and the
     /// status line.
     pub fn memory_text_height(&self) -> usize {
-        let inner = self.areas().inner_height(Pane::Memory);
+        let inner = self.memory_body_height();
         inner.saturating_sub(self.memory.list_rows(inner) + 1)
     }
 

@@ -38,6 +38,7 @@ fn hints(app: &App) -> Vec<Action> {
             Action::Command,
             Action::Refresh,
         ],
+        Pane::Memory if app.stores.tab != crate::app::StoreTab::Chat => app.tab_hints(),
         Pane::Memory => {
             // Only what applies to this user: no edit or erase without memory, no create
             // with it; entry keys only when there is more than one to choose from.

@@ -1,0 +1,301 @@
+//! Unit tests of the store tabs through `App::update`: no terminal, no network.
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::json;
+
+use crate::api::{
+    ApiError, CourseMemory, MentorListing, MentorMemory, OrgScope, StoreGap, StoreRead, UsersPage,
+};
+use crate::app::*;
+use crate::config::OrgChoice;
+
+fn key(c: char) -> Input {
+    Input::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn code(c: KeyCode) -> Input {
+    Input::Key(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+fn app() -> App {
+    let session = Session {
+        demo: true,
+        profile: "test".into(),
+        base_url: "http://127.0.0.1:1".into(),
+        key_source: "env var IBL_API_KEY".into(),
+        read_only: false,
+        log_path: None,
+        task_poll_give_up: Duration::from_secs(600),
+    };
+    let orgs = vec![OrgChoice {
+        scope: OrgScope::new("main"),
+        name: None,
+    }];
+    App::new(session, Keymap::default(), orgs)
+}
+
+/// The request ids of the mentor and course loads among `fx`.
+fn store_reqs(fx: &[Effect]) -> (ReqId, ReqId) {
+    let mentor = fx.iter().find_map(|e| match e {
+        Effect::LoadMentor { req, .. } => Some(*req),
+        _ => None,
+    });
+    let course = fx.iter().find_map(|e| match e {
+        Effect::LoadCourse { req, .. } => Some(*req),
+        _ => None,
+    });
+    (
+        mentor.expect("a mentor load"),
+        course.expect("a course load"),
+    )
+}
+
+/// Opens user `ann` of org main; returns the effects of the open.
+fn opened() -> (App, Vec<Effect>) {
+    let mut a = app();
+    let fx = a.start();
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadUsers { req, .. } => Some(*req),
+            _ => None,
+        })
+        .expect("users load");
+    let ann = serde_json::from_value(json!({"username": "ann", "user_id": 1})).unwrap();
+    a.update(Input::Msg(Msg::Users {
+        req,
+        result: Ok(UsersPage {
+            count: 1,
+            page: 1,
+            next_page: None,
+            previous_page: None,
+            results: vec![ann],
+        }),
+    }));
+    a.focus = Pane::Users;
+    let fx = a.update(code(KeyCode::Enter));
+    (a, fx)
+}
+
+fn mentor_listing() -> MentorListing {
+    let memories: Vec<MentorMemory> = serde_json::from_value(json!([
+        {"unique_id": "m1", "category": "personal_information",
+         "entries": [{"unique_id": "e1", "key": "name", "value": "Ann \u{1b}]0;x\u{7}"},
+                     {"unique_id": "e2", "key": "city", "value": "Lagos"}]},
+        {"unique_id": "m2", "category": "knowledge_gaps",
+         "entries": [{"unique_id": "e3", "key": "fractions", "value": "confuses them"}]}
+    ]))
+    .unwrap();
+    MentorListing {
+        memories,
+        count: Some(2),
+    }
+}
+
+fn courses() -> Vec<CourseMemory> {
+    serde_json::from_value(json!([
+        {"id": 1, "catalog_item": "course-v1:x", "lessons": {"done": [1]}, "next_steps": null},
+        {"id": "2", "catalog_item": null, "lessons": ["a"], "next_steps": "review"}
+    ]))
+    .unwrap()
+}
+
+/// `ann` opened with both stores answered.
+fn loaded() -> App {
+    let (mut a, fx) = opened();
+    let (m, c) = store_reqs(&fx);
+    a.update(Input::Msg(Msg::Mentor {
+        req: m,
+        result: Ok(StoreRead::Items(mentor_listing())),
+    }));
+    a.update(Input::Msg(Msg::Course {
+        req: c,
+        result: Ok(StoreRead::Items(courses())),
+    }));
+    a
+}
+
+#[test]
+fn opening_a_user_loads_every_store() {
+    let (a, fx) = opened();
+    let target = a.memory.target.clone().expect("opened");
+    assert!(fx.contains(&Effect::LoadMentor {
+        req: a.stores.mentor_req,
+        target: target.clone()
+    }));
+    assert!(fx.contains(&Effect::LoadCourse {
+        req: a.stores.course_req,
+        target
+    }));
+    assert!(a.stores.mentor.is_loading() && a.stores.course.is_loading());
+    assert_eq!(
+        a.tab_labels(),
+        ["1 Chat (…)", "2 Mentor (…)", "3 Course (…)"],
+        "counts say … while loading"
+    );
+}
+
+#[test]
+fn number_keys_switch_tabs_and_focus_the_memory_pane() {
+    let mut a = loaded();
+    a.focus = Pane::Users;
+    assert_eq!(a.stores.tab, StoreTab::Chat);
+    assert!(a.update(key('2')).is_empty());
+    assert_eq!((a.stores.tab, a.focus), (StoreTab::Mentor, Pane::Memory));
+    a.update(key('3'));
+    assert_eq!(a.stores.tab, StoreTab::Course);
+    a.update(key('1'));
+    assert_eq!(a.stores.tab, StoreTab::Chat);
+}
+
+#[test]
+fn tab_keys_come_from_the_keymap() {
+    let t: toml::Table = toml::from_str("tab_mentor = \"M\"").unwrap();
+    let mut a = loaded();
+    a.keymap = Keymap::with_overrides(Some(&t)).unwrap();
+    a.update(key('2'));
+    assert_eq!(a.stores.tab, StoreTab::Chat, "2 is no longer bound");
+    a.update(key('M'));
+    assert_eq!(a.stores.tab, StoreTab::Mentor);
+    assert!(a.tab_labels()[1].starts_with("M "), "{:?}", a.tab_labels());
+}
+
+#[test]
+fn counts_on_the_tabs() {
+    let mut a = loaded();
+    assert_eq!(
+        a.tab_labels(),
+        ["1 Chat (…)", "2 Mentor (3)", "3 Course (2)"],
+        "mentor counts entries, not memories"
+    );
+    let req = a.stores.mentor_req;
+    a.update(Input::Msg(Msg::Mentor {
+        req,
+        result: Ok(StoreRead::Unavailable(StoreGap {
+            status: 405,
+            detail: None,
+        })),
+    }));
+    assert_eq!(a.tab_labels()[1], "2 Mentor (n/a)");
+    let req = a.stores.course_req;
+    a.update(Input::Msg(Msg::Course {
+        req,
+        result: Err(ApiError::Timeout),
+    }));
+    assert_eq!(a.tab_labels()[2], "3 Course (!)");
+}
+
+#[test]
+fn a_stale_store_answer_is_dropped() {
+    let (mut a, fx) = opened();
+    let (m, _) = store_reqs(&fx);
+    // Opening again asks anew; the first answer is for a request no longer wanted.
+    a.focus = Pane::Users;
+    a.update(code(KeyCode::Enter));
+    a.update(Input::Msg(Msg::Mentor {
+        req: m,
+        result: Ok(StoreRead::Items(mentor_listing())),
+    }));
+    assert!(a.stores.mentor.is_loading());
+}
+
+#[test]
+fn on_the_mentor_tab_brackets_and_arrows_select_entries_in_category_order() {
+    let mut a = loaded();
+    a.update(key('2'));
+    let selected = |a: &App| a.stores.selected_mentor().map(|i| i.entry.key.clone());
+    // Categories sorted: knowledge_gaps first.
+    assert_eq!(selected(&a).as_deref(), Some("fractions"));
+    a.update(key(']'));
+    assert_eq!(selected(&a).as_deref(), Some("name"));
+    a.update(code(KeyCode::Down));
+    assert_eq!(selected(&a).as_deref(), Some("city"));
+    a.update(code(KeyCode::Down));
+    assert_eq!(selected(&a).as_deref(), Some("city"), "stops at the end");
+    a.update(code(KeyCode::Up));
+    a.update(key('['));
+    assert_eq!(selected(&a).as_deref(), Some("fractions"));
+    assert_eq!(
+        a.stores.view.as_ref().map(crate::text::TextView::sanitized),
+        Some("confuses them")
+    );
+    assert_eq!(a.memory.selected, 0, "the chat selection is untouched");
+}
+
+#[test]
+fn on_the_course_tab_the_selected_memory_shows_as_json() {
+    let mut a = loaded();
+    a.update(key('3'));
+    a.update(key(']'));
+    assert_eq!(a.stores.selected_course().map(|c| c.id.as_str()), Some("2"));
+    let text = a.stores.view.as_ref().expect("laid out").sanitized();
+    assert!(text.contains("lessons:\n[\n  \"a\"\n]"), "{text}");
+    assert!(text.contains("\"review\""), "{text}");
+}
+
+#[test]
+fn chat_only_keys_say_so_on_other_tabs() {
+    let mut a = loaded();
+    a.update(key('3'));
+    assert!(a.update(key('E')).is_empty());
+    let status = a.status.clone().expect("a status").text;
+    assert!(status.contains("chat memory"), "{status}");
+    assert!(a.editor.is_none());
+}
+
+#[test]
+fn a_refresh_of_chat_memory_keeps_the_other_stores() {
+    let mut a = loaded();
+    a.update(key('2'));
+    a.update(key(']'));
+    let fx = a.refresh_memory();
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, Effect::LoadMentor { .. } | Effect::LoadCourse { .. })),
+        "{fx:?}"
+    );
+    assert_eq!(a.stores.mentor_selected, 1);
+    // `r` reads every store again, and the selection stays.
+    let fx = a.update(key('r'));
+    let (m, _) = store_reqs(&fx);
+    a.update(Input::Msg(Msg::Mentor {
+        req: m,
+        result: Ok(StoreRead::Items(mentor_listing())),
+    }));
+    assert_eq!(a.stores.mentor_selected, 1);
+    assert!(a.stores.view.is_some());
+}
+
+#[test]
+fn a_click_on_the_tab_bar_switches_tabs_and_on_the_list_selects() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut a = loaded();
+    let pane = a.areas().memory;
+    let click = |column, row| {
+        Input::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let labels = a.tab_labels();
+    // The middle of the second label, on the pane's first inner row.
+    let x = pane.x + 1 + (labels[0].chars().count() + 2 + 3) as u16;
+    a.update(click(x, pane.y + 1));
+    assert_eq!(a.stores.tab, StoreTab::Mentor, "{labels:?}");
+    // Rows under the bar: heading knowledge_gaps, fractions, heading, name, city.
+    a.update(click(pane.x + 3, pane.y + 2 + 3));
+    assert_eq!(
+        a.stores.selected_mentor().map(|i| i.entry.key.as_str()),
+        Some("name")
+    );
+    a.update(click(pane.x + 3, pane.y + 2 + 2));
+    assert_eq!(
+        a.stores.selected_mentor().map(|i| i.entry.key.as_str()),
+        Some("name"),
+        "a heading selects nothing"
+    );
+}
