@@ -1,7 +1,8 @@
 //! Drafts of unsaved editor text: when to write them and what to do when one is found.
 
+use super::dialogs::{Dialog, RestoreDraftDialog};
 use super::event::{Effect, Target};
-use super::state::{App, Dialog};
+use super::state::App;
 use super::update::DRAFT_EVERY;
 
 impl App {
@@ -66,7 +67,7 @@ impl App {
             // The server already holds this text: the draft's save went through.
             return vec![Effect::RemoveDraft { target }];
         }
-        self.dialog = Some(Dialog::RestoreDraft { target, draft });
+        self.dialog = Some(Dialog::RestoreDraft(RestoreDraftDialog { target, draft }));
         Vec::new()
     }
 }

@@ -4,9 +4,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::api::{MemoryEntry, TaskPhase};
 
+use super::dialogs::{ConflictDialog, Dialog, ToggleQuestion};
 use super::editor::{EditKind, Editor};
 use super::event::{Effect, Target};
-use super::state::{App, Dialog, Level, Load};
+use super::state::{App, Level, Load};
 
 impl App {
     pub(super) fn current_target(&self) -> Option<Target> {
@@ -220,7 +221,7 @@ impl App {
             Level::Warning,
             "the memory changed on the server since you started: nothing was sent",
         );
-        self.dialog = Some(Dialog::Conflict(super::state::ConflictDialog {
+        self.dialog = Some(Dialog::Conflict(ConflictDialog {
             target,
             mine,
             server: server_text,
@@ -246,10 +247,10 @@ impl App {
             return Vec::new();
         };
         // One stray key must not change data: the switch waits for a y.
-        self.dialog = Some(Dialog::ConfirmToggle {
+        self.dialog = Some(Dialog::ConfirmToggle(ToggleQuestion {
             target,
             enable: !enabled,
-        });
+        }));
         Vec::new()
     }
 

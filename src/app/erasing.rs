@@ -3,8 +3,9 @@
 
 use crate::ops::{EraseError, Erased};
 
+use super::dialogs::{Dialog, EraseDialog, RestoreQuestion};
 use super::event::{Effect, EraseScope, Target};
-use super::state::{App, Dialog, EraseDialog, Level, Load};
+use super::state::{App, Level, Load};
 
 impl App {
     /// Opens the erase confirmation for the selected entry, or for all of the user's chat
@@ -54,7 +55,7 @@ impl App {
     pub(super) fn start_undo_erase(&mut self) -> Vec<Effect> {
         match self.last_erase.clone() {
             Some((target, backup)) => {
-                self.dialog = Some(Dialog::ConfirmRestore { target, backup });
+                self.dialog = Some(Dialog::ConfirmRestore(RestoreQuestion { target, backup }));
             }
             None => self.set_status(
                 Level::Info,

@@ -1,8 +1,9 @@
-//! The console's logic: state, the keymap, `update` and the effect runner. No drawing here.
+//! The console's logic: state, the keymap, `update` and the effect runner. No drawing here,
+//! except in `dialogs/`, where each dialog keeps its window beside its state and keys.
 
 mod action;
 mod command;
-mod dialog_keys;
+mod dialogs;
 mod drafts;
 mod editing;
 mod editor;
@@ -23,13 +24,17 @@ mod writes;
 pub use crate::ops::Trail;
 pub use action::Action;
 pub use command::{COMMANDS, CommandLine, Lookup};
+pub use dialogs::{
+    ConflictDialog, Dialog, EraseDialog, KeyCtx, RestoreDraftDialog, RestoreQuestion, Step,
+    ToggleQuestion,
+};
 pub use editor::{EditKind, Editor, Pos, TextBuffer, shown};
 pub use event::{Effect, EraseScope, Input, Msg, ReqId, Target};
 pub use keymap::{KeyBinding, Keymap};
 pub use runner::Runner;
 pub use state::{
-    App, ConflictDialog, Dialog, EraseDialog, Level, ListCursor, Load, MemoryPane, OrgItem, Pane,
-    Session, Status, TaskItem, TasksPane, UsersPane, plural,
+    App, Level, ListCursor, Load, MemoryPane, OrgItem, Pane, Session, Status, TaskItem, TasksPane,
+    UsersPane, plural,
 };
 pub use stores_pane::{
     MentorItem, MentorRow, NO_CATEGORY, StoreTab, StoresPane, list_height, list_offset,

@@ -2,8 +2,9 @@
 
 use crate::api::{ApiError, TaskPhase};
 
+use super::dialogs::Dialog;
 use super::event::{Effect, Msg};
-use super::state::{App, Dialog, Level, Load, TaskItem};
+use super::state::{App, Level, Load, TaskItem};
 use crate::ops::TaskPolicy;
 
 impl App {

@@ -6,6 +6,7 @@ use crate::api::{MemoryEntry, OrgInfo, PageCursor, TaskId, TaskPhase, TaskState,
 use crate::config::OrgChoice;
 use crate::text::TextView;
 
+use super::dialogs::Dialog;
 use super::editor::Editor;
 use super::event::{ReqId, Target};
 
@@ -293,73 +294,6 @@ impl TaskItem {
 pub struct TasksPane {
     pub items: Vec<TaskItem>,
     pub list: ListCursor,
-}
-
-/// The erase confirmation: proceeds only when the username is typed.
-#[derive(Debug, Clone)]
-pub struct EraseDialog {
-    pub target: Target,
-    pub org_name: String,
-    pub scope: super::event::EraseScope,
-    /// What the server showed of what will be erased.
-    pub entries: Vec<MemoryEntry>,
-    /// The read was a whole list; else more entries may be found (and backed up) on the way.
-    pub complete: bool,
-    pub typed: String,
-    pub mismatch: bool,
-}
-
-impl EraseDialog {
-    pub fn bytes(&self) -> usize {
-        self.entries.iter().map(|e| e.text().len()).sum()
-    }
-}
-
-/// The server's memory changed while it was being edited: both versions, nothing sent.
-#[derive(Debug, Clone)]
-pub struct ConflictDialog {
-    pub target: Target,
-    pub mine: String,
-    pub server: String,
-    pub session_id: Option<String>,
-    /// The edit was a create, and meanwhile the user got memory.
-    pub creating: bool,
-    /// The entry being saved, when the edit is of one entry.
-    pub entry: Option<i64>,
-    pub scroll: usize,
-}
-
-/// A window over the panes; at most one at a time.
-#[derive(Debug)]
-pub enum Dialog {
-    Help {
-        scroll: usize,
-    },
-    Erase(EraseDialog),
-    Conflict(ConflictDialog),
-    /// An unsaved edit from earlier exists for the user just opened.
-    RestoreDraft {
-        target: Target,
-        draft: crate::store::Draft,
-    },
-    /// Undo of this run's last erase, from its backup.
-    ConfirmRestore {
-        target: Target,
-        backup: std::path::PathBuf,
-    },
-    Audit {
-        records: Load<Vec<crate::store::AuditRecord>>,
-        scroll: usize,
-    },
-    /// Switch memory on or off? One stray `t` must not change data.
-    ConfirmToggle {
-        target: Target,
-        enable: bool,
-    },
-    /// Quit with unsaved text in the editor?
-    ConfirmQuit,
-    /// Leave the editor and drop the changes?
-    ConfirmDiscard,
 }
 
 /// How loud a status line is.

@@ -9,10 +9,11 @@ use crate::api::ApiError;
 use crate::ui::layout::{self, Areas};
 
 use super::action::Action;
+use super::dialogs::Dialog;
 use super::event::{Effect, Input};
 use super::state::{
-    App, Dialog, Level, ListCursor, Load, MemoryPane, OrgItem, Pane, Session, Status, TaskItem,
-    TasksPane, UsersPane,
+    App, Level, ListCursor, Load, MemoryPane, OrgItem, Pane, Session, Status, TaskItem, TasksPane,
+    UsersPane,
 };
 
 /// Users asked for per page.

@@ -1,9 +1,6 @@
-//! Drawing: one file per pane or dialog. Draw functions read the state and never change it.
+//! Drawing: one file per pane (each dialog draws itself, in `app/dialogs/`). Draw functions read the state and never change it.
 
-mod audit;
 mod chrome;
-mod conflict;
-mod dialogs;
 mod editor;
 pub mod layout;
 mod memory;
@@ -14,7 +11,7 @@ mod tasks;
 pub mod theme;
 mod user_details;
 mod users;
-mod widgets;
+pub(crate) mod widgets;
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -25,7 +22,6 @@ use ratatui::widgets::{Paragraph, Wrap};
 use crate::app::App;
 use crate::text::sanitize::is_always_escaped;
 
-pub use dialogs::help_max_scroll;
 pub use theme::Theme;
 
 /// Draws the whole console for the frame's size.
@@ -66,7 +62,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         );
         editor::draw(frame, body, app, theme);
     }
-    dialogs::draw(frame, area, app, theme);
+    if let Some(dialog) = &app.dialog {
+        dialog.draw(frame, area, app, theme);
+    }
     scrub(frame.buffer_mut());
 }
 

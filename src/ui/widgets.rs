@@ -1,6 +1,5 @@
-//! Small drawing helpers the panes share: bordered blocks, the spinner, centred boxes, sizes.
+//! Small drawing helpers the panes share: bordered blocks, the spinner, sizes.
 
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::widgets::{Block, BorderType};
 
 use super::theme::Theme;
@@ -25,17 +24,6 @@ pub fn pane_block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> 
         })
         .border_style(style)
         .title(title)
-}
-
-/// A box of at most `width` x `height` in the middle of `area`.
-pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))])
-        .flex(Flex::Center)
-        .areas(area);
-    let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))])
-        .flex(Flex::Center)
-        .areas(v);
-    h
 }
 
 /// "812 B", "4.2 KiB", "5.0 MiB".

@@ -1,18 +1,32 @@
-//! The audit window: the most recent recorded changes, newest first.
+//! The audit window: the most recent recorded changes, newest first. Its state (the
+//! records as they load, the scroll offset) is held in `Dialog::Audit`.
 
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 
-use crate::app::Load;
 use crate::store::{AuditRecord, AuditResult, Phase};
 use crate::text::{
     display_path, display_width, sanitize_single_line, truncate_middle, truncate_with_ellipsis,
 };
 
-use super::theme::Theme;
-use super::widgets::{centered, human_time, pane_block};
+use super::super::state::Load;
+use super::step::{KeyCtx, Step};
+use super::window::{Theme, centered, human_time, pane_block};
+
+/// ↑/↓ and PgUp/PgDn scroll; any other key closes.
+pub fn on_key(scroll: &mut usize, key: KeyEvent, _ctx: &mut KeyCtx) -> Vec<Step> {
+    match key.code {
+        KeyCode::Down | KeyCode::Char('j') => *scroll += 1,
+        KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+        KeyCode::PageDown => *scroll += 10,
+        KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+        _ => return vec![Step::Close],
+    }
+    Vec::new()
+}
 
 pub fn draw(
     frame: &mut Frame,

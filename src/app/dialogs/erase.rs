@@ -1,0 +1,145 @@
+//! The erase confirmation: what will be erased and how it is backed up; it proceeds only
+//! when the username is typed.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+use crate::api::MemoryEntry;
+use crate::text::{count_noun, sanitize_single_line};
+
+use super::super::action::Action;
+use super::super::event::{Effect, EraseScope, Target};
+use super::super::state::Level;
+use super::step::{KeyCtx, Step};
+use super::window::{Theme, centered, human_bytes, pane_block};
+
+/// The erase confirmation: proceeds only when the username is typed.
+#[derive(Debug, Clone)]
+pub struct EraseDialog {
+    pub target: Target,
+    pub org_name: String,
+    pub scope: EraseScope,
+    /// What the server showed of what will be erased.
+    pub entries: Vec<MemoryEntry>,
+    /// The read was a whole list; else more entries may be found (and backed up) on the way.
+    pub complete: bool,
+    pub typed: String,
+    pub mismatch: bool,
+}
+
+impl EraseDialog {
+    pub fn bytes(&self) -> usize {
+        self.entries.iter().map(|e| e.text().len()).sum()
+    }
+
+    /// Typing goes into the username box; Enter erases only when it is the username;
+    /// Esc and Ctrl-C cancel.
+    pub fn on_key(&mut self, key: KeyEvent, _ctx: &mut KeyCtx) -> Vec<Step> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => return cancelled(),
+            KeyCode::Char('c') if ctrl => return cancelled(),
+            KeyCode::Backspace => {
+                self.typed.pop();
+                self.mismatch = false;
+            }
+            KeyCode::Enter => {
+                if self.typed == self.target.user.username {
+                    return vec![
+                        Step::Close,
+                        Step::Write {
+                            action: Action::Erase,
+                            busy: "backing up, then erasing…",
+                            effect: Effect::Erase {
+                                target: self.target.clone(),
+                                scope: self.scope,
+                            },
+                        },
+                    ];
+                }
+                self.mismatch = true;
+            }
+            KeyCode::Char(c) if !ctrl && !c.is_control() => {
+                self.typed.push(c);
+                self.mismatch = false;
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let r = centered(area, 64, 12);
+        let user = sanitize_single_line(&self.target.user.username).into_owned();
+        let what = match self.scope {
+            EraseScope::Entry(id) => format!("Erase entry {id} of the chat memory of "),
+            EraseScope::All => "Erase ALL chat memory of ".to_owned(),
+        };
+        let size = format!(
+            "{}, {} shown",
+            count_noun(self.entries.len(), "entry", "entries"),
+            human_bytes(self.bytes())
+        );
+        let plan = match (self.scope, self.complete) {
+            (EraseScope::Entry(_), _) => {
+                format!("{size}. It is backed up before it is deleted.")
+            }
+            (EraseScope::All, true) => {
+                format!("{size}. Each entry is backed up before it is deleted.")
+            }
+            (EraseScope::All, false) => format!(
+                "{size}; the server shows one at a time, so more may be found. Each entry is backed up before it is deleted."
+            ),
+        };
+        let lines = vec![
+            Line::from(vec![
+                Span::raw(what),
+                Span::styled(user.clone(), theme.accent),
+                Span::raw(" in "),
+                Span::styled(
+                    sanitize_single_line(&self.org_name).into_owned(),
+                    theme.accent,
+                ),
+                Span::raw("?"),
+            ]),
+            Line::raw(plan),
+            Line::raw(""),
+            Line::raw("Type the username to confirm:"),
+            Line::from(vec![
+                Span::styled(
+                    format!("> {}", sanitize_single_line(&self.typed)),
+                    theme.accent,
+                ),
+                Span::styled("▏", theme.accent),
+            ]),
+            if self.mismatch {
+                Line::styled(
+                    format!("that is not {user}; nothing was erased"),
+                    theme.error,
+                )
+            } else {
+                Line::raw("")
+            },
+        ];
+        frame.render_widget(Clear, r);
+        frame.render_widget(
+            Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+                pane_block(" Erase memory ".into(), true, theme)
+                    .border_style(theme.error)
+                    // On the border, so a short terminal still shows what the keys do.
+                    .title_bottom(Line::styled(
+                        " Enter: erase · Esc: cancel (default) ",
+                        theme.muted,
+                    )),
+            ),
+            r,
+        );
+    }
+}
+
+fn cancelled() -> Vec<Step> {
+    vec![Step::Close, Step::status(Level::Info, "erase cancelled")]
+}
