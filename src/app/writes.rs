@@ -155,7 +155,7 @@ impl Edit {
                 creating: self.creating,
                 entry: self.entry,
             },
-            Err(e @ WriteError::Audit(_)) => Msg::NotSent {
+            Err(e @ (WriteError::Audit(_) | WriteError::EntryChanged { .. })) => Msg::NotSent {
                 target: self.target,
                 why: e.to_string(),
             },

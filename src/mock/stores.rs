@@ -74,6 +74,10 @@ pub(crate) struct StoresData {
     pub mentor_gone: Option<u16>,
     /// The same for the course-memory routes.
     pub course_gone: Option<u16>,
+    /// How many more mentor (course) DELETEs answer 429, as a server under load would in the
+    /// middle of a forget.
+    pub mentor_throttled_deletes: u32,
+    pub course_throttled_deletes: u32,
 }
 
 impl StoresData {

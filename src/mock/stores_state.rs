@@ -33,6 +33,17 @@ pub(crate) async fn gate(
             StoreKind::Course => stores.course_gone,
         }
     };
+    if request.method() == axum::http::Method::DELETE && state.take_throttled_delete(kind) {
+        let mut response = detail(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Request was throttled. Expected available in 1 second.",
+        );
+        response.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static("1"),
+        );
+        return response;
+    }
     match gone.and_then(|s| StatusCode::from_u16(s).ok()) {
         Some(StatusCode::METHOD_NOT_ALLOWED) => detail(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -123,6 +134,28 @@ impl MockState {
             StoreKind::Mentor => stores.mentor_gone = status,
             StoreKind::Course => stores.course_gone = status,
         }
+    }
+
+    /// Makes the next `count` DELETEs to `store` answer 429 (Retry-After: 1) and change
+    /// nothing, so a test can throttle one store in the middle of a forget.
+    pub fn throttle_store_deletes(&self, store: StoreKind, count: u32) {
+        let mut stores = self.stores_write();
+        match store {
+            StoreKind::Mentor => stores.mentor_throttled_deletes = count,
+            StoreKind::Course => stores.course_throttled_deletes = count,
+        }
+    }
+
+    /// Uses up one throttled DELETE of `store`, if any is left.
+    fn take_throttled_delete(&self, store: StoreKind) -> bool {
+        let mut stores = self.stores_write();
+        let left = match store {
+            StoreKind::Mentor => &mut stores.mentor_throttled_deletes,
+            StoreKind::Course => &mut stores.course_throttled_deletes,
+        };
+        let throttled = *left > 0;
+        *left = left.saturating_sub(1);
+        throttled
     }
 
     /// Usernames of an org (in user-id order) with chat memory, mentor memories and course

@@ -1,9 +1,9 @@
 //! The backup an erase writes as it goes: every entry it is about to delete is added, and
-//! on disk, before the request that deletes it.
+//! on disk, before the request that deletes it. One file may hold every store (a forget).
 
 use std::path::{Path, PathBuf};
 
-use crate::api::{MemoryEntry, OrgScope, UserRef};
+use crate::api::{CourseMemory, MemoryEntry, MentorMemory, OrgScope, UserRef};
 use crate::store::{
     Backup, StoreError, rewrite_backup, rewrite_backup_deferred, write_backup,
     write_backup_deferred,
@@ -16,6 +16,8 @@ use super::Ops;
 pub(super) struct BackupFile {
     backup: Backup,
     path: Option<PathBuf>,
+    /// A delete was sent that relies on this file: it must never be discarded.
+    relied_on: bool,
 }
 
 impl BackupFile {
@@ -23,7 +25,27 @@ impl BackupFile {
         BackupFile {
             backup: Backup::new(&ops.profile, ops.client.base_url(), org, user, Vec::new()),
             path: None,
+            relied_on: false,
         }
+    }
+
+    /// Notes the mentor entries an erase leaves on the server (see [`Backup::kept_mentor`]).
+    pub(super) fn keep_mentor(&mut self, ids: Vec<String>) {
+        self.backup.kept_mentor = ids;
+    }
+
+    /// Notes the course memories an erase leaves on the server.
+    pub(super) fn keep_course(&mut self, ids: Vec<String>) {
+        self.backup.kept_course = ids;
+    }
+
+    /// Called before each delete: from then on the file is what makes the delete undoable.
+    pub(super) fn rely(&mut self) {
+        self.relied_on = true;
+    }
+
+    pub(super) fn relied_on(&self) -> bool {
+        self.relied_on
     }
 
     /// Notes the entries the erase leaves on the server, written with the first entry.
@@ -47,18 +69,35 @@ impl BackupFile {
         ops: &Ops,
         seen: &[MemoryEntry],
     ) -> Result<usize, StoreError> {
-        let mut fresh: Vec<&MemoryEntry> = Vec::new();
-        for entry in seen {
-            if !self.backup.entries.contains(entry) && !fresh.contains(&entry) {
-                fresh.push(entry);
-            }
-        }
-        if fresh.is_empty() {
+        self.add_all(ops, seen, &[], &[]).await
+    }
+
+    /// [`BackupFile::add`] for every store at once: chat entries, mentor memories and course
+    /// memories not yet held (compared whole), in one durable write.
+    pub(super) async fn add_all(
+        &mut self,
+        ops: &Ops,
+        chat: &[MemoryEntry],
+        mentor: &[MentorMemory],
+        course: &[CourseMemory],
+    ) -> Result<usize, StoreError> {
+        let chat = fresh(&self.backup.entries, chat);
+        let mentor = fresh(&self.backup.mentor, mentor);
+        let course = fresh(&self.backup.course, course);
+        let added = chat.len() + mentor.len() + course.len();
+        if added == 0 {
             return Ok(0);
         }
-        let added = fresh.len();
         let mut grown = self.backup.clone();
-        grown.entries.extend(fresh.into_iter().cloned());
+        grown.entries.extend(chat.into_iter().cloned());
+        grown.mentor.extend(mentor.into_iter().cloned());
+        grown.course.extend(course.into_iter().cloned());
+        self.write(ops, grown).await?;
+        Ok(added)
+    }
+
+    /// Writes `grown` over the file (or as a new one) and waits until it is durable.
+    async fn write(&mut self, ops: &Ops, grown: Backup) -> Result<(), StoreError> {
         let deferred = ops.flush.is_some();
         let dir = ops.backups.clone();
         let existing = self.path.clone();
@@ -84,12 +123,15 @@ impl BackupFile {
         }
         self.path = Some(written);
         self.backup = grown;
-        Ok(added)
+        Ok(())
     }
 
     /// Removes a backup no request ever relied on (its audit intent failed before the first
     /// delete), so no orphan is left that looks like an erase happened.
     pub(super) async fn discard(self) {
+        if self.relied_on {
+            return;
+        }
         if let Some(path) = self.path {
             let shown = path.clone();
             let removed = tokio::task::spawn_blocking(move || std::fs::remove_file(&path)).await;
@@ -98,4 +140,15 @@ impl BackupFile {
             }
         }
     }
+}
+
+/// The items of `seen` that `held` does not have, each once, in the order seen.
+fn fresh<'a, T: PartialEq>(held: &[T], seen: &'a [T]) -> Vec<&'a T> {
+    let mut out: Vec<&T> = Vec::new();
+    for item in seen {
+        if !held.contains(item) && !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
 }

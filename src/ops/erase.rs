@@ -15,8 +15,8 @@ use thiserror::Error;
 use crate::api::{ApiError, EraseOutcome, MemoryEntry, MemoryRead, OrgScope, UserRef};
 use crate::store::{Action, Outcome, StoreError, Target};
 
-use super::Ops;
 use super::backup_file::BackupFile;
+use super::{Ops, StoreKind};
 
 /// The default bound of a drain (see [`super::VerifyPolicy::max_drained`]).
 pub const MAX_DRAINED_ENTRIES: usize = 1000;
@@ -109,13 +109,34 @@ impl Ops {
         user: &UserRef,
         action: Action,
     ) -> Result<Erased, EraseError> {
-        let mut drain = Drain::new(self, org, user, action);
+        let file = BackupFile::new(self, org, user);
+        self.drain_into(org, user, action, file).await.0
+    }
+
+    /// The drain, growing `file` (which may already hold other stores, for a forget), and
+    /// the file back for the caller to go on with.
+    pub(super) async fn drain_into<'a>(
+        &'a self,
+        org: &'a OrgScope,
+        user: &'a UserRef,
+        action: Action,
+        file: BackupFile,
+    ) -> (Result<Erased, EraseError>, BackupFile) {
+        let mut drain = Drain::with_file(self, org, user, action, file);
+        let result = match self.drain_loop(&mut drain).await {
+            Ok(()) => Ok(drain.summary()),
+            Err(e) => Err(e),
+        };
+        (result, drain.file)
+    }
+
+    async fn drain_loop(&self, drain: &mut Drain<'_>) -> Result<(), EraseError> {
         let mut waits = 0;
         let mut collection_sent = false;
         loop {
             let read = drain.read().await?;
             if read.entries.is_empty() {
-                return Ok(drain.done());
+                return Ok(());
             }
             drain.back_up(&read.entries).await?;
             let fresh = drain.fresh_ids(&read.entries);
@@ -162,7 +183,7 @@ impl Ops {
         id: i64,
         action: Action,
     ) -> Result<Erased, EraseError> {
-        let mut drain = Drain::new(self, org, user, action);
+        let mut drain = Drain::with_file(self, org, user, action, BackupFile::new(self, org, user));
         let read = drain.read().await?;
         let (rows, others): (Vec<MemoryEntry>, Vec<MemoryEntry>) =
             read.entries.into_iter().partition(|e| e.id == id);
@@ -175,7 +196,7 @@ impl Ops {
         for attempt in 0..=self.verify.tries {
             let read = drain.read().await?;
             if !read.entries.iter().any(|e| e.id == id) {
-                return Ok(drain.done());
+                return Ok(drain.summary());
             }
             if attempt < self.verify.tries {
                 tokio::time::sleep(self.verify.pause(attempt)).await;
@@ -200,13 +221,19 @@ struct Drain<'a> {
 }
 
 impl<'a> Drain<'a> {
-    fn new(ops: &'a Ops, org: &'a OrgScope, user: &'a UserRef, action: Action) -> Drain<'a> {
+    fn with_file(
+        ops: &'a Ops,
+        org: &'a OrgScope,
+        user: &'a UserRef,
+        action: Action,
+        file: BackupFile,
+    ) -> Drain<'a> {
         Drain {
             ops,
             org,
             user,
             action,
-            file: BackupFile::new(ops, org, user),
+            file,
             deleted: HashSet::new(),
             answered_404: HashSet::new(),
             erased: 0,
@@ -222,7 +249,7 @@ impl<'a> Drain<'a> {
         }
     }
 
-    fn done(self) -> Erased {
+    fn summary(&self) -> Erased {
         let entries = self.file.entries();
         Erased {
             backup: self.file.path().map(Into::into),
@@ -258,7 +285,7 @@ impl<'a> Drain<'a> {
     }
 
     fn target(&self) -> Target {
-        let target = Target::user(self.org, self.user);
+        let target = Target::user(self.org, self.user).store(StoreKind::Chat.as_str());
         match self.file.path() {
             Some(path) => target.backup(path),
             None => target,
@@ -268,6 +295,7 @@ impl<'a> Drain<'a> {
     /// Intent line, the DELETE of one entry, outcome line.
     async fn delete_entry(&mut self, id: i64) -> Result<(), EraseError> {
         let pending = self.intent(self.target().entry(id)).await?;
+        self.file.rely();
         let result = self.ops.client.erase_entry(self.org, self.user, id).await;
         self.deletes += 1;
         self.ops.trail.finish(pending, self.outcome(&result)).await;
@@ -287,6 +315,7 @@ impl<'a> Drain<'a> {
     /// Intent line, the DELETE of the whole collection, outcome line.
     async fn delete_all(&mut self) -> Result<(), EraseError> {
         let pending = self.intent(self.target()).await?;
+        self.file.rely();
         let result = self.ops.client.erase_memory(self.org, self.user).await;
         self.deletes += 1;
         self.ops.trail.finish(pending, self.outcome(&result)).await;
@@ -304,7 +333,7 @@ impl<'a> Drain<'a> {
             Ok(pending) => Ok(pending),
             Err(e) => {
                 let failure = self.fail(EraseFailure::Audit(e));
-                if self.deletes == 0 {
+                if self.deletes == 0 && !self.file.relied_on() {
                     // No request relied on the backup: leave no file behind that looks
                     // like an erase happened.
                     let file = std::mem::replace(

@@ -7,6 +7,7 @@
 mod backup_file;
 mod erase;
 mod restore;
+mod stores;
 mod task;
 mod trail;
 mod writes;
@@ -20,6 +21,9 @@ use crate::store::SyncBarrier;
 
 pub use erase::{EraseError, EraseFailure, Erased, MAX_DRAINED_ENTRIES};
 pub use restore::{RestoreError, RestoreReport};
+pub use stores::{
+    ForgetReport, StoreEraseError, StoreErased, StoreFailure, StoreKind, StoreOutcome, UnknownStore,
+};
 pub use task::{TaskPolicy, TaskWaitError, wait_task};
 pub use trail::Trail;
 pub use writes::WriteError;

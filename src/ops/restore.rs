@@ -1,15 +1,19 @@
 //! Restoring an erase backup: writing every entry of a user's memory back, at most once,
-//! never over memory the user has gathered since, between an audit intent and outcome.
+//! never over memory the user has gathered since, between an audit intent and outcome per
+//! store. Chat entries are written here; mentor and course memory by `stores::revive`.
 
 use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 use time::OffsetDateTime;
 
-use super::Ops;
-use crate::api::{ApiClient, ApiError, MemoryEntry, MemoryWrite, OrgScope, UserRef};
+use super::stores::revive::{self, Refusal};
+use super::{Ops, StoreKind};
+use crate::api::{ApiClient, ApiError, CourseMemory, MemoryEntry, MemoryWrite, OrgScope, UserRef};
 use crate::store::private_file::LockFile;
-use crate::store::{Action, Outcome, StoreError, Target, mark_restored, read_backup, rfc3339};
+use crate::store::{
+    Action, Backup, Outcome, Pending, StoreError, Target, mark_restored, read_backup, rfc3339,
+};
 
 #[derive(Debug, Error)]
 pub enum RestoreError {
@@ -38,6 +42,33 @@ pub enum RestoreError {
     Check { user: String, source: ApiError },
     #[error("user {user} has memory again; erase or edit it instead (nothing was sent)")]
     HasMemory { user: String, entries: usize },
+    /// The same for mentor or course memory.
+    #[error(
+        "user {user} has {store} memory again ({items} item{}); erase or edit it instead (nothing was sent)",
+        if *.items == 1 { "" } else { "s" }
+    )]
+    HasStoreMemory {
+        user: String,
+        store: StoreKind,
+        items: usize,
+    },
+    #[error("cannot check {user}'s {store} memory, so nothing was sent: {source}")]
+    StoreCheck {
+        user: String,
+        store: StoreKind,
+        source: ApiError,
+    },
+    /// Chat memory (if any) was written, then restoring `store` stopped; `report` says what
+    /// was written. The backup is not marked restored.
+    #[error(
+        "restoring {user}'s {store} memory stopped; the backup is not marked restored: {source}"
+    )]
+    StorePartial {
+        user: String,
+        store: StoreKind,
+        report: Box<RestoreReport>,
+        source: ApiError,
+    },
     #[error(
         "restoring {user} stopped after {created} of {total} entries; the backup is not marked restored: {source}"
     )]
@@ -68,6 +99,13 @@ pub struct RestoreReport {
     pub created: Vec<MemoryEntry>,
     /// Backup entries whose content was `null`; there is no text to write back.
     pub skipped_null: Vec<i64>,
+    /// Mentor memories re-created (`POST memories/`), and the entries they hold.
+    pub mentor_memories: usize,
+    pub mentor_entries: usize,
+    /// Course memories as the server answered them.
+    pub course_created: Vec<CourseMemory>,
+    /// What the API could not bring back, in words ("ids: ...", "expiry: ...").
+    pub not_restored: Vec<String>,
     pub restored_at: Option<OffsetDateTime>,
 }
 
@@ -75,19 +113,39 @@ impl RestoreError {
     /// The server's error, when the server is why it failed.
     pub fn api(&self) -> Option<&ApiError> {
         match self {
-            RestoreError::Check { source, .. } | RestoreError::Partial { source, .. } => {
-                Some(source)
-            }
+            RestoreError::Check { source, .. }
+            | RestoreError::Partial { source, .. }
+            | RestoreError::StoreCheck { source, .. }
+            | RestoreError::StorePartial { source, .. } => Some(source),
             _ => None,
+        }
+    }
+
+    /// How the outcome line of `store` records this: a restore that stopped in one store
+    /// wrote the stores before it and did not reach those after it.
+    fn outcome_for(&self, store: StoreKind) -> Outcome {
+        let failed_in = match self {
+            RestoreError::Partial { .. } => StoreKind::Chat,
+            RestoreError::StorePartial { store, .. } => *store,
+            _ => return self.outcome(),
+        };
+        let order = |k: StoreKind| StoreKind::ALL.iter().position(|&s| s == k);
+        match order(store).cmp(&order(failed_in)) {
+            std::cmp::Ordering::Less => Outcome::ok().status(201),
+            std::cmp::Ordering::Equal => self.outcome(),
+            std::cmp::Ordering::Greater => Outcome::refused(format!(
+                "not attempted: restoring {failed_in} memory stopped"
+            )),
         }
     }
 
     /// How the audit outcome line records this.
     fn outcome(&self) -> Outcome {
         match self {
-            RestoreError::Check { source, .. } | RestoreError::Partial { source, .. } => {
-                Outcome::api_error(source)
-            }
+            RestoreError::Check { source, .. }
+            | RestoreError::Partial { source, .. }
+            | RestoreError::StoreCheck { source, .. }
+            | RestoreError::StorePartial { source, .. } => Outcome::api_error(source),
             // Every entry was written; only the mark on the file is missing.
             RestoreError::Mark { .. } => Outcome::ok().status(201),
             e => Outcome::refused(e.to_string()),
@@ -96,14 +154,56 @@ impl RestoreError {
 }
 
 impl RestoreReport {
-    /// "restored 3 entries for alice"
+    /// "restored 3 entries for alice"; with other stores, "restored 3 chat entries, 4 mentor
+    /// memories (6 entries) and 2 course memories for alice".
     pub fn summary(&self) -> String {
         let n = self.created.len();
-        format!(
-            "restored {n} entr{} for {}",
-            if n == 1 { "y" } else { "ies" },
-            self.user.username
-        )
+        let entries = |n: usize| format!("{n} entr{}", if n == 1 { "y" } else { "ies" });
+        if self.mentor_memories == 0 && self.course_created.is_empty() {
+            return format!("restored {} for {}", entries(n), self.user.username);
+        }
+        let mut parts = Vec::new();
+        if n > 0 {
+            parts.push(format!("{} of chat memory", entries(n)));
+        }
+        if self.mentor_memories > 0 {
+            let m = self.mentor_memories;
+            parts.push(format!(
+                "{m} mentor memor{} ({})",
+                if m == 1 { "y" } else { "ies" },
+                entries(self.mentor_entries)
+            ));
+        }
+        let c = self.course_created.len();
+        if c > 0 {
+            parts.push(format!(
+                "{c} course memor{}",
+                if c == 1 { "y" } else { "ies" }
+            ));
+        }
+        let last = parts.pop().unwrap_or_default();
+        let list = if parts.is_empty() {
+            last
+        } else {
+            format!("{} and {last}", parts.join(", "))
+        };
+        format!("restored {list} for {}", self.user.username)
+    }
+
+    /// The stores this restore wrote to (or would have), for the audit lines.
+    fn stores_of(backup: &Backup) -> Vec<StoreKind> {
+        let mut stores = Vec::new();
+        // A backup of nothing but chat (or of nothing) is audited as chat, as before.
+        if !backup.entries.is_empty() || (backup.mentor.is_empty() && backup.course.is_empty()) {
+            stores.push(StoreKind::Chat);
+        }
+        if !backup.mentor.is_empty() {
+            stores.push(StoreKind::Mentor);
+        }
+        if !backup.course.is_empty() {
+            stores.push(StoreKind::Course);
+        }
+        stores
     }
 }
 
@@ -116,19 +216,32 @@ impl Ops {
         org_scope_override: Option<OrgScope>,
     ) -> Result<RestoreReport, RestoreError> {
         let backup = read_backup(backup_path).map_err(RestoreError::Backup)?;
-        let target = Target::user(&backup.org_scope(), &backup.user_ref()).backup(backup_path);
-        let pending = self
-            .trail
-            .intent(Action::Restore, target)
-            .await
-            .map_err(RestoreError::Audit)?;
+        // One intent per store the backup holds, all before anything is sent.
+        let stores = RestoreReport::stores_of(&backup);
+        let mut pending: Vec<(StoreKind, Pending)> = Vec::with_capacity(stores.len());
+        for store in stores {
+            let target = Target::user(&backup.org_scope(), &backup.user_ref())
+                .store(store.as_str())
+                .backup(backup_path);
+            match self.trail.intent(Action::Restore, target).await {
+                Ok(p) => pending.push((store, p)),
+                Err(e) => {
+                    for (_, p) in pending {
+                        let why = "the audit log could not be written; nothing was sent";
+                        self.trail.finish(p, Outcome::refused(why)).await;
+                    }
+                    return Err(RestoreError::Audit(e));
+                }
+            }
+        }
         let result = restore_backup(&self.client, backup_path, org_scope_override).await;
-        let outcome = match &result {
-            Ok(_) => Outcome::ok().status(201),
-            Err(e) => e.outcome(),
-        };
-        let outcome = outcome.backup(backup_path);
-        self.trail.finish(pending, outcome).await;
+        for (store, p) in pending {
+            let outcome = match &result {
+                Ok(_) => Outcome::ok().status(201),
+                Err(e) => e.outcome_for(store),
+            };
+            self.trail.finish(p, outcome.backup(backup_path)).await;
+        }
         result
     }
 }
@@ -172,30 +285,29 @@ async fn restore_backup(
     let user = backup.user_ref();
     let (writes, skipped_null): (Vec<_>, Vec<_>) =
         backup.entries.iter().partition(|e| e.content.is_some());
-    if writes.is_empty() {
+    if writes.is_empty() && backup.mentor.is_empty() && backup.course.is_empty() {
         return Err(RestoreError::NothingToRestore {
             path: backup_path.to_path_buf(),
         });
     }
-    let current = client
-        .get_memory(&org, &user)
-        .await
-        .map_err(|source| RestoreError::Check {
-            user: user.username.clone(),
-            source,
-        })?;
-    // Entries the erase left alone may still be there; anything else is memory gathered
-    // since (or the backup's own entries back again), and a restore does not mix with it.
-    let only_kept = current.iter().all(|e| backup.kept_ids.contains(&e.id))
-        && !current
-            .iter()
-            .any(|e| backup.entries.iter().any(|b| b.id == e.id));
-    if !current.is_empty() && !only_kept {
-        return Err(RestoreError::HasMemory {
-            user: user.username.clone(),
-            entries: current.len(),
-        });
+    // Every store is checked before anything is sent to any of them.
+    if !writes.is_empty() {
+        check_chat(client, &org, &user, &backup).await?;
     }
+    revive::check(client, &org, &user, &backup)
+        .await
+        .map_err(|r| match r {
+            Refusal::HasMemory(store, items) => RestoreError::HasStoreMemory {
+                user: user.username.clone(),
+                store,
+                items,
+            },
+            Refusal::Check(store, source) => RestoreError::StoreCheck {
+                user: user.username.clone(),
+                store,
+                source,
+            },
+        })?;
     let mut created = Vec::with_capacity(writes.len());
     for entry in &writes {
         let write = MemoryWrite {
@@ -217,12 +329,44 @@ async fn restore_backup(
     }
     let mut report = RestoreReport {
         backup_path: backup_path.to_path_buf(),
-        org,
-        user,
+        org: org.clone(),
+        user: user.clone(),
         created,
         skipped_null: skipped_null.iter().map(|e| e.id).collect(),
+        mentor_memories: 0,
+        mentor_entries: 0,
+        course_created: Vec::new(),
+        not_restored: Vec::new(),
         restored_at: None,
     };
+    let revived = revive::write(client, &org, &user, &backup).await;
+    let (revived, failed) = match revived {
+        Ok(done) => (done, None),
+        Err((done, store, source)) => (done, Some((store, source))),
+    };
+    report.mentor_memories = revived.mentor_memories;
+    report.mentor_entries = revived.mentor_entries;
+    report.course_created = revived.course;
+    report.not_restored = revived.not_restored;
+    if !report.skipped_null.is_empty() {
+        report.not_restored.push(format!(
+            "chat: {} entr{} had no content (null) to write back",
+            report.skipped_null.len(),
+            if report.skipped_null.len() == 1 {
+                "y"
+            } else {
+                "ies"
+            }
+        ));
+    }
+    if let Some((store, source)) = failed {
+        return Err(RestoreError::StorePartial {
+            user: user.username.clone(),
+            store,
+            report: Box::new(report),
+            source,
+        });
+    }
     match mark_restored(backup_path) {
         Ok(b) => {
             report.restored_at = b.restored_at;
@@ -233,6 +377,36 @@ async fn restore_backup(
             source,
         }),
     }
+}
+
+/// Refuses when the user has chat memory again, except the entries an erase of one entry
+/// left alone (the backup names them).
+async fn check_chat(
+    client: &ApiClient,
+    org: &OrgScope,
+    user: &UserRef,
+    backup: &Backup,
+) -> Result<(), RestoreError> {
+    let current = client
+        .get_memory(org, user)
+        .await
+        .map_err(|source| RestoreError::Check {
+            user: user.username.clone(),
+            source,
+        })?;
+    // Entries the erase left alone may still be there; anything else is memory gathered
+    // since (or the backup's own entries back again), and a restore does not mix with it.
+    let only_kept = current.iter().all(|e| backup.kept_ids.contains(&e.id))
+        && !current
+            .iter()
+            .any(|e| backup.entries.iter().any(|b| b.id == e.id));
+    if !current.is_empty() && !only_kept {
+        return Err(RestoreError::HasMemory {
+            user: user.username.clone(),
+            entries: current.len(),
+        });
+    }
+    Ok(())
 }
 
 /// `<backup>.restoring`, beside the backup; not a `.json` name, so listings skip it.

@@ -5,11 +5,11 @@
 use thiserror::Error;
 
 use crate::api::{
-    ApiError, MemoryEntry, MemoryStatus, MemoryWrite, OrgScope, QueuedUpdate, UserRef,
+    ApiError, MemoryEntry, MemoryStatus, MemoryWrite, MentorEntry, OrgScope, QueuedUpdate, UserRef,
 };
 use crate::store::{Action, Outcome, StoreError, Target};
 
-use super::Ops;
+use super::{Ops, StoreKind};
 
 /// Why a write was not made. Only `Request` means the request was sent.
 #[derive(Debug, Error)]
@@ -19,6 +19,10 @@ pub enum WriteError {
     /// The memory is not what the edit started from; nothing was sent.
     #[error("the memory changed on the server since you started; nothing was sent")]
     Conflict { server: Vec<MemoryEntry> },
+    /// A mentor entry is not what the edit started from (`None`: it is gone); nothing was
+    /// sent.
+    #[error("the entry changed on the server since you started; nothing was sent")]
+    EntryChanged { server: Option<Box<MentorEntry>> },
     #[error("the audit log could not be written, so nothing was sent: {0}")]
     Audit(StoreError),
     #[error("{0}")]
@@ -58,9 +62,12 @@ impl Ops {
         write: &MemoryWrite,
     ) -> Result<MemoryEntry, WriteError> {
         let request = self.client.create_memory(org, user, write);
-        self.audited(Action::Create, Target::user(org, user), request, |_| {
-            Outcome::ok().status(201)
-        })
+        self.audited(
+            Action::Create,
+            Target::user(org, user).store(StoreKind::Chat.as_str()),
+            request,
+            |_| Outcome::ok().status(201),
+        )
         .await
     }
 
@@ -83,9 +90,12 @@ impl Ops {
             }
         }
         let request = self.client.replace_memory(org, user, write);
-        self.audited(Action::Update, Target::user(org, user), request, |q| {
-            Outcome::ok().status(200).task(q.task_id.0.clone())
-        })
+        self.audited(
+            Action::Update,
+            Target::user(org, user).store(StoreKind::Chat.as_str()),
+            request,
+            |q| Outcome::ok().status(200).task(q.task_id.0.clone()),
+        )
         .await
     }
 
@@ -108,7 +118,9 @@ impl Ops {
         let request = self.client.update_entry(org, user, id, write);
         self.audited(
             Action::EntryUpdate,
-            Target::user(org, user).entry(id),
+            Target::user(org, user)
+                .store(StoreKind::Chat.as_str())
+                .entry(id),
             request,
             |_| Outcome::ok().status(200),
         )
@@ -127,9 +139,12 @@ impl Ops {
             Action::Disable
         };
         let request = self.client.set_memory_enabled(org, user, enabled);
-        self.audited(action, Target::user(org, user), request, |_| {
-            Outcome::ok().status(200)
-        })
+        self.audited(
+            action,
+            Target::user(org, user).store(StoreKind::Chat.as_str()),
+            request,
+            |_| Outcome::ok().status(200),
+        )
         .await
     }
 
@@ -146,7 +161,7 @@ impl Ops {
 
     /// Writes the intent, sends `request` only if that worked, then writes the outcome
     /// (`ok` describes a success).
-    async fn audited<T>(
+    pub(super) async fn audited<T>(
         &self,
         action: Action,
         target: Target,

@@ -33,6 +33,8 @@ pub enum Action {
     Disable,
     Purge,
     Export,
+    /// A forget: erasing what every store holds about a user.
+    Forget,
 }
 
 /// Which of the two lines of an action a record is.
@@ -100,8 +102,15 @@ impl AuditContext {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Target {
     pub org: Option<String>,
+    /// Which store the change is in: "chat", "mentor" or "course".
+    pub store: Option<String>,
     pub user: Option<String>,
     pub entry_id: Option<i64>,
+    /// An opaque id of one thing in a store beside chat memory (a mentor entry or memory,
+    /// a course memory).
+    pub item: Option<String>,
+    /// A mentor-memory category, when a whole category is the target.
+    pub category: Option<String>,
     pub backup_path: Option<PathBuf>,
 }
 
@@ -116,6 +125,22 @@ impl Target {
 
     pub fn entry(mut self, id: i64) -> Target {
         self.entry_id = Some(id);
+        self
+    }
+
+    /// Names the store ("chat", "mentor", "course").
+    pub fn store(mut self, store: &str) -> Target {
+        self.store = Some(store.to_owned());
+        self
+    }
+
+    pub fn item(mut self, id: impl Into<String>) -> Target {
+        self.item = Some(id.into());
+        self
+    }
+
+    pub fn category(mut self, name: impl Into<String>) -> Target {
+        self.category = Some(name.into());
         self
     }
 
@@ -215,8 +240,15 @@ pub struct AuditRecord {
     pub key_fingerprint: String,
     pub action: Action,
     pub org: Option<String>,
+    /// The store written to; absent on lines from before stores were named (all chat).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<String>,
     pub user: Option<String>,
     pub entry_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
     pub task_id: Option<String>,
     pub http_status: Option<u16>,
     pub backup_path: Option<PathBuf>,
@@ -288,8 +320,11 @@ impl AuditLog {
             key_fingerprint: ctx.key_fingerprint.clone(),
             action,
             org: target.org,
+            store: target.store,
             user: target.user,
             entry_id: target.entry_id,
+            item: target.item,
+            category: target.category,
             task_id: None,
             http_status: None,
             backup_path: target.backup_path,
@@ -528,5 +563,32 @@ mod tests {
         assert_eq!(o.http_status, Some(403));
         assert_eq!(o.result, AuditResult::Failed);
         assert_eq!(http_status_of(&ApiError::Timeout), None);
+    }
+
+    #[test]
+    fn store_item_and_category_are_on_both_lines_and_old_lines_still_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let log = AuditLog::open(&path).unwrap();
+        let target = Target::user(&OrgScope::new("main"), &UserRef::by_name("ann"))
+            .store("mentor")
+            .item("e-1")
+            .category("a/b c");
+        let p = log.intent(&ctx(), Action::Forget, target).unwrap();
+        p.finish(Outcome::ok().status(200)).unwrap();
+        let recs = read_recent(&path, 10).unwrap();
+        assert_eq!(recs.len(), 2);
+        for r in &recs {
+            assert_eq!(r.store.as_deref(), Some("mentor"));
+            assert_eq!(r.item.as_deref(), Some("e-1"));
+            assert_eq!(r.category.as_deref(), Some("a/b c"));
+            assert_eq!(r.action, Action::Forget);
+        }
+        // A line written before stores were named reads with no store.
+        let old = r#"{"time":"2026-01-01T00:00:00Z","phase":"intent","id":"x","os_user":"u","profile":"p","base_url":"b","key_fingerprint":"f","action":"erase","org":"main","user":"ann","entry_id":null,"task_id":null,"http_status":null,"backup_path":null,"result":null,"error":null}"#;
+        let rec: AuditRecord = serde_json::from_str(old).unwrap();
+        assert_eq!(rec.store, None);
+        let raw = std::fs::read_to_string(&path).unwrap();
+        assert!(raw.contains("\"store\":\"mentor\""), "{raw}");
     }
 }

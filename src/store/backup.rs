@@ -1,4 +1,6 @@
 //! Erase backups: the memory of a user exactly as read before an erase, so it can come back.
+//! Version 2 holds the mentor memories and course memory beside the chat entries (a forget
+//! backs up every store in one file); version-1 files, chat only, still read.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -11,12 +13,12 @@ use super::private_file::{
     create_private_dir_all, write_atomic, write_atomic_deferred, write_new, write_new_deferred,
 };
 use super::{StoreError, now_utc, rfc3339};
-use crate::api::{MemoryEntry, OrgScope, UserRef};
+use crate::api::{CourseMemory, MemoryEntry, MentorMemory, OrgScope, UserRef};
 
 /// The `format` word that marks a file as an erase backup.
 pub const BACKUP_FORMAT: &str = "memory-console-erase-backup";
 /// The newest backup format version this program reads and writes.
-pub const BACKUP_VERSION: u32 = 1;
+pub const BACKUP_VERSION: u32 = 2;
 
 /// One erase backup, as stored in its JSON file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +40,19 @@ pub struct Backup {
     /// a restore may add the backup's entries beside them, but beside nothing newer.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub kept_ids: Vec<i64>,
+    /// Mentor memories exactly as read (version 2), each with the entries that were erased.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mentor: Vec<MentorMemory>,
+    /// Course memories exactly as read (version 2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub course: Vec<CourseMemory>,
+    /// Unique ids of mentor entries an erase of one entry or category left on the server: a
+    /// restore may add the backup's memories beside them, but beside nothing newer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kept_mentor: Vec<String>,
+    /// Ids of course memories an erase of one left on the server (same rule).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kept_course: Vec<String>,
     /// Set once the entries were written back, so a backup is restored at most once.
     #[serde(with = "time::serde::rfc3339::option")]
     pub restored_at: Option<OffsetDateTime>,
@@ -64,6 +79,10 @@ impl Backup {
             user_id: user.user_id,
             entries,
             kept_ids: Vec::new(),
+            mentor: Vec::new(),
+            course: Vec::new(),
+            kept_mentor: Vec::new(),
+            kept_course: Vec::new(),
             restored_at: None,
         }
     }
@@ -73,6 +92,11 @@ impl Backup {
             key: self.org.clone(),
             platform_key: self.platform_key.clone(),
         }
+    }
+
+    /// Whether the backup holds anything at all, in any store.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty() && self.mentor.is_empty() && self.course.is_empty()
     }
 
     pub fn user_ref(&self) -> UserRef {
@@ -321,5 +345,75 @@ mod tests {
             &format!(r#"{{"format": "{BACKUP_FORMAT}", "version": 1}}"#),
             "is damaged",
         );
+    }
+
+    #[test]
+    fn a_version_1_file_reads_with_empty_stores() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("v1.json");
+        // A file as version 1 wrote it: chat entries only, no store fields.
+        let v1 = r#"{"format": "memory-console-erase-backup", "version": 1,
+            "created_at": "2026-01-02T03:04:05Z", "profile": "prod",
+            "base_url": "https://x.example", "org": "main", "platform_key": "main",
+            "username": "ann", "user_id": 7,
+            "entries": [{"id": 1, "username": "ann", "platform_key": "main",
+                         "content": "likes tea", "session_id": "s-1"}],
+            "restored_at": null}"#;
+        fs::write(&p, v1).unwrap();
+        let b = read_backup(&p).unwrap();
+        assert_eq!(b.version, 1);
+        assert_eq!(b.entries.len(), 1);
+        assert_eq!(b.entries[0].content.as_deref(), Some("likes tea"));
+        assert!(b.mentor.is_empty() && b.course.is_empty());
+        assert!(!b.is_empty());
+        // Marking a version-1 file restored keeps it readable.
+        mark_restored(&p).unwrap();
+        assert!(read_backup(&p).unwrap().restored_at.is_some());
+    }
+
+    #[test]
+    fn version_2_holds_every_store_and_reads_back_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut b = sample();
+        let hostile = "\u{1b}]0;pwned\u{7}\u{202e}evil";
+        b.mentor = vec![
+            serde_json::from_value(serde_json::json!({
+                "unique_id": "m-1", "category": "personal_information",
+                "entries": [{"unique_id": "e-1", "key": "name", "value": hostile,
+                             "expires_at": "2030-01-01T00:00:00Z"},
+                            {"unique_id": "e-2", "key": "city", "value": "Oslo"}]
+            }))
+            .unwrap(),
+            serde_json::from_value(serde_json::json!({
+                "unique_id": "m-2", "category": "a/b c", "entries": []
+            }))
+            .unwrap(),
+        ];
+        b.course = vec![
+            serde_json::from_value(serde_json::json!({
+                "id": 4, "catalog_item": "course-v1:x", "lessons": {"done": [hostile]},
+                "next_steps": ["a", 1, null]
+            }))
+            .unwrap(),
+        ];
+        b.kept_mentor = vec!["e-9".into()];
+        let path = write_backup(dir.path(), &b).unwrap();
+        let raw = fs::read_to_string(&path).unwrap();
+        assert!(raw.contains("\"version\": 2"), "{raw}");
+        assert!(raw.contains("\"mentor\""), "{raw}");
+        let back = read_backup(&path).unwrap();
+        assert_eq!(back, b);
+        assert_eq!(back.mentor[0].entries[0].value.as_deref(), Some(hostile));
+        assert_eq!(back.course[0].lessons["done"][0], hostile);
+    }
+
+    #[test]
+    fn chat_only_backups_write_no_store_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_backup(dir.path(), &sample()).unwrap();
+        let raw = fs::read_to_string(&path).unwrap();
+        for field in ["\"mentor\"", "\"course\"", "kept_mentor", "kept_course"] {
+            assert!(!raw.contains(field), "{field} in {raw}");
+        }
     }
 }

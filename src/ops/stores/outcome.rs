@@ -1,0 +1,193 @@
+//! What erasing in the stores beside chat memory gives back: what was erased and where its
+//! backup is, why it stopped, and a forget's report per store.
+
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+use super::StoreKind;
+use crate::api::{ApiError, StoreGap};
+use crate::store::StoreError;
+
+/// What an erase did: the items are in `backup` and a read showed them gone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreErased {
+    pub backup: PathBuf,
+    /// Items erased: mentor entries, or course memories.
+    pub items: usize,
+}
+
+/// Why an erase in a store stopped, with what it had done by then.
+#[derive(Debug, Error)]
+#[error("{failure}; {}", self.so_far())]
+pub struct StoreEraseError {
+    pub store: StoreKind,
+    pub failure: StoreFailure,
+    /// Where what was deleted is kept; `None` when nothing was backed up.
+    pub backup: Option<PathBuf>,
+    /// Deletes the server accepted before it stopped.
+    pub erased: usize,
+}
+
+impl StoreEraseError {
+    fn so_far(&self) -> String {
+        match (&self.backup, self.erased) {
+            (_, 0) => "nothing was erased".to_owned(),
+            (Some(path), n) => format!(
+                "the server accepted {n} delete{}; everything deleted is in the backup at {}",
+                plural(n),
+                path.display()
+            ),
+            (None, n) => format!("the server accepted {n} delete{}", plural(n)),
+        }
+    }
+
+    /// The server's error, when the server is why it stopped.
+    pub fn api(&self) -> Option<&ApiError> {
+        self.failure.api()
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+#[derive(Debug, Error)]
+pub enum StoreFailure {
+    #[error("cannot read the {0} store: {1}")]
+    Read(StoreKind, ApiError),
+    /// The server does not offer this store for the user (404 or 405).
+    #[error("the {0} store is unavailable: {1}")]
+    Unavailable(StoreKind, StoreGap),
+    #[error("there is nothing to erase: {0}")]
+    NothingThere(String),
+    #[error("the backup could not be written, so nothing was deleted: {0}")]
+    Backup(StoreError),
+    #[error("the audit log could not be written, so no delete was sent: {0}")]
+    Audit(StoreError),
+    #[error("deleting {what} failed: {source}")]
+    Delete { what: String, source: ApiError },
+    #[error("the server accepted the delete of {0} but still shows it")]
+    StillThere(String),
+    #[error("the server still shows new items after {0} were erased; stopped")]
+    Runaway(usize),
+    #[error("{0} has no id, name or entry id to delete it by")]
+    NoAddress(String),
+}
+
+impl StoreFailure {
+    /// The server's error, when the server is why it stopped.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            StoreFailure::Read(_, e) | StoreFailure::Delete { source: e, .. } => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// How a forget ended in one store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreOutcome {
+    /// Everything shown was backed up, deleted, and a read shows the store empty.
+    Erased { items: usize },
+    /// The store held nothing for this user.
+    AlreadyEmpty,
+    /// 404/405 for this user: treated as empty, and said so.
+    Unavailable { reason: String },
+    /// The store may still hold data: kept after DELETE, 429 not ridden out, refused, ...
+    Failed { failure: String, erased: usize },
+}
+
+impl StoreOutcome {
+    /// Whether the store is known to hold nothing now (or does not exist for the user).
+    pub fn forgotten(&self) -> bool {
+        !matches!(self, StoreOutcome::Failed { .. })
+    }
+
+    /// "erased 3", "already empty", "unavailable: ...", "FAILED: ..."
+    pub fn summary(&self) -> String {
+        match self {
+            StoreOutcome::Erased { items } => format!("erased {items}"),
+            StoreOutcome::AlreadyEmpty => "already empty".to_owned(),
+            StoreOutcome::Unavailable { reason } => {
+                format!("unavailable, treated as empty: {reason}")
+            }
+            StoreOutcome::Failed { failure, erased } => {
+                format!("FAILED after {erased} erased: {failure}")
+            }
+        }
+    }
+}
+
+/// What a forget did in each store it was asked to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForgetReport {
+    /// The one backup of every store, made durable before the first delete; `None` when no
+    /// store held anything (or the backup could not be written: then nothing was deleted).
+    pub backup: Option<PathBuf>,
+    pub stores: Vec<(StoreKind, StoreOutcome)>,
+}
+
+impl ForgetReport {
+    /// True only when every store is verified empty (or unavailable, said so).
+    pub fn forgotten(&self) -> bool {
+        !self.stores.is_empty() && self.stores.iter().all(|(_, o)| o.forgotten())
+    }
+
+    /// The outcome of one store, if it was asked for.
+    pub fn outcome(&self, store: StoreKind) -> Option<&StoreOutcome> {
+        self.stores
+            .iter()
+            .find(|(k, _)| *k == store)
+            .map(|(_, o)| o)
+    }
+}
+
+impl From<&StoreEraseError> for StoreOutcome {
+    fn from(e: &StoreEraseError) -> StoreOutcome {
+        StoreOutcome::Failed {
+            failure: e.failure.to_string(),
+            erased: e.erased,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_is_forgotten_only_when_no_store_failed() {
+        let mut report = ForgetReport {
+            backup: None,
+            stores: vec![
+                (StoreKind::Chat, StoreOutcome::Erased { items: 2 }),
+                (StoreKind::Mentor, StoreOutcome::AlreadyEmpty),
+                (
+                    StoreKind::Course,
+                    StoreOutcome::Unavailable {
+                        reason: "404".into(),
+                    },
+                ),
+            ],
+        };
+        assert!(report.forgotten());
+        report.stores[1].1 = StoreOutcome::Failed {
+            failure: "kept".into(),
+            erased: 1,
+        };
+        assert!(!report.forgotten());
+        assert!(
+            !ForgetReport {
+                backup: None,
+                stores: Vec::new()
+            }
+            .forgotten(),
+            "a forget of no store forgets nothing"
+        );
+        assert_eq!(
+            report.outcome(StoreKind::Mentor).map(StoreOutcome::summary),
+            Some("FAILED after 1 erased: kept".to_owned())
+        );
+    }
+}
