@@ -33,10 +33,11 @@ pub enum Action {
     TabChat,
     TabMentor,
     TabCourse,
+    Forget,
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Action::NextPane,
         Action::PrevPane,
         Action::Up,
@@ -61,6 +62,7 @@ impl Action {
         Action::EraseAll,
         Action::ToggleMemory,
         Action::UndoErase,
+        Action::Forget,
         Action::AuditLog,
         Action::Help,
         Action::Quit,
@@ -96,6 +98,7 @@ impl Action {
             Action::TabChat => "chat memory tab",
             Action::TabMentor => "mentor memories tab",
             Action::TabCourse => "course memory tab",
+            Action::Forget => "forget the user (every store)",
         }
     }
 
@@ -110,6 +113,7 @@ impl Action {
                 | Action::EraseAll
                 | Action::ToggleMemory
                 | Action::UndoErase
+                | Action::Forget
         )
     }
 }

@@ -10,7 +10,10 @@ use crate::api::{
     ApiError, CourseMemory, MemoryEntry, MemoryRead, MemoryStatus, MentorListing, OrgInfo,
     OrgScope, QueuedUpdate, StoreRead, TaskId, TaskState, UserRef, UsersPage, UsersQuery,
 };
-use crate::ops::{EraseError, Erased, RestoreError, RestoreReport};
+use crate::ops::{
+    EraseError, Erased, ForgetReport, RestoreError, RestoreReport, StoreEraseError, StoreErased,
+    WriteError,
+};
 
 /// Ties a response to the request that asked for it, so a late answer for a user the
 /// operator already left is dropped.
@@ -46,6 +49,19 @@ pub enum EraseScope {
     Entry(i64),
     /// Every entry of the user's chat memory, drained one by one.
     All,
+}
+
+/// What an erase in the mentor or course store removes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreErase {
+    /// One mentor entry, by its unique id; `key` names it to the operator.
+    MentorEntry { entry_id: String, key: String },
+    /// Every entry of one mentor memory category.
+    MentorCategory { category: String },
+    /// One course memory, by id.
+    CourseOne { memory_id: String },
+    /// All of the user's course memory.
+    CourseAll,
 }
 
 /// Results of effects, coming back to `update`.
@@ -117,6 +133,22 @@ pub enum Msg {
     Restored {
         target: Target,
         result: Result<RestoreReport, RestoreError>,
+    },
+    /// An erase in the mentor or course store ended.
+    StoreErased {
+        target: Target,
+        erase: StoreErase,
+        result: Result<StoreErased, StoreEraseError>,
+    },
+    /// A mentor entry's new key and value were saved (or why not).
+    MentorEntrySaved {
+        target: Target,
+        result: Result<(), WriteError>,
+    },
+    /// A forget of every store ended: what happened in each.
+    Forgotten {
+        target: Target,
+        report: ForgetReport,
     },
     DraftFound {
         target: Target,
@@ -194,6 +226,23 @@ pub enum Effect {
         target: Target,
         backup: std::path::PathBuf,
     },
+    /// Erases in the mentor or course store, everything in a backup first.
+    StoreErase {
+        target: Target,
+        erase: StoreErase,
+    },
+    /// Gives a mentor entry a new key and value, if the server still holds `seen`.
+    UpdateMentorEntry {
+        target: Target,
+        entry_id: String,
+        seen: Box<crate::api::MentorEntry>,
+        key: String,
+        value: String,
+    },
+    /// Backs up every store into one file, erases each and verifies each.
+    Forget {
+        target: Target,
+    },
     SaveDraft {
         draft: Draft,
     },
@@ -226,6 +275,9 @@ impl Effect {
                 | Effect::SetEnabled { .. }
                 | Effect::Erase { .. }
                 | Effect::Restore { .. }
+                | Effect::StoreErase { .. }
+                | Effect::UpdateMentorEntry { .. }
+                | Effect::Forget { .. }
         )
     }
 }

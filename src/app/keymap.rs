@@ -224,6 +224,7 @@ impl Default for Keymap {
             (KeyBinding::plain('D'), Action::EraseAll),
             (KeyBinding::plain('t'), Action::ToggleMemory),
             (KeyBinding::plain('u'), Action::UndoErase),
+            (KeyBinding::plain('F'), Action::Forget),
             (KeyBinding::plain('a'), Action::AuditLog),
             (KeyBinding::plain('?'), Action::Help),
             (KeyBinding::plain('q'), Action::Quit),

@@ -15,6 +15,8 @@ mod navigate;
 mod results;
 mod runner;
 mod state;
+mod store_actions;
+mod store_runs;
 mod stores_pane;
 mod tabs;
 mod update;
@@ -25,11 +27,11 @@ pub use crate::ops::Trail;
 pub use action::Action;
 pub use command::{COMMANDS, CommandLine, Lookup};
 pub use dialogs::{
-    ConflictDialog, Dialog, EraseDialog, KeyCtx, RestoreDraftDialog, RestoreQuestion, Step,
-    ToggleQuestion,
+    ConflictDialog, Dialog, EraseDialog, ForgetReportDialog, KeyCtx, RestoreDraftDialog,
+    RestoreQuestion, Step, ToggleQuestion, TypedConfirm, store_title,
 };
 pub use editor::{EditKind, Editor, Pos, TextBuffer, shown};
-pub use event::{Effect, EraseScope, Input, Msg, ReqId, Target};
+pub use event::{Effect, EraseScope, Input, Msg, ReqId, StoreErase, Target};
 pub use keymap::{KeyBinding, Keymap};
 pub use runner::Runner;
 pub use state::{

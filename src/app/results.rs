@@ -214,6 +214,13 @@ impl App {
             },
             Msg::TaskPolled { task, result } => self.on_task_polled(task, result),
             Msg::NotSent { target, why } => self.save_failed(&target, why),
+            Msg::StoreErased {
+                target,
+                erase,
+                result,
+            } => self.on_store_erased(target, erase, result),
+            Msg::MentorEntrySaved { target, result } => self.on_mentor_saved(target, result),
+            Msg::Forgotten { target, report } => self.on_forgotten(target, report),
             Msg::Conflict {
                 target,
                 mine,

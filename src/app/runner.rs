@@ -102,6 +102,18 @@ impl Runner {
             Effect::SetEnabled { target, enabled } => self.set_enabled(target, enabled).await,
             Effect::Erase { target, scope } => self.erase(target, scope).await,
             Effect::Restore { target, backup } => self.restore(target, backup).await,
+            Effect::StoreErase { target, erase } => self.store_erase(target, erase).await,
+            Effect::UpdateMentorEntry {
+                target,
+                entry_id,
+                seen,
+                key,
+                value,
+            } => {
+                self.update_mentor_entry(target, entry_id, &seen, key, value)
+                    .await
+            }
+            Effect::Forget { target } => self.forget(target).await,
             Effect::SaveDraft { draft } => return self.save_draft(draft).await,
             Effect::LoadDraft { target } => return self.load_draft(target).await,
             Effect::RemoveDraft { target } => return self.remove_draft(target).await,

@@ -115,6 +115,16 @@ impl App {
             Action::Bottom if in_pane => self.step_item(isize::MAX / 2),
             Action::PageUp if in_pane => self.scroll_detail(-(self.detail_height() as isize)),
             Action::PageDown if in_pane => self.scroll_detail(self.detail_height() as isize),
+            Action::Edit if tab == StoreTab::Mentor => self.start_mentor_edit(),
+            Action::Edit => {
+                self.set_status(
+                    Level::Info,
+                    "course memory is not edited in the console: d erases one, D all",
+                );
+                Vec::new()
+            }
+            Action::Erase => self.start_store_erase(false),
+            Action::EraseAll => self.start_store_erase(true),
             Action::EditQueued | Action::Create | Action::UndoErase => {
                 self.set_status(
                     Level::Info,
@@ -251,10 +261,18 @@ impl App {
     pub fn tab_hints(&self) -> Vec<Action> {
         let n = self.stores.item_count();
         let mut v = Vec::new();
+        if n > 0 && self.stores.tab == StoreTab::Mentor {
+            v.push(Action::Edit);
+        }
         if n > 1 {
             v.push(Action::NextEntry);
             v.push(Action::PrevEntry);
         }
+        if n > 0 {
+            v.push(Action::Erase);
+            v.push(Action::EraseAll);
+        }
+        v.push(Action::Forget);
         v.push(Action::Refresh);
         v
     }

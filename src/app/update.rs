@@ -187,6 +187,7 @@ impl App {
         }
         match action {
             Action::TabChat | Action::TabMentor | Action::TabCourse => Vec::new(),
+            Action::Forget => self.start_forget(),
             Action::Quit => {
                 self.should_quit = true;
                 Vec::new()
