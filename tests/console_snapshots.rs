@@ -916,6 +916,11 @@ fn sweep_states() -> Vec<(&'static str, App)> {
         }),
         ("mentor tab", stores_app(StoreTab::Mentor)),
         ("course tab", stores_app(StoreTab::Course)),
+        ("forget dialog", {
+            let mut a = stores_app(StoreTab::Mentor);
+            a.perform(Action::Forget);
+            a
+        }),
     ]
 }
 
@@ -1159,4 +1164,60 @@ fn a_store_the_server_does_not_offer_says_why() {
     assert!(screen.contains("2 Mentor (n/a)"), "{screen}");
     assert!(screen.contains("405"), "{screen}");
     insta::assert_snapshot!("tab_mentor_unavailable_80x24", t.backend());
+}
+
+#[test]
+fn forget_asks_for_the_username_naming_every_store() {
+    let mut app = stores_app(StoreTab::Mentor);
+    app.perform(Action::Forget);
+    typed(&mut app, "hostile");
+    let t = draw(&mut app, 80, 24);
+    let screen = text(t.backend().buffer());
+    for shown in [
+        "Forget hostile.hannah in Main Campus",
+        "Chat memory: 2 shown now",
+        "Mentor memories: 4 shown now",
+        "Course memory: 2 shown now",
+        "> hostile",
+    ] {
+        assert!(screen.contains(shown), "{shown:?} missing from\n{screen}");
+    }
+    snap_both!("forget_dialog", &mut app);
+}
+
+#[test]
+fn a_forget_report_with_a_failed_store_is_not_forgotten() {
+    use memory_console::ops::{ForgetReport, StoreKind, StoreOutcome};
+    let mut app = stores_app(StoreTab::Chat);
+    let target = app.memory.target.clone().expect("open");
+    app.update(Input::Msg(Msg::Forgotten {
+        target,
+        report: ForgetReport {
+            backup: Some("/var/backups/forget-hostile.hannah.json".into()),
+            stores: vec![
+                (StoreKind::Chat, StoreOutcome::Erased { items: 2 }),
+                (
+                    StoreKind::Mentor,
+                    StoreOutcome::Failed {
+                        failure: "the server still shows \u{1b}]0;pwned\u{7}name after DELETE"
+                            .into(),
+                        erased: 3,
+                    },
+                ),
+                (
+                    StoreKind::Course,
+                    StoreOutcome::Unavailable {
+                        reason: "the server answered 405 (not offered by this server)".into(),
+                    },
+                ),
+            ],
+        },
+    }));
+    let t = draw(&mut app, 80, 24);
+    assert_clean(t.backend().buffer());
+    let screen = text(t.backend().buffer());
+    assert!(screen.contains("NOT forgotten"), "{screen}");
+    assert!(!screen.contains("is forgotten"), "{screen}");
+    assert!(screen.contains(r"\x1b]0;pwned"), "{screen}");
+    insta::assert_snapshot!("forget_report_failed_80x24", t.backend());
 }

@@ -299,3 +299,308 @@ fn a_click_on_the_tab_bar_switches_tabs_and_on_the_list_selects() {
         "a heading selects nothing"
     );
 }
+
+// ---- the actions of the mentor and course tabs, and F ----
+
+fn ctrl(c: char) -> Input {
+    Input::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn typed(a: &mut App, text: &str) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    for c in text.chars() {
+        fx.extend(a.update(key(c)));
+    }
+    fx
+}
+
+/// Types the username into the open confirmation and presses Enter.
+fn confirm(a: &mut App) -> Vec<Effect> {
+    let mut fx = typed(a, "ann");
+    fx.extend(a.update(code(KeyCode::Enter)));
+    fx
+}
+
+#[test]
+fn d_on_the_mentor_tab_erases_the_selected_entry_after_the_typed_name() {
+    let mut a = loaded();
+    a.update(key('2'));
+    a.update(key(']'));
+    assert!(a.update(key('d')).is_empty());
+    assert!(matches!(a.dialog, Some(Dialog::TypedConfirm(_))));
+    typed(&mut a, "bob");
+    assert!(
+        a.update(code(KeyCode::Enter)).is_empty(),
+        "not the username"
+    );
+    for _ in 0..3 {
+        a.update(code(KeyCode::Backspace));
+    }
+    let fx = confirm(&mut a);
+    let target = a.memory.target.clone().expect("open");
+    assert_eq!(
+        fx,
+        [Effect::StoreErase {
+            target,
+            erase: StoreErase::MentorEntry {
+                entry_id: "e1".into(),
+                key: "name".into()
+            }
+        }]
+    );
+    assert!(a.dialog.is_none());
+}
+
+#[test]
+fn capital_d_erases_the_selected_entrys_category_and_on_course_all() {
+    let mut a = loaded();
+    a.update(key('2'));
+    a.update(key('G'));
+    a.update(key('D'));
+    let fx = confirm(&mut a);
+    assert!(
+        matches!(&fx[..], [Effect::StoreErase { erase: StoreErase::MentorCategory { category }, .. }] if category == "personal_information"),
+        "{fx:?}"
+    );
+    a.update(key('3'));
+    a.update(key(']'));
+    a.update(key('d'));
+    let fx = confirm(&mut a);
+    assert!(
+        matches!(&fx[..], [Effect::StoreErase { erase: StoreErase::CourseOne { memory_id }, .. }] if memory_id == "2"),
+        "{fx:?}"
+    );
+    a.update(key('D'));
+    let fx = confirm(&mut a);
+    assert!(
+        matches!(
+            &fx[..],
+            [Effect::StoreErase {
+                erase: StoreErase::CourseAll,
+                ..
+            }]
+        ),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn e_on_the_mentor_tab_edits_key_on_the_first_line_and_value_below() {
+    let mut a = loaded();
+    a.update(key('2'));
+    a.update(key(']'));
+    a.update(key('e'));
+    let ed = a.editor.as_ref().expect("the editor opens");
+    assert_eq!(
+        ed.text(),
+        "name\nAnn \u{1b}]0;x\u{7}",
+        "the exact bytes, key first"
+    );
+    // Unchanged: nothing is sent.
+    assert!(a.update(ctrl('s')).is_empty());
+    assert!(a.editor.is_none());
+    a.update(key('e'));
+    typed(&mut a, "full_");
+    let fx = a.update(ctrl('s'));
+    let [
+        Effect::UpdateMentorEntry {
+            entry_id,
+            seen,
+            key: k,
+            value,
+            ..
+        },
+    ] = &fx[..]
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(
+        (entry_id.as_str(), k.as_str(), value.as_str()),
+        ("e1", "full_name", "Ann \u{1b}]0;x\u{7}")
+    );
+    assert_eq!(
+        seen.key, "name",
+        "the entry as it was seen, for the conflict check"
+    );
+    assert!(a.editor.as_ref().is_some_and(|e| e.saving));
+}
+
+#[test]
+fn a_mentor_edit_with_an_empty_key_sends_nothing_and_writes_no_draft() {
+    let mut a = loaded();
+    a.update(key('2'));
+    a.update(key('e'));
+    // Delete the key "fractions" from the first line.
+    for _ in 0.."fractions".len() {
+        a.update(code(KeyCode::Delete));
+    }
+    assert!(a.update(ctrl('s')).is_empty());
+    assert!(a.editor.as_ref().is_some_and(|e| e.error.is_some()));
+    let later = a.clock + Duration::from_secs(10);
+    let fx = a.update(Input::Tick(later));
+    assert!(
+        fx.is_empty(),
+        "a mentor edit is not a chat memory draft: {fx:?}"
+    );
+}
+
+#[test]
+fn a_saved_mentor_entry_closes_the_editor_and_reads_the_stores_again() {
+    let mut a = loaded();
+    a.update(key('2'));
+    a.update(key('e'));
+    typed(&mut a, "x");
+    a.update(ctrl('s'));
+    let target = a.memory.target.clone().expect("open");
+    let fx = a.update(Input::Msg(Msg::MentorEntrySaved {
+        target: target.clone(),
+        result: Err(crate::ops::WriteError::EntryChanged { server: None }),
+    }));
+    let ed = a.editor.as_ref().expect("kept open on a conflict");
+    assert!(!ed.saving && ed.text().starts_with('x'));
+    assert!(fx.iter().any(|e| matches!(e, Effect::LoadMentor { .. })));
+    a.update(ctrl('s'));
+    let fx = a.update(Input::Msg(Msg::MentorEntrySaved {
+        target,
+        result: Ok(()),
+    }));
+    assert!(a.editor.is_none());
+    assert!(fx.iter().any(|e| matches!(e, Effect::LoadMentor { .. })));
+}
+
+#[test]
+fn f_names_every_store_and_forgets_only_after_the_typed_name() {
+    let mut a = loaded();
+    a.update(key('F'));
+    let Some(Dialog::TypedConfirm(d)) = &a.dialog else {
+        panic!("{:?}", a.dialog)
+    };
+    let text = d.lines.join("\n");
+    for store in ["Chat memory", "Mentor memories: 3", "Course memory: 2"] {
+        assert!(text.contains(store), "{text}");
+    }
+    a.update(code(KeyCode::Esc));
+    assert!(a.dialog.is_none());
+    a.update(key('F'));
+    let fx = confirm(&mut a);
+    let target = a.memory.target.clone().expect("open");
+    assert_eq!(fx, [Effect::Forget { target }]);
+}
+
+#[test]
+fn random_keys_on_the_forget_dialog_never_forget_without_the_username() {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+    // Mostly the username's letters, so the walk types it now and then.
+    let alphabet: Vec<char> = "aannnb \u{1b}\u{7f}".chars().collect();
+    let mut forgot = 0;
+    let mut a = loaded();
+    for _ in 0..10_000 {
+        if a.dialog.is_none() {
+            a.update(key('F'));
+        }
+        let typed = match &a.dialog {
+            Some(Dialog::TypedConfirm(d)) => d.typed.clone(),
+            _ => String::new(),
+        };
+        let input = match rng.random_range(0..10) {
+            0 => code(KeyCode::Enter),
+            1 => code(KeyCode::Backspace),
+            2 => code(KeyCode::Esc),
+            3 => ctrl('c'),
+            4 => code(KeyCode::Tab),
+            _ => key(alphabet[rng.random_range(0..alphabet.len())]),
+        };
+        let enter = matches!(&input, Input::Key(k) if k.code == KeyCode::Enter);
+        for e in a.update(input) {
+            assert!(matches!(e, Effect::Forget { .. }), "{e:?}");
+            assert!(enter && typed == "ann", "forgot after typing {typed:?}");
+            forgot += 1;
+        }
+        assert!(!a.should_quit);
+    }
+    assert!(forgot > 0, "the random walk did reach a confirmed forget");
+}
+
+#[test]
+fn read_only_refuses_store_writes_and_forget() {
+    let mut a = loaded();
+    a.session.read_only = true;
+    a.update(key('2'));
+    for c in ['e', 'd', 'D', 'F'] {
+        assert!(a.update(key(c)).is_empty());
+        assert!(a.dialog.is_none() && a.editor.is_none(), "{c}");
+        let status = a.status.clone().expect("a status").text;
+        assert!(status.contains("read-only"), "{c}: {status}");
+    }
+}
+
+fn report(a: &App, outcomes: Vec<(crate::ops::StoreKind, crate::ops::StoreOutcome)>) -> Msg {
+    Msg::Forgotten {
+        target: a.memory.target.clone().expect("open"),
+        report: crate::ops::ForgetReport {
+            backup: Some("/tmp/b.json".into()),
+            stores: outcomes,
+        },
+    }
+}
+
+#[test]
+fn the_forget_report_says_forgotten_only_when_every_store_is_empty() {
+    use crate::ops::{StoreKind, StoreOutcome};
+    let mut a = loaded();
+    let fx = a.update(Input::Msg(report(
+        &a,
+        vec![
+            (StoreKind::Chat, StoreOutcome::Erased { items: 1 }),
+            (
+                StoreKind::Mentor,
+                StoreOutcome::Failed {
+                    failure: "kept after DELETE".into(),
+                    erased: 2,
+                },
+            ),
+            (StoreKind::Course, StoreOutcome::AlreadyEmpty),
+        ],
+    )));
+    let status = a.status.clone().expect("status");
+    assert_eq!(status.level, Level::Error);
+    assert!(status.text.contains("NOT forgotten"), "{}", status.text);
+    assert!(matches!(a.dialog, Some(Dialog::ForgetReport(_))));
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::LoadMemory { .. }))
+            && fx.iter().any(|e| matches!(e, Effect::LoadMentor { .. })),
+        "every store is read again: {fx:?}"
+    );
+    a.update(key('q'));
+    assert!(
+        a.dialog.is_none() && !a.should_quit,
+        "any key closes the report"
+    );
+    a.update(Input::Msg(report(
+        &a,
+        vec![
+            (StoreKind::Chat, StoreOutcome::Erased { items: 1 }),
+            (
+                StoreKind::Mentor,
+                StoreOutcome::Unavailable {
+                    reason: "405".into(),
+                },
+            ),
+            (StoreKind::Course, StoreOutcome::AlreadyEmpty),
+        ],
+    )));
+    let status = a.status.clone().expect("status");
+    assert_eq!(status.level, Level::Success);
+    assert!(status.text.contains("is forgotten"), "{}", status.text);
+    assert!(status.text.contains("/tmp/b.json"), "{}", status.text);
+}
+
+#[test]
+fn a_pasted_username_confirms_a_forget_like_a_typed_one() {
+    let mut a = loaded();
+    a.update(key('F'));
+    a.update(Input::Paste(" ann\n".into()));
+    let fx = a.update(code(KeyCode::Enter));
+    assert!(matches!(&fx[..], [Effect::Forget { .. }]), "{fx:?}");
+}

@@ -107,6 +107,8 @@ impl App {
                     line.push_str(&text.replace(['\n', '\r'], " "));
                 } else if let Some(d) = self.erase_dialog_mut() {
                     d.typed.push_str(text.trim());
+                } else if let Some(super::dialogs::Dialog::TypedConfirm(d)) = &mut self.dialog {
+                    d.typed.push_str(text.trim());
                 } else if let Some(input) = &mut self.users.search_input {
                     input.push_str(text.trim());
                     return self.schedule_search();

@@ -5,7 +5,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
@@ -75,44 +75,49 @@ impl TypedConfirm {
 
     pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let user = sanitize_single_line(&self.target.user.username).into_owned();
-        let mut lines: Vec<Line> = self
+        let about: Vec<Line> = self
             .lines
             .iter()
             .map(|l| Line::raw(sanitize_single_line(l).into_owned()))
             .collect();
-        lines.push(Line::raw(""));
-        lines.push(Line::raw("Type the username to confirm:"));
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("> {}", sanitize_single_line(&self.typed)),
-                theme.accent,
-            ),
-            Span::styled("▏", theme.accent),
-        ]));
-        lines.push(if self.mismatch {
-            Line::styled(
-                format!(
-                    "that is not {user}; nothing was {}d",
-                    self.verb.trim_end_matches('e')
+        // The box for the name keeps its rows at the bottom, so a short terminal cuts the
+        // explanation, never the place to type.
+        let entry = vec![
+            Line::raw("Type the username to confirm:"),
+            Line::from(vec![
+                Span::styled(
+                    format!("> {}", sanitize_single_line(&self.typed)),
+                    theme.accent,
                 ),
-                theme.error,
-            )
-        } else {
-            Line::raw("")
-        });
-        let height = u16::try_from(lines.len() + 4).unwrap_or(u16::MAX);
-        let r = centered(area, 70, height);
+                Span::styled("▏", theme.accent),
+            ]),
+            if self.mismatch {
+                Line::styled(format!("that is not {user}; nothing happened"), theme.error)
+            } else {
+                Line::raw("")
+            },
+        ];
+        let width = 70.min(area.width);
+        let inner_width = width.saturating_sub(2).max(1) as usize;
+        let about_rows: usize = about
+            .iter()
+            .map(|l| l.width().div_ceil(inner_width).max(1))
+            .sum();
+        let height = u16::try_from(about_rows + 1 + entry.len() + 2).unwrap_or(u16::MAX);
+        let r = centered(area, width, height);
+        let block = pane_block(self.title.into(), true, theme)
+            .border_style(theme.error)
+            .title_bottom(Line::styled(
+                format!(" Enter: {} · Esc: cancel (default) ", self.verb),
+                theme.muted,
+            ));
+        let inner = block.inner(r);
         frame.render_widget(Clear, r);
-        frame.render_widget(
-            Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-                pane_block(self.title.into(), true, theme)
-                    .border_style(theme.error)
-                    .title_bottom(Line::styled(
-                        format!(" Enter: {} · Esc: cancel (default) ", self.verb),
-                        theme.muted,
-                    )),
-            ),
-            r,
-        );
+        frame.render_widget(block, r);
+        let [top, bottom] =
+            Layout::vertical([Constraint::Min(0), Constraint::Length(entry.len() as u16)])
+                .areas(inner);
+        frame.render_widget(Paragraph::new(about).wrap(Wrap { trim: false }), top);
+        frame.render_widget(Paragraph::new(entry), bottom);
     }
 }
