@@ -604,3 +604,12 @@ fn a_pasted_username_confirms_a_forget_like_a_typed_one() {
     let fx = a.update(code(KeyCode::Enter));
     assert!(matches!(&fx[..], [Effect::Forget { .. }]), "{fx:?}");
 }
+
+#[test]
+fn the_mentor_editor_text_splits_at_the_first_line_break_only() {
+    use crate::app::store_actions::{mentor_text, split_mentor_text};
+    let text = mentor_text("goal", "line one\nline two\n");
+    assert_eq!(split_mentor_text(&text), ("goal", "line one\nline two\n"));
+    assert_eq!(split_mentor_text("key only"), ("key only", ""));
+    assert_eq!(split_mentor_text("\nvalue"), ("", "value"));
+}
