@@ -648,6 +648,18 @@ async fn a_user_with_nothing_anywhere_gets_no_backup() {
         report.outcome(StoreKind::Chat),
         Some(&StoreOutcome::AlreadyEmpty)
     );
+    assert_eq!(
+        report.outcome(StoreKind::Mentor),
+        Some(&StoreOutcome::AlreadyEmpty)
+    );
+    // The documented answer of a course-memory read with nothing in it is a 404.
+    assert!(
+        matches!(
+            report.outcome(StoreKind::Course),
+            Some(StoreOutcome::Unavailable { reason }) if reason.contains("404")
+        ),
+        "{report:?}"
+    );
     assert!(s.deletes().is_empty());
     assert!(common::console_rig::walk(&s.dir.path().join("backups")).is_empty());
 }
@@ -821,4 +833,127 @@ async fn undo_of_one_mentor_entry_puts_it_back_beside_the_others() {
     let restored = s.ops.restore(&erased.backup, None).await.expect("restored");
     assert_eq!((restored.mentor_memories, restored.mentor_entries), (1, 1));
     assert_eq!(s.mentor_pairs("multi.mia"), before);
+}
+
+#[tokio::test]
+async fn chat_writes_name_the_chat_store_in_the_audit_log() {
+    let s = setup(MockConfig::default()).await;
+    let user = UserRef::by_name("no.memory.nick");
+    s.ops
+        .create_unchecked(
+            &main_org(),
+            &user,
+            &memory_console::api::MemoryWrite::new("likes tea"),
+        )
+        .await
+        .expect("created");
+    s.ops
+        .set_enabled(&main_org(), &user, false)
+        .await
+        .expect("switched off");
+    s.ops
+        .erase_all(&main_org(), &user, memory_console::store::Action::Erase)
+        .await
+        .expect("erased");
+    let records = s.audit();
+    assert_eq!(records.len(), 6, "{records:?}");
+    assert!(
+        records.iter().all(|r| r.store.as_deref() == Some("chat")),
+        "{records:?}"
+    );
+}
+
+#[tokio::test]
+async fn no_backup_means_no_delete_in_any_store() {
+    let s = setup(MockConfig::default()).await;
+    // A file where the backups directory should be: no backup can be written.
+    std::fs::write(s.dir.path().join("backups"), b"not a directory").expect("blocker");
+    let report = forget_all(&s, "multi.mia").await;
+    assert!(!report.forgotten());
+    assert_eq!(report.backup, None);
+    for (kind, outcome) in &report.stores {
+        match outcome {
+            StoreOutcome::Failed { failure, erased: 0 } => {
+                assert!(failure.contains("backup"), "{kind}: {failure}")
+            }
+            other => panic!("{kind}: {other:?}"),
+        }
+    }
+    assert!(s.deletes().is_empty(), "{:?}", s.deletes());
+    assert_eq!(s.mentor_pairs("multi.mia").len(), 6);
+}
+
+#[tokio::test]
+async fn no_audit_intent_means_no_delete_and_no_orphan_backup() {
+    let mock = common::start(MockConfig::default()).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (url, key) = (mock.server.base_url(), mock.server.api_key().to_owned());
+    let client = ApiClient::new(&ClientSettings::new(
+        url.clone(),
+        SecretString::from(key.clone()),
+    ))
+    .expect("client");
+    // Writes to /dev/full fail with "no space left": the intent line cannot be written.
+    let log = AuditLog::open("/dev/full").expect("opens");
+    let ctx = AuditContext::new("test", &url, &SecretString::from(key));
+    let ops = Ops::new(
+        client,
+        Trail::new(log, ctx),
+        "test",
+        dir.path().join("backups"),
+    )
+    .with_verify(fast());
+    let report = ops.forget(&main_org(), &mia(), &StoreKind::ALL).await;
+    assert!(!report.forgotten(), "{report:?}");
+    assert!(
+        report
+            .stores
+            .iter()
+            .all(|(_, o)| matches!(o, StoreOutcome::Failed { erased: 0, .. }))
+    );
+    assert_eq!(mock.server.state().count(Method::DELETE), 0);
+    assert_eq!(report.backup, None);
+    assert!(
+        common::console_rig::walk(&dir.path().join("backups")).is_empty(),
+        "the unused backup is removed"
+    );
+    let e = ops
+        .erase_mentor_category(&main_org(), &mia(), "knowledge_gaps")
+        .await
+        .unwrap_err();
+    assert!(matches!(e.failure, StoreFailure::Audit(_)), "{e}");
+    assert!(e.backup.is_none());
+    assert_eq!(mock.server.state().count(Method::DELETE), 0);
+    assert!(common::console_rig::walk(&dir.path().join("backups")).is_empty());
+}
+
+#[tokio::test]
+async fn every_page_of_mentor_memories_is_backed_up_and_erased() {
+    let s = setup(MockConfig::default()).await;
+    let user = UserRef::by_name("no.memory.nick");
+    for i in 0..130 {
+        let write = MentorMemoryWrite {
+            category: Some(["lessons_learned", "knowledge_gaps", "help_requests"][i % 3].into()),
+            entries: vec![MentorEntryWrite {
+                key: format!("k{i}"),
+                value: format!("v{i} \u{1b}[31m\u{202e}"),
+                expires_at: None,
+            }],
+            ..MentorMemoryWrite::default()
+        };
+        s.ops
+            .client()
+            .create_mentor_memory(&main_org(), &user, &write)
+            .await
+            .expect("created");
+    }
+    let report = s.ops.forget(&main_org(), &user, &[StoreKind::Mentor]).await;
+    assert_eq!(
+        report.outcome(StoreKind::Mentor),
+        Some(&StoreOutcome::Erased { items: 130 }),
+        "{report:?}"
+    );
+    let backup = read_backup(&report.backup.expect("backup")).expect("backup");
+    assert_eq!(backup.mentor.len(), 130, "every page is in the backup");
+    assert!(s.mentor_pairs("no.memory.nick").is_empty());
 }

@@ -110,31 +110,40 @@ impl Ops {
         action: Action,
     ) -> Result<Erased, EraseError> {
         let file = BackupFile::new(self, org, user);
-        self.drain_into(org, user, action, file).await.0
+        self.drain_into(org, user, action, file, None).await.0
     }
 
     /// The drain, growing `file` (which may already hold other stores, for a forget), and
-    /// the file back for the caller to go on with.
+    /// the file back for the caller to go on with. `first` is a read the caller already
+    /// made (and backed up), so the drain need not ask again.
     pub(super) async fn drain_into<'a>(
         &'a self,
         org: &'a OrgScope,
         user: &'a UserRef,
         action: Action,
         file: BackupFile,
+        first: Option<MemoryRead>,
     ) -> (Result<Erased, EraseError>, BackupFile) {
         let mut drain = Drain::with_file(self, org, user, action, file);
-        let result = match self.drain_loop(&mut drain).await {
+        let result = match self.drain_loop(&mut drain, first).await {
             Ok(()) => Ok(drain.summary()),
             Err(e) => Err(e),
         };
         (result, drain.file)
     }
 
-    async fn drain_loop(&self, drain: &mut Drain<'_>) -> Result<(), EraseError> {
+    async fn drain_loop(
+        &self,
+        drain: &mut Drain<'_>,
+        mut first: Option<MemoryRead>,
+    ) -> Result<(), EraseError> {
         let mut waits = 0;
         let mut collection_sent = false;
         loop {
-            let read = drain.read().await?;
+            let read = match first.take() {
+                Some(read) => read,
+                None => drain.read().await?,
+            };
             if read.entries.is_empty() {
                 return Ok(());
             }

@@ -2,7 +2,7 @@
 //! store erased (chat memory by the drain) and verified, with an outcome per store. A store
 //! that may still hold data is `Failed`, so a forget is never reported done falsely.
 
-use crate::api::{MemoryEntry, OrgScope, StoreRead, UserRef};
+use crate::api::{MemoryRead, OrgScope, StoreRead, UserRef};
 use crate::store::Action;
 
 use super::super::Ops;
@@ -14,7 +14,7 @@ use super::{ForgetReport, StoreFailure, StoreKind, StoreOutcome};
 
 /// What the first read of a store showed.
 enum First {
-    Chat(Vec<MemoryEntry>),
+    Chat(MemoryRead),
     Other(StoreRead<Items>),
     Failed(String),
 }
@@ -41,7 +41,7 @@ impl Ops {
         let (mut chat, mut mentor, mut course) = (Vec::new(), Vec::new(), Vec::new());
         for (_, first) in &firsts {
             match first {
-                First::Chat(entries) => chat.extend(entries.iter().cloned()),
+                First::Chat(read) => chat.extend(read.entries.iter().cloned()),
                 First::Other(StoreRead::Items(Items::Mentor(m))) => {
                     mentor.extend(m.iter().cloned())
                 }
@@ -71,7 +71,7 @@ impl Ops {
             }
             let (outcome, back, stop) = match first {
                 First::Failed(why) => (failed(why, 0), file, None),
-                First::Chat(_) => self.forget_chat(org, user, file).await,
+                First::Chat(read) => self.forget_chat(org, user, file, read).await,
                 First::Other(read) => self.forget_store(org, user, kind, read, file).await,
             };
             file = back;
@@ -87,7 +87,7 @@ impl Ops {
     async fn first_read(&self, org: &OrgScope, user: &UserRef, kind: StoreKind) -> First {
         match kind {
             StoreKind::Chat => match self.client.read_memory(org, user).await {
-                Ok(read) => First::Chat(read.entries),
+                Ok(read) => First::Chat(read),
                 Err(e) => First::Failed(format!("cannot read the chat store: {e}")),
             },
             _ => match read_store(self, org, user, kind).await {
@@ -103,8 +103,11 @@ impl Ops {
         org: &OrgScope,
         user: &UserRef,
         file: BackupFile,
+        first: MemoryRead,
     ) -> (StoreOutcome, BackupFile, Option<String>) {
-        let (result, file) = self.drain_into(org, user, Action::Forget, file).await;
+        let (result, file) = self
+            .drain_into(org, user, Action::Forget, file, Some(first))
+            .await;
         match result {
             Ok(erased) if erased.deletes == 0 => (StoreOutcome::AlreadyEmpty, file, None),
             Ok(erased) => (

@@ -96,7 +96,11 @@ pub(in crate::ops) async fn write(
     let mut done = Revived::default();
     let mut expiry_lost = 0usize;
     for memory in &backup.mentor {
-        let write = MentorMemoryWrite::recreate(memory);
+        let mut write = MentorMemoryWrite::recreate(memory);
+        // The memory goes to the org restored into, which an override may have changed.
+        if write.platform.is_some() {
+            write.platform = Some(org.platform_key.clone());
+        }
         match client.create_mentor_memory(org, user, &write).await {
             Ok(page) => {
                 done.mentor_memories += 1;
