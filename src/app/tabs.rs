@@ -158,6 +158,11 @@ impl App {
         Vec::new()
     }
 
+    /// Keeps the detail's scroll inside its text after a resize.
+    pub(super) fn clamp_store_scroll(&mut self) {
+        self.scroll_detail(0);
+    }
+
     fn scroll_detail(&mut self, delta: isize) -> Vec<Effect> {
         let width = self.areas().inner_width(Pane::Memory).max(1);
         let total = self.stores.view.as_ref().map_or(0, |v| v.total_rows(width));
@@ -257,6 +262,21 @@ impl App {
 }
 
 impl App {
+    /// What an action's footer hint says: on the mentor and course tabs, what it does there.
+    pub fn hint_words(&self, action: Action) -> &'static str {
+        match (self.stores.tab, action) {
+            (StoreTab::Mentor, Action::Edit) => "edit key/value",
+            (StoreTab::Mentor, Action::Erase) => "erase entry",
+            (StoreTab::Mentor, Action::EraseAll) => "erase category",
+            (StoreTab::Course, Action::Erase) => "erase one",
+            (StoreTab::Course, Action::EraseAll) => "erase all course memory",
+            (StoreTab::Mentor | StoreTab::Course, Action::NextEntry) => "next",
+            (StoreTab::Mentor | StoreTab::Course, Action::PrevEntry) => "previous",
+            (_, Action::Forget) => "forget user",
+            _ => action.describe(),
+        }
+    }
+
     /// The footer's hints on a mentor or course tab: what applies to what it holds.
     pub fn tab_hints(&self) -> Vec<Action> {
         let n = self.stores.item_count();

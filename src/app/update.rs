@@ -310,6 +310,7 @@ impl App {
             .memory_rows(a.inner_width(Pane::Memory))
             .saturating_sub(self.memory_text_height());
         self.memory.scroll = self.memory.scroll.min(max);
+        self.clamp_store_scroll();
     }
 
     /// An open update task for the user the memory pane shows.

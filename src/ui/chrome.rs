@@ -127,7 +127,7 @@ pub fn footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let mut v: Vec<(String, String)> = hints(app)
             .into_iter()
             .filter(|a| !(app.session.read_only && a.is_write()))
-            .map(|a| (app.keymap.label(a), a.describe().to_owned()))
+            .map(|a| (app.keymap.label(a), app.hint_words(a).to_owned()))
             .collect();
         if app.users.load_to_end || !app.users.search.is_empty() {
             let what = if app.users.load_to_end {
