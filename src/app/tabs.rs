@@ -163,7 +163,7 @@ impl App {
         self.scroll_detail(0);
     }
 
-    fn scroll_detail(&mut self, delta: isize) -> Vec<Effect> {
+    pub(super) fn scroll_detail(&mut self, delta: isize) -> Vec<Effect> {
         let width = self.areas().inner_width(Pane::Memory).max(1);
         let total = self.stores.view.as_ref().map_or(0, |v| v.total_rows(width));
         let max = total.saturating_sub(self.detail_height());

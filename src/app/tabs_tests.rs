@@ -613,3 +613,23 @@ fn the_mentor_editor_text_splits_at_the_first_line_break_only() {
     assert_eq!(split_mentor_text("key only"), ("key only", ""));
     assert_eq!(split_mentor_text("\nvalue"), ("", "value"));
 }
+
+#[test]
+fn the_wheel_over_the_course_tab_scrolls_the_json() {
+    use crossterm::event::{MouseEvent, MouseEventKind};
+    let mut a = loaded();
+    a.update(key('3'));
+    // Short enough that the nine lines of JSON do not fit.
+    a.update(Input::Resize(80, 16));
+    assert!(a.detail_height() < 9, "{}", a.detail_height());
+    let pane = a.areas().memory;
+    let chat_scroll = a.memory.scroll;
+    a.update(Input::Mouse(MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: pane.x + 2,
+        row: pane.y + pane.height - 2,
+        modifiers: KeyModifiers::NONE,
+    }));
+    assert!(a.stores.scroll > 0, "the JSON scrolled");
+    assert_eq!(a.memory.scroll, chat_scroll, "the chat text did not");
+}

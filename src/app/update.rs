@@ -259,6 +259,10 @@ impl App {
                 }
                 return self.maybe_load_more();
             }
+            // The wheel over a mentor or course tab scrolls the selected item's text.
+            Pane::Memory if self.stores.tab != super::stores_pane::StoreTab::Chat => {
+                return self.scroll_detail(delta);
+            }
             Pane::Memory => {
                 let width = areas.inner_width(Pane::Memory);
                 let total = self.memory_rows(width);
