@@ -3,8 +3,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// One of the places a user's memory lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// One of the places a user's memory lives; in JSON, its name (`"mentor"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum StoreKind {
     /// `all-chats-memory`: the chat memory entries.
     Chat,

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use serde::Serialize;
+use serde::ser::{SerializeStruct, Serializer};
 use thiserror::Error;
 
 use super::StoreKind;
@@ -85,8 +87,11 @@ impl StoreFailure {
     }
 }
 
-/// How a forget ended in one store.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How a forget ended in one store. In JSON: `{"outcome": "erased", "items": 3}`,
+/// `{"outcome": "already_empty"}`, `{"outcome": "unavailable", "reason": ...}`,
+/// `{"outcome": "failed", "failure": ..., "erased": 1}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum StoreOutcome {
     /// Everything shown was backed up, deleted, and a read shows the store empty.
     Erased { items: usize },
@@ -143,6 +148,32 @@ impl ForgetReport {
     }
 }
 
+/// `{"backup": path or null, "forgotten": bool, "stores": [{"store": "chat", "outcome":
+/// "erased", "items": 3}, ...]}`: the per-store report a `--json` caller prints.
+impl Serialize for ForgetReport {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Row<'a> {
+            store: StoreKind,
+            #[serde(flatten)]
+            outcome: &'a StoreOutcome,
+        }
+        let rows: Vec<Row<'_>> = self
+            .stores
+            .iter()
+            .map(|(store, outcome)| Row {
+                store: *store,
+                outcome,
+            })
+            .collect();
+        let mut s = serializer.serialize_struct("ForgetReport", 3)?;
+        s.serialize_field("backup", &self.backup)?;
+        s.serialize_field("forgotten", &self.forgotten())?;
+        s.serialize_field("stores", &rows)?;
+        s.end()
+    }
+}
+
 impl From<&StoreEraseError> for StoreOutcome {
     fn from(e: &StoreEraseError) -> StoreOutcome {
         StoreOutcome::Failed {
@@ -188,6 +219,37 @@ mod tests {
         assert_eq!(
             report.outcome(StoreKind::Mentor).map(StoreOutcome::summary),
             Some("FAILED after 1 erased: kept".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_report_in_json_has_one_row_per_store() {
+        let report = ForgetReport {
+            backup: Some(PathBuf::from("/b/x.json")),
+            stores: vec![
+                (StoreKind::Chat, StoreOutcome::Erased { items: 2 }),
+                (StoreKind::Mentor, StoreOutcome::AlreadyEmpty),
+                (
+                    StoreKind::Course,
+                    StoreOutcome::Failed {
+                        failure: "kept \u{1b}[2J".into(),
+                        erased: 1,
+                    },
+                ),
+            ],
+        };
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "backup": "/b/x.json",
+                "forgotten": false,
+                "stores": [
+                    {"store": "chat", "outcome": "erased", "items": 2},
+                    {"store": "mentor", "outcome": "already_empty"},
+                    {"store": "course", "outcome": "failed", "failure": "kept \u{1b}[2J", "erased": 1}
+                ]
+            })
         );
     }
 }

@@ -182,3 +182,53 @@ fn not_restored(backup: &Backup, expiry_lost: usize) -> Vec<String> {
     }
     notes
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn memory(value: serde_json::Value) -> MentorMemory {
+        serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn an_expiry_the_answer_lacks_or_changed_is_lost() {
+        let backed = memory(json!({"category": "c", "entries": [
+            {"key": "a", "value": "1", "expires_at": "2030-01-01T00:00:00Z"},
+            {"key": "b", "value": "2", "expires_at": "2031-01-01T00:00:00Z"},
+            {"key": "c", "value": "3"}
+        ]}));
+        let kept = memory(json!({"category": "c", "entries": [
+            {"key": "a", "value": "1", "expires_at": "2030-01-01T00:00:00Z"},
+            {"key": "b", "value": "2", "expires_at": "2026-02-01T00:00:00Z"},
+            {"key": "c", "value": "3", "expires_at": "2026-02-01T00:00:00Z"}
+        ]}));
+        assert_eq!(lost_expiry(&backed, std::slice::from_ref(&kept)), 1);
+        assert_eq!(
+            lost_expiry(&backed, &[]),
+            2,
+            "no answer: every expiry unknown"
+        );
+        let mut backup = Backup::new(
+            "p",
+            "https://x.example",
+            &OrgScope::new("main"),
+            &UserRef::by_name("ann"),
+            Vec::new(),
+        );
+        assert!(
+            not_restored(&backup, 0).is_empty(),
+            "chat only: nothing to say"
+        );
+        backup.mentor = vec![backed];
+        let notes = not_restored(&backup, 1);
+        assert!(notes.iter().any(|n| n.starts_with("ids:")), "{notes:?}");
+        assert!(
+            notes
+                .iter()
+                .any(|n| n == "expiry: 1 mentor entry lost its expires_at (the server sets it)"),
+            "{notes:?}"
+        );
+    }
+}

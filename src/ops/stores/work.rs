@@ -99,6 +99,15 @@ impl Address {
         }
     }
 
+    /// The status the contract gives a successful DELETE here (the client keeps only
+    /// "erased" or "nothing there").
+    fn success_status(&self) -> u16 {
+        match self {
+            Address::Course(_) => 204,
+            _ => 200,
+        }
+    }
+
     /// The DELETEs that remove one mentor memory: by its id, else its name, else entry by
     /// entry.
     pub(super) fn of_mentor(m: &MentorMemory) -> Result<Vec<Address>, StoreFailure> {
@@ -228,7 +237,7 @@ impl<'a> Work<'a> {
         let result = address.send(self.ops, self.org, self.user).await;
         self.deletes += 1;
         let outcome = match &result {
-            Ok(EraseOutcome::Erased) => Outcome::ok().status(200),
+            Ok(EraseOutcome::Erased) => Outcome::ok().status(address.success_status()),
             Ok(EraseOutcome::NothingThere) => Outcome::ok().status(404),
             Err(e) => Outcome::api_error(e),
         };
@@ -271,5 +280,60 @@ impl<'a> Work<'a> {
                 })
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn memory(value: serde_json::Value) -> MentorMemory {
+        serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn a_mentor_memory_is_deleted_by_id_else_name_else_entry_by_entry() {
+        let by_id = memory(json!({"unique_id": "u-1", "name": "n", "entries": []}));
+        assert_eq!(
+            Address::of_mentor(&by_id).unwrap(),
+            vec![Address::MentorMemory("u-1".into())]
+        );
+        let by_name = memory(json!({"name": "About a/b", "entries": []}));
+        assert_eq!(
+            Address::of_mentor(&by_name).unwrap(),
+            vec![Address::MentorMemory("About a/b".into())]
+        );
+        let by_entries = memory(json!({"entries": [
+            {"unique_id": "e-1", "key": "a"}, {"unique_id": "e-2", "key": "b"}]}));
+        assert_eq!(
+            Address::of_mentor(&by_entries).unwrap(),
+            vec![
+                Address::MentorEntry("e-1".into()),
+                Address::MentorEntry("e-2".into())
+            ]
+        );
+        // An entry without an id would be left behind unseen: refuse rather than half-erase.
+        let partly = memory(json!({"category": "c", "entries": [
+            {"unique_id": "e-1", "key": "a"}, {"key": "b"}]}));
+        assert!(matches!(
+            Address::of_mentor(&partly),
+            Err(StoreFailure::NoAddress(_))
+        ));
+        assert!(Address::of_mentor(&memory(json!({"unique_id": ""}))).is_err());
+    }
+
+    #[test]
+    fn keys_tell_memories_apart_with_or_without_ids() {
+        let items = Items::Mentor(vec![
+            memory(json!({"unique_id": "u-1"})),
+            memory(json!({"name": "x", "entries": [{"key": "a", "value": "1"}]})),
+            memory(json!({"name": "x", "entries": [{"key": "a", "value": "2"}]})),
+        ]);
+        let keys = items.keys();
+        assert_eq!(keys[0], "id:u-1");
+        assert_ne!(keys[1], keys[2]);
+        let course: Items = Items::Course(vec![serde_json::from_value(json!({"id": 7})).unwrap()]);
+        assert_eq!(course.keys(), vec!["id:7"]);
     }
 }
