@@ -1221,3 +1221,32 @@ fn a_forget_report_with_a_failed_store_is_not_forgotten() {
     assert!(screen.contains(r"\x1b]0;pwned"), "{screen}");
     insta::assert_snapshot!("forget_report_failed_80x24", t.backend());
 }
+
+#[test]
+fn erasing_a_mentor_entry_names_it_escaped() {
+    let mut app = stores_app(StoreTab::Mentor);
+    // The last entry: the one whose key holds an OSC title sequence.
+    app.update(key(KeyCode::End));
+    app.perform(Action::Erase);
+    let t = draw(&mut app, 80, 24);
+    assert_clean(t.backend().buffer());
+    let screen = text(t.backend().buffer());
+    for shown in [
+        r#"Erase the mentor memory entry "\x1b]0;pwned\x07title""#,
+        "Category personal_information; entry id e-2.",
+        "backed up before it is deleted",
+        "Type the username to confirm:",
+    ] {
+        assert!(screen.contains(shown), "{shown:?} missing from\n{screen}");
+    }
+    insta::assert_snapshot!("erase_mentor_entry_80x24", t.backend());
+    app.update(key(KeyCode::Esc));
+    app.perform(Action::EraseAll);
+    let t = draw(&mut app, 80, 24);
+    let screen = text(t.backend().buffer());
+    assert!(
+        screen.contains(r#"WHOLE mentor memory category "personal_information""#),
+        "{screen}"
+    );
+    assert!(screen.contains("2 entries shown in it"), "{screen}");
+}
