@@ -307,3 +307,51 @@ async fn e_on_the_mentor_tab_edits_key_and_value() {
         "value unchanged"
     );
 }
+
+#[tokio::test]
+async fn u_after_f_restores_what_the_api_allows_in_every_store() {
+    let mut r = rig(quick(), false).await;
+    let before = (
+        chat(&r, HANNAH),
+        mentor_entries(&r, HANNAH),
+        courses(&r, HANNAH),
+    );
+    open_all(&mut r, HANNAH).await;
+    r.keys("F");
+    r.keys(HANNAH);
+    r.press(KeyCode::Enter);
+    assert!(
+        r.console
+            .settle_until(WAIT, |a| matches!(a.dialog, Some(Dialog::ForgetReport(_))))
+            .await
+    );
+    assert_eq!(
+        (
+            chat(&r, HANNAH),
+            mentor_entries(&r, HANNAH),
+            courses(&r, HANNAH)
+        ),
+        (0, 0, 0)
+    );
+    r.keys("x");
+    assert!(r.console.app.last_erase.is_some(), "u is offered");
+    r.keys("u");
+    r.keys("y");
+    assert!(
+        r.console
+            .settle_until(WAIT, |a| a.last_erase.is_none())
+            .await,
+        "the restore ends: {:?}",
+        r.console.app.status
+    );
+    assert_eq!(
+        (
+            chat(&r, HANNAH),
+            mentor_entries(&r, HANNAH),
+            courses(&r, HANNAH)
+        ),
+        before,
+        "every store is back: {:?}",
+        r.console.app.status
+    );
+}

@@ -239,7 +239,10 @@ impl App {
                     Err(why) => self.set_status(Level::Error, format!("restore refused: {why}")),
                 }
                 if self.memory.target.as_ref() == Some(&target) {
-                    return self.refresh_memory();
+                    // A backup may hold mentor and course memory too.
+                    let mut fx = self.refresh_memory();
+                    fx.extend(self.load_stores(&target, true));
+                    return fx;
                 }
                 Vec::new()
             }

@@ -292,15 +292,22 @@ impl App {
             StoreErase::CourseAll => "all course memory".to_owned(),
         };
         match result {
-            Ok(done) => self.set_status(
-                Level::Success,
-                format!(
-                    "{what} of {user} erased ({}), verified gone; backup at {}",
-                    count_noun(done.items, "item", "items"),
-                    done.backup.display()
-                ),
-            ),
+            Ok(done) => {
+                self.set_status(
+                    Level::Success,
+                    format!(
+                        "{what} of {user} erased ({}), verified gone; backup at {} (u undoes)",
+                        count_noun(done.items, "item", "items"),
+                        done.backup.display()
+                    ),
+                );
+                self.last_erase = Some((target.clone(), done.backup));
+            }
             Err(e) => {
+                // What was deleted before it stopped is in the backup: `u` brings it back.
+                if let Some(backup) = e.backup.as_ref().filter(|_| e.erased > 0) {
+                    self.last_erase = Some((target.clone(), backup.clone()));
+                }
                 let head = if e.erased == 0 {
                     "erase failed"
                 } else {
@@ -363,6 +370,15 @@ impl App {
             Level::Error
         };
         self.set_status(level, format!("{}{backup}", dialog.headline()));
+        // Whatever was erased is in the one backup: `u` restores what the API allows.
+        if let Some(path) = dialog
+            .report
+            .backup
+            .clone()
+            .filter(|_| dialog.report.stores.iter().any(|(_, o)| erased_any(o)))
+        {
+            self.last_erase = Some((target.clone(), path));
+        }
         self.dialog = Some(Dialog::ForgetReport(dialog));
         if self.memory.target.as_ref() != Some(&target) {
             return Vec::new();
@@ -381,4 +397,14 @@ pub(super) fn mentor_text(key: &str, value: &str) -> String {
 /// The key (first line) and value (the rest) of the editor's text.
 pub(super) fn split_mentor_text(text: &str) -> (&str, &str) {
     text.split_once('\n').unwrap_or((text, ""))
+}
+
+/// Whether a store's outcome deleted anything (so its backup is worth restoring).
+fn erased_any(outcome: &crate::ops::StoreOutcome) -> bool {
+    use crate::ops::StoreOutcome;
+    match outcome {
+        StoreOutcome::Erased { items } => *items > 0,
+        StoreOutcome::Failed { erased, .. } => *erased > 0,
+        StoreOutcome::AlreadyEmpty | StoreOutcome::Unavailable { .. } => false,
+    }
 }
