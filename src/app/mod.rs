@@ -39,6 +39,6 @@ pub use state::{
     UsersPane, plural,
 };
 pub use stores_pane::{
-    MentorItem, MentorRow, NO_CATEGORY, StoreTab, StoresPane, list_height, list_offset,
+    MentorItem, MentorRow, NO_CATEGORY, StoreTab, StoresPane, TAB_GAP, list_height, list_offset,
 };
 pub use update::{DRAFT_EVERY, PAGE_SIZE, SEARCH_DEBOUNCE};

@@ -15,9 +15,6 @@ use crate::text::{display_width, sanitize_single_line, truncate_with_ellipsis};
 use super::theme::Theme;
 use super::widgets::spinner;
 
-/// Cells between two tab labels (the app's hit-testing uses the same gap).
-const GAP: &str = "  ";
-
 /// Draws the tab bar in the first row of `inner` and returns the rows under it.
 pub fn tab_bar(frame: &mut Frame, inner: Rect, app: &App, theme: &Theme) -> Rect {
     if inner.height == 0 {
@@ -27,7 +24,8 @@ pub fn tab_bar(frame: &mut Frame, inner: Rect, app: &App, theme: &Theme) -> Rect
     let mut spans = Vec::new();
     for (i, (label, tab)) in app.tab_labels().into_iter().zip(StoreTab::ALL).enumerate() {
         if i > 0 {
-            spans.push(Span::raw(GAP));
+            // The gap the app's hit-testing counts with.
+            spans.push(Span::raw(" ".repeat(crate::app::TAB_GAP)));
         }
         let style = if tab == app.stores.tab {
             theme.selected
