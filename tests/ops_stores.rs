@@ -957,3 +957,85 @@ async fn every_page_of_mentor_memories_is_backed_up_and_erased() {
     assert_eq!(backup.mentor.len(), 130, "every page is in the backup");
     assert!(s.mentor_pairs("no.memory.nick").is_empty());
 }
+
+#[tokio::test]
+async fn a_count_the_pages_never_show_is_never_called_empty() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let base = "/api/ai-mentor/orgs/main/users/multi.mia";
+    Mock::given(method("GET"))
+        .and(path(format!("{base}/memories/")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "count": 123, "next": null, "previous": null, "results": []
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(serde_json::json!({
+            "detail": "Not found."
+        })))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ops = ops_for(&server.uri(), "k", dir.path());
+    let report = ops.forget(&main_org(), &mia(), &StoreKind::ALL).await;
+    assert!(!report.forgotten(), "{report:?}");
+    match report.outcome(StoreKind::Mentor) {
+        Some(StoreOutcome::Failed { failure, .. }) => {
+            assert!(failure.contains("counts 123"), "{failure}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        report.outcome(StoreKind::Chat),
+        Some(&StoreOutcome::AlreadyEmpty)
+    );
+}
+
+#[tokio::test]
+async fn a_restore_that_stops_in_one_store_says_where_and_audits_each_store() {
+    let s = setup(MockConfig::default()).await;
+    let report = forget_all(&s, "multi.mia").await;
+    let path = report.backup.expect("backup");
+    // The mentor store goes away between the forget and the restore.
+    s.state()
+        .set_store_unavailable(MockStore::Mentor, Some(404));
+    let err = s.ops.restore(&path, None).await.unwrap_err();
+    match &err {
+        memory_console::ops::RestoreError::StorePartial { store, report, .. } => {
+            assert_eq!(*store, StoreKind::Mentor);
+            assert_eq!(report.created.len(), 3, "chat memory was written first");
+            assert_eq!(report.mentor_memories, 0);
+            assert!(report.course_created.is_empty());
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().contains("mentor"), "{err}");
+    assert_eq!(read_backup(&path).expect("backup").restored_at, None);
+    assert_eq!(
+        s.state()
+            .course_memories("main", "multi.mia")
+            .map(|c| c.len()),
+        Some(0),
+        "nothing after the failed store was sent"
+    );
+    let outcomes: Vec<_> = s
+        .audit()
+        .into_iter()
+        .filter(|r| {
+            r.action == memory_console::store::Action::Restore
+                && r.phase == memory_console::store::Phase::Outcome
+        })
+        .map(|r| (r.store.unwrap_or_default(), r.result))
+        .collect();
+    use memory_console::store::AuditResult;
+    assert_eq!(
+        outcomes,
+        vec![
+            ("chat".to_owned(), Some(AuditResult::Ok)),
+            ("mentor".to_owned(), Some(AuditResult::Failed)),
+            ("course".to_owned(), Some(AuditResult::Refused)),
+        ]
+    );
+}

@@ -59,6 +59,19 @@ pub(super) async fn read_store(
                 .all_mentor_memories(org, user, &MentorQuery::default())
                 .await?
             {
+                // Nothing shown while `count` claims more: those memories cannot be backed up
+                // or deleted, and the store must not be called empty.
+                StoreRead::Items(listing)
+                    if listing.memories.is_empty() && listing.shortfall() > 0 =>
+                {
+                    return Err(ApiError::Malformed {
+                        reason: format!(
+                            "the server counts {} mentor memories but its pages show none",
+                            listing.shortfall()
+                        ),
+                        excerpt: String::new(),
+                    });
+                }
                 StoreRead::Items(listing) => StoreRead::Items(Items::Mentor(listing.memories)),
                 StoreRead::Unavailable(gap) => StoreRead::Unavailable(gap),
             }
