@@ -245,30 +245,45 @@ pub fn list_offset(selected: usize, height: usize) -> usize {
     (selected + 1).saturating_sub(height.max(1))
 }
 
-/// The tab bar's labels for a pane `width` cells wide: "1 Chat memory (3)", or the short
-/// "1 Chat (3)" when the full ones do not fit. `keys` are the tabs' keys, `counts` their
-/// counts, both in tab order.
-pub fn tab_labels(keys: &[String; 3], counts: &[String; 3], width: usize) -> Vec<String> {
-    let build = |full: bool| -> Vec<String> {
+/// The tab bar's labels for a pane `width` cells wide: "1 Chat memory (3)"; the short
+/// "1 Chat (3)" when those do not fit; and when even those do not, the tab in view short
+/// and the others by their key alone ("1  2 Mentor (5)  3"). `keys` are the tabs' keys,
+/// `counts` their counts, both in tab order.
+pub fn tab_labels(
+    keys: &[String; 3],
+    counts: &[String; 3],
+    active: StoreTab,
+    width: usize,
+) -> Vec<String> {
+    let build = |full: bool, others_key_only: bool| -> Vec<String> {
         StoreTab::ALL
             .iter()
             .enumerate()
             .map(|(i, tab)| {
+                if others_key_only && *tab != active {
+                    return keys[i].clone();
+                }
                 let name = if full { tab.title() } else { tab.short() };
                 format!("{} {name} ({})", keys[i], counts[i])
             })
             .collect()
     };
-    let full = build(true);
-    let used: usize = full
-        .iter()
-        .map(|l| crate::text::display_width(l) + TAB_GAP)
-        .sum();
-    if used <= width + TAB_GAP {
-        full
-    } else {
-        build(false)
+    let fits = |labels: &[String]| {
+        let used: usize = labels
+            .iter()
+            .map(|l| crate::text::display_width(l) + TAB_GAP)
+            .sum();
+        used <= width + TAB_GAP
+    };
+    let full = build(true, false);
+    if fits(&full) {
+        return full;
     }
+    let short = build(false, false);
+    if fits(&short) {
+        return short;
+    }
+    build(false, true)
 }
 
 /// Cells between two tab labels.
@@ -335,6 +350,20 @@ mod tests {
                 "loose"
             ]
         );
+    }
+
+    #[test]
+    fn tab_labels_shorten_to_fit() {
+        let keys = ["1".to_owned(), "2".to_owned(), "3".to_owned()];
+        let counts = ["3".to_owned(), "12".to_owned(), "n/a".to_owned()];
+        let at = |w| tab_labels(&keys, &counts, StoreTab::Mentor, w).join("|");
+        assert_eq!(
+            at(80),
+            "1 Chat memory (3)|2 Mentor memories (12)|3 Course memory (n/a)"
+        );
+        assert_eq!(at(41), "1 Chat (3)|2 Mentor (12)|3 Course (n/a)");
+        assert_eq!(at(40), "1|2 Mentor (12)|3");
+        assert_eq!(at(20), "1|2 Mentor (12)|3");
     }
 
     #[test]

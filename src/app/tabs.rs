@@ -204,7 +204,7 @@ impl App {
                 .count_label(t, &self.memory.entries, self.memory.complete)
         });
         let width = self.areas().inner_width(Pane::Memory) as usize;
-        super::stores_pane::tab_labels(&keys, &counts, width)
+        super::stores_pane::tab_labels(&keys, &counts, self.stores.tab, width)
     }
 
     /// The tab under column `x` of the tab bar (counted from the pane's inner left edge).
