@@ -7,32 +7,35 @@
 //! without drawing; `tick` is the 200 ms timer beat (it decides whether a draft is due).
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use memory_console::api::{
-    MemoryEntry, MemoryRead, MemoryStatus, OrgScope, UserSummary, UsersPage,
+    ClientSettings, MemoryEntry, MemoryRead, MemoryStatus, OrgScope, UserSummary, UsersPage,
 };
-use memory_console::app::{Action, App, Effect, Input, Keymap, Msg, Pane, Session};
+use memory_console::app::{Action, App, Effect, Input, Keymap, Msg, Pane};
 use memory_console::config::OrgChoice;
+use memory_console::connection::Connection;
 use memory_console::ui::{self, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use secrecy::SecretString;
 
 const WIDTH: u16 = 160;
 const HEIGHT: u16 = 48;
 const MEMORY_BYTES: usize = 5 * 1024 * 1024;
 
-fn session() -> Session {
-    Session {
+fn session() -> Connection {
+    Connection {
         demo: true,
-        profile: "demo".into(),
-        base_url: "http://127.0.0.1:40000".into(),
-        key_source: "the built-in demo server".into(),
-        read_only: false,
-        log_path: None,
-        task_poll_give_up: Duration::from_secs(600),
+        ..Connection::new(
+            "demo",
+            ClientSettings::new(
+                "http://127.0.0.1:40000",
+                SecretString::from("test-key".to_owned()),
+            ),
+            "the built-in demo server",
+        )
     }
 }
 
@@ -60,7 +63,7 @@ fn editing(content: &str) -> App {
         scope: OrgScope::new("main"),
         name: Some("Main Campus".into()),
     }];
-    let mut app = App::new(session(), Keymap::default(), orgs);
+    let mut app = App::new(Connection { orgs, ..session() }, Keymap::default());
     app.update(Input::Resize(WIDTH, HEIGHT));
     let fx = app.start();
     let req = fx

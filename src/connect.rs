@@ -1,60 +1,42 @@
 //! Where to connect: the config file and profile, `--base-url`, and the key from the
 //! environment. The console and the subcommands resolve it the same way.
 
-use std::path::PathBuf;
-use std::time::Duration;
-
 use secrecy::SecretString;
 
 use crate::api::{ApiClient, ClientSettings, OrgScope};
 use crate::cli::Cli;
 use crate::config::{self, OrgChoice};
+use crate::connection::Connection;
 
 /// The env var read for the key when there is no config file.
 pub const KEY_ENV: &str = "IBL_API_KEY";
 
-/// A server to talk to, and what the profile says about working with it.
+/// A resolved connection, its client, and what the config file says besides.
 #[derive(Debug)]
-pub struct Connection {
-    pub profile: String,
-    pub settings: ClientSettings,
+pub struct Resolved {
+    pub connection: Connection,
+    /// Built here, so a bad URL or key is reported before anything else happens.
     pub client: ApiClient,
-    /// Where the key came from, for messages ("env var IBL_API_KEY").
-    pub key_source: String,
-    pub read_only: bool,
-    pub orgs: Vec<OrgChoice>,
-    pub data_dir: Option<PathBuf>,
     /// The config's `[ui]` table (empty without a config file).
     pub ui: toml::Table,
     pub warnings: Vec<String>,
-    pub task_poll_give_up: Duration,
 }
 
 /// Resolves the connection from the config file (with `--base-url` overriding its URL), or
 /// from `--base-url` and `IBL_API_KEY` alone; `Ok(None)` when there is neither.
-pub fn resolve(cli: &Cli) -> Result<Option<Connection>, String> {
+/// `--read-only` is applied here, once, for the console and every subcommand.
+pub fn resolve(cli: &Cli) -> Result<Option<Resolved>, String> {
     let loaded = config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
-    let connection = match loaded {
+    let (mut connection, ui, warnings) = match loaded {
         Some(loaded) => {
-            let mut p = loaded
+            let mut c = loaded
                 .profile(cli.profile.as_deref())
                 .map_err(|e| e.to_string())?;
             if let Some(url) = &cli.base_url {
-                p.settings.base_url = url.clone();
+                c.settings.base_url =
+                    ApiClient::normalized_base_url(url).map_err(|e| e.to_string())?;
             }
-            let client = ApiClient::new(&p.settings).map_err(|e| e.to_string())?;
-            Connection {
-                profile: p.name,
-                settings: p.settings,
-                client,
-                key_source: p.key_source,
-                read_only: p.read_only || cli.read_only,
-                orgs: p.orgs,
-                data_dir: loaded.data_dir(),
-                ui: loaded.file.ui.clone(),
-                warnings: loaded.warnings.clone(),
-                task_poll_give_up: p.task_poll_give_up,
-            }
+            (c, loaded.file.ui, loaded.warnings)
         }
         None => {
             let Some(url) = &cli.base_url else {
@@ -73,14 +55,9 @@ pub fn resolve(cli: &Cli) -> Result<Option<Connection>, String> {
                     ));
                 }
             };
-            let settings = ClientSettings::new(url.clone(), SecretString::from(key));
-            let client = ApiClient::new(&settings).map_err(|e| e.to_string())?;
-            Connection {
-                profile: "command-line".into(),
-                settings,
-                client,
-                key_source: format!("env var {KEY_ENV}"),
-                read_only: cli.read_only,
+            let base_url = ApiClient::normalized_base_url(url).map_err(|e| e.to_string())?;
+            let settings = ClientSettings::new(base_url, SecretString::from(key));
+            let connection = Connection {
                 orgs: cli
                     .org
                     .iter()
@@ -90,11 +67,17 @@ pub fn resolve(cli: &Cli) -> Result<Option<Connection>, String> {
                     })
                     .collect(),
                 data_dir: config::data_dir(None),
-                ui: toml::Table::new(),
-                warnings: Vec::new(),
-                task_poll_give_up: Duration::from_secs(600),
-            }
+                ..Connection::new("command-line", settings, format!("env var {KEY_ENV}"))
+            };
+            (connection, toml::Table::new(), Vec::new())
         }
     };
-    Ok(Some(connection))
+    connection.read_only |= cli.read_only;
+    let client = connection.client().map_err(|e| e.to_string())?;
+    Ok(Some(Resolved {
+        connection,
+        client,
+        ui,
+        warnings,
+    }))
 }

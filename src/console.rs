@@ -15,8 +15,8 @@ use crate::ui::{self, Theme};
 /// Another profile's server, ready to switch to (see [`Console::set_profiles`]).
 pub struct Switched {
     pub client: ApiClient,
-    pub session: crate::app::Session,
-    pub orgs: Vec<crate::config::OrgChoice>,
+    /// The profile's connection, orgs included; read-only when `trail` is `None`.
+    pub connection: crate::connection::Connection,
     pub trail: Option<Trail>,
 }
 
@@ -106,21 +106,19 @@ impl<B: Backend> Console<B> {
                 self.runner = Runner::new(
                     s.client,
                     self.tx.clone(),
-                    s.session.read_only,
-                    s.session.profile.clone(),
+                    s.connection.read_only,
+                    s.connection.profile.clone(),
                     self.data_dir.clone(),
                     s.trail,
                 );
-                let log_path = self.app.session.log_path.clone();
-                self.app.session = crate::app::Session {
-                    log_path,
-                    ..s.session
-                };
-                self.app.switch_to_orgs(s.orgs);
+                self.app.switch_to(s.connection);
                 let effects = self.app.start();
                 self.app.set_status(
                     crate::app::Level::Success,
-                    format!("switched to profile {name} ({})", self.app.session.base_url),
+                    format!(
+                        "switched to profile {name} ({})",
+                        self.app.session.base_url()
+                    ),
                 );
                 self.runner.run_all(effects);
             }

@@ -2,30 +2,26 @@
 //! logging, keys and colours, the audit trail, then the terminal loop.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use secrecy::SecretString;
 
 use crate::api::{ApiClient, ClientSettings, OrgScope};
-use crate::app::{App, Level, Session, Trail};
+use crate::app::{App, Level, Trail};
 use crate::cli::Cli;
 use crate::config::{self, OrgChoice};
 use crate::connect;
+use crate::connection::Connection;
 use crate::console::{Console, ConsoleParts};
 use crate::mock::{MockConfig, MockServer};
-use crate::store::{AuditContext, AuditLog, DataDir};
+use crate::store::{AuditLog, DataDir};
 use crate::{logging, tui, ui};
 
-/// What the console connects to.
+/// What the console connects to: the connection, its client, and the config's extras.
 struct Target {
-    session: Session,
+    connection: Connection,
     client: ApiClient,
-    orgs: Vec<OrgChoice>,
-    data_dir: PathBuf,
     ui: toml::Table,
     warnings: Vec<String>,
-    /// Who and where the audit log says changes come from.
-    audit: AuditContext,
     /// Kept alive for the whole run in demo mode.
     _mock: Option<MockServer>,
 }
@@ -34,13 +30,19 @@ struct Target {
 /// Runs the console; answers the exit status (non-zero when a signal ended it).
 pub async fn run_console(cli: &Cli) -> Result<u8, String> {
     let target = target(cli).await?;
+    let data_dir = DataDir::new(
+        target
+            .connection
+            .data_dir
+            .as_deref()
+            .ok_or("cannot find a data dir: set MEMORY_CONSOLE_DATA_DIR")?,
+    );
     for w in &target.warnings {
         eprintln!("warning: {w}");
     }
-    let data_dir = DataDir::new(&target.data_dir);
     // A read-only session writes no drafts, backups or audit lines: a data dir it cannot
     // write (a read-only mount, someone else's home) costs it only the log file.
-    let read_only = target.session.read_only;
+    let read_only = target.connection.read_only;
     let mut notes = Vec::new();
     let log = match data_dir.create().map_err(|e| e.to_string()).and_then(|()| {
         private_logs_dir(&data_dir.logs()).map_err(|e| e.to_string())?;
@@ -62,9 +64,9 @@ pub async fn run_console(cli: &Cli) -> Result<u8, String> {
     };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (keymap, theme) = ui::settings::from_config(&target.ui, no_color)?;
-    let mut session = target.session;
-    session.log_path = log.as_ref().map(|l| l.path.clone());
-    let mut app = App::new(session, keymap, target.orgs);
+    let audit = target.connection.audit_context();
+    let mut app = App::new(target.connection, keymap);
+    app.log_path = log.as_ref().map(|l| l.path.clone());
     for n in notes {
         app.set_status(Level::Warning, n);
     }
@@ -90,7 +92,7 @@ pub async fn run_console(cli: &Cli) -> Result<u8, String> {
         .clone()
         .unwrap_or_else(|| data_dir.audit_log());
     let trail = match AuditLog::open(&audit_path) {
-        Ok(log) => Some(Trail::new(log, target.audit)),
+        Ok(log) => Some(Trail::new(log, audit)),
         Err(e) => {
             // Changes that cannot be traced are not made.
             app.session.read_only = true;
@@ -126,35 +128,21 @@ async fn target(cli: &Cli) -> Result<Target, String> {
     } else {
         connect::resolve(cli)?
     };
-    let Some(c) = resolved else {
+    let Some(r) = resolved else {
         return demo(cli).await;
     };
+    let c = &r.connection;
     if c.orgs.is_empty() {
         return Err(format!(
             "profile {:?} lists no orgs: add [[profiles.{}.orgs]] to the config, or pass --org ORG",
             c.profile, c.profile
         ));
     }
-    let data_dir = c
-        .data_dir
-        .ok_or("cannot find a data dir: set MEMORY_CONSOLE_DATA_DIR")?;
-    let audit = AuditContext::new(&c.profile, c.client.base_url(), &c.settings.api_key);
     Ok(Target {
-        session: Session {
-            demo: false,
-            profile: c.profile,
-            base_url: c.client.base_url().to_owned(),
-            key_source: c.key_source,
-            read_only: c.read_only,
-            log_path: None,
-            task_poll_give_up: c.task_poll_give_up,
-        },
-        client: c.client,
-        orgs: c.orgs,
-        data_dir,
-        ui: c.ui,
-        warnings: c.warnings,
-        audit,
+        connection: r.connection,
+        client: r.client,
+        ui: r.ui,
+        warnings: r.warnings,
         _mock: None,
     })
 }
@@ -166,36 +154,27 @@ async fn demo(cli: &Cli) -> Result<Target, String> {
         .await
         .map_err(|e| format!("cannot start the demo server: {e}"))?;
     let settings = ClientSettings::new(mock.base_url(), SecretString::from(key));
-    let client = ApiClient::new(&settings).map_err(|e| e.to_string())?;
-    let audit = AuditContext::new("demo", &mock.base_url(), &settings.api_key);
-    let orgs = mock
-        .state()
-        .orgs()
-        .into_iter()
-        .map(|key| OrgChoice {
-            scope: OrgScope::new(key),
-            name: None,
-        })
-        .collect();
-    let data_dir = config::data_dir(None)
-        .ok_or("cannot find a data dir: set MEMORY_CONSOLE_DATA_DIR")?
-        .join("demo");
+    let connection = Connection {
+        read_only: cli.read_only,
+        orgs: mock
+            .state()
+            .orgs()
+            .into_iter()
+            .map(|key| OrgChoice {
+                scope: OrgScope::new(key),
+                name: None,
+            })
+            .collect(),
+        data_dir: config::data_dir(None).map(|d| d.join("demo")),
+        demo: true,
+        ..Connection::new("demo", settings, "the built-in demo server")
+    };
+    let client = connection.client().map_err(|e| e.to_string())?;
     Ok(Target {
-        session: Session {
-            demo: true,
-            profile: "demo".into(),
-            base_url: mock.base_url(),
-            key_source: "the built-in demo server".into(),
-            read_only: cli.read_only,
-            log_path: None,
-            task_poll_give_up: Duration::from_secs(600),
-        },
+        connection,
         client,
-        orgs,
-        data_dir,
         ui: toml::Table::new(),
         warnings: Vec::new(),
-        audit,
         _mock: Some(mock),
     })
 }
@@ -210,28 +189,19 @@ fn profile_switcher(
     let names: Vec<String> = loaded.file.profiles.keys().cloned().collect();
     let force_read_only = cli.read_only;
     let switcher = move |name: &str| -> Result<crate::console::Switched, String> {
-        let p = loaded.profile(Some(name)).map_err(|e| e.to_string())?;
-        if p.orgs.is_empty() {
+        let mut connection = loaded.profile(Some(name)).map_err(|e| e.to_string())?;
+        if connection.orgs.is_empty() {
             return Err(format!("profile {name:?} lists no orgs"));
         }
-        let client = ApiClient::new(&p.settings).map_err(|e| e.to_string())?;
-        let ctx = AuditContext::new(&p.name, client.base_url(), &p.settings.api_key);
+        let client = connection.client().map_err(|e| e.to_string())?;
         // Changes that cannot be traced are not made: no audit log, read-only.
         let trail = AuditLog::open(&audit_path)
             .ok()
-            .map(|log| Trail::new(log, ctx));
+            .map(|log| Trail::new(log, connection.audit_context()));
+        connection.read_only |= force_read_only || trail.is_none();
         Ok(crate::console::Switched {
-            session: Session {
-                demo: false,
-                profile: p.name.clone(),
-                base_url: client.base_url().to_owned(),
-                key_source: p.key_source.clone(),
-                read_only: p.read_only || force_read_only || trail.is_none(),
-                log_path: None,
-                task_poll_give_up: p.task_poll_give_up,
-            },
             client,
-            orgs: p.orgs,
+            connection,
             trail,
         })
     };
@@ -251,3 +221,7 @@ fn private_logs_dir(dir: &std::path::Path) -> std::io::Result<()> {
         Err(e) => Err(e),
     }
 }
+
+#[cfg(test)]
+#[path = "launch_tests.rs"]
+mod tests;

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod connect;
+pub mod connection;
 pub mod console;
 pub mod launch;
 pub mod logging;

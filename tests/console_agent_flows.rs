@@ -187,8 +187,8 @@ async fn esc_stops_a_load_to_the_end() {
 #[tokio::test]
 async fn colon_profile_switches_server_without_a_restart() {
     use memory_console::api::{ApiClient, ClientSettings, OrgScope};
-    use memory_console::app::Session;
     use memory_console::config::OrgChoice;
+    use memory_console::connection::Connection;
     use memory_console::console::Switched;
     use memory_console::mock::{MockConfig, MockServer};
     use secrecy::SecretString;
@@ -202,19 +202,15 @@ async fn colon_profile_switches_server_without_a_restart() {
         let settings = ClientSettings::new(url.clone(), SecretString::from("other-key".to_owned()));
         Ok(Switched {
             client: ApiClient::new(&settings).map_err(|e| e.to_string())?,
-            session: Session {
-                demo: false,
-                profile: name.to_owned(),
-                base_url: url.clone(),
-                key_source: "env var OTHER_KEY".into(),
+            connection: Connection {
                 read_only: true,
-                log_path: None,
                 task_poll_give_up: std::time::Duration::from_secs(60),
+                orgs: vec![OrgChoice {
+                    scope: OrgScope::new("acme-university"),
+                    name: None,
+                }],
+                ..Connection::new(name, settings, "env var OTHER_KEY")
             },
-            orgs: vec![OrgChoice {
-                scope: OrgScope::new("acme-university"),
-                name: None,
-            }],
             trail: None,
         })
     };

@@ -170,3 +170,72 @@ async fn d_erases_the_selected_entry_only() {
     assert_eq!(texts(&r).len(), before + 1);
     assert!(texts(&r).contains(&victim.text().to_owned()));
 }
+
+/// On the published one-object read: `d` erases the entry shown, `D` the rest; `u` undoes
+/// the `D`, and a second `u` the `d`, beside what the first brought back.
+#[tokio::test]
+async fn an_erase_of_one_then_of_all_comes_back_in_two_undos() {
+    let mut r = rig(quick(), false).await;
+    let original = texts(&r);
+    assert_eq!(original.len(), 3);
+    r.open_user(USER).await;
+    r.keys("d");
+    r.keys(USER);
+    r.press(KeyCode::Enter);
+    assert!(
+        r.console
+            .settle_until(WAIT, |a| a.last_erase.is_some())
+            .await,
+        "the erase of one ends"
+    );
+    let first = r.console.app.last_erase.clone().expect("one").1;
+    assert!(
+        r.console
+            .settle_until(WAIT, |a| a
+                .memory
+                .entries
+                .ready()
+                .is_some_and(|e| !e.is_empty()))
+            .await
+    );
+    r.keys("D");
+    r.keys(USER);
+    r.press(KeyCode::Enter);
+    assert!(
+        r.console
+            .settle_until(WAIT, |a| a
+                .last_erase
+                .as_ref()
+                .is_some_and(|(_, b)| *b != first))
+            .await,
+        "the erase of all ends"
+    );
+    assert!(texts(&r).is_empty());
+
+    r.keys("u");
+    r.keys("y");
+    assert!(
+        r.console
+            .settle_until(WAIT, |a| a
+                .last_erase
+                .as_ref()
+                .is_some_and(|(_, b)| *b == first))
+            .await,
+        "the first undo ends and offers the erase before it: {:?}",
+        r.console.app.status
+    );
+    assert_eq!(texts(&r).len(), 2);
+    let status = r.console.app.status.clone().expect("status").text;
+    assert!(status.contains("u undoes the erase before it"), "{status}");
+
+    r.keys("u");
+    r.keys("y");
+    assert!(
+        r.console
+            .settle_until(WAIT, |a| a.last_erase.is_none())
+            .await,
+        "the second undo ends: {:?}",
+        r.console.app.status
+    );
+    assert_eq!(texts(&r), original, "all three are back");
+}

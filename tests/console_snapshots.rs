@@ -5,18 +5,20 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use memory_console::api::{
-    ApiError, CourseMemory, MemoryEntry, MemoryRead, MemoryStatus, MentorListing, MentorMemory,
-    OrgScope, StoreGap, StoreRead, TaskId, TaskState, UserRef, UserSummary, UsersPage,
+    ApiError, ClientSettings, CourseMemory, MemoryEntry, MemoryRead, MemoryStatus, MentorListing,
+    MentorMemory, OrgScope, StoreGap, StoreRead, TaskId, TaskState, UserRef, UserSummary,
+    UsersPage,
 };
 use memory_console::app::{
-    Action, App, Dialog, Effect, Input, Keymap, Level, Msg, Pane, Session, StoreTab, Target,
-    TaskItem,
+    Action, App, Dialog, Effect, Input, Keymap, Level, Msg, Pane, StoreTab, Target, TaskItem,
 };
 use memory_console::config::OrgChoice;
+use memory_console::connection::Connection;
 use memory_console::ui::{self, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
+use secrecy::SecretString;
 
 mod common;
 
@@ -24,17 +26,15 @@ use common::hostile::forbidden;
 
 // ---- building states ----
 
-fn session() -> Session {
-    Session {
-        demo: false,
-        profile: "staging".into(),
-        base_url: "https://api.example.com".into(),
-        // What config resolution produces for a key taken from the environment.
-        key_source: "env var IBL_API_KEY".into(),
-        read_only: false,
-        log_path: None,
-        task_poll_give_up: Duration::from_secs(600),
-    }
+fn session() -> Connection {
+    Connection::new(
+        "staging",
+        ClientSettings::new(
+            "https://api.example.com",
+            SecretString::from("test-key".to_owned()),
+        ),
+        "env var IBL_API_KEY",
+    )
 }
 
 fn orgs() -> Vec<OrgChoice> {
@@ -50,8 +50,14 @@ fn orgs() -> Vec<OrgChoice> {
     ]
 }
 
-fn app_with(session: Session) -> App {
-    App::new(session, Keymap::default(), orgs())
+fn app_with(session: Connection) -> App {
+    App::new(
+        Connection {
+            orgs: orgs(),
+            ..session
+        },
+        Keymap::default(),
+    )
 }
 
 fn user(i: usize) -> UserSummary {
@@ -91,7 +97,7 @@ fn req_of_users(fx: &[Effect]) -> u64 {
 }
 
 /// Starts the app (orgs loading, first org's users asked for) and answers the org names.
-fn started(session: Session) -> (App, u64) {
+fn started(session: Connection) -> (App, u64) {
     let mut app = app_with(session);
     let fx = app.start();
     let req = req_of_users(&fx);
@@ -112,7 +118,7 @@ fn started(session: Session) -> (App, u64) {
 }
 
 /// An app whose first org shows `users` (all of them, as one page).
-fn with_users(session: Session, users: Vec<UserSummary>) -> App {
+fn with_users(session: Connection, users: Vec<UserSummary>) -> App {
     let (mut app, req) = started(session);
     let count = users.len() as u64;
     let fx = app.update(Input::Msg(Msg::Users {
@@ -247,6 +253,7 @@ fn task(name: &str, state: Option<&str>) -> TaskItem {
         next_delay: Duration::from_secs(1),
         gave_up: false,
         text: String::new(),
+        earlier_run: false,
     }
 }
 
@@ -256,13 +263,15 @@ fn tasks_app() -> App {
     unknown.unknown_reason = Some("the server did not answer in time".into());
     let mut gave_up = task("dmitri.ivanov1004", Some("pending"));
     gave_up.gave_up = true;
+    let mut earlier = task("elif.yilmaz1005", Some("weird-state"));
+    earlier.earlier_run = true;
     app.tasks.items = vec![
         task("amara.okafor1001", None),
         task("bo.lindqvist1002", Some("completed")),
         task("hostile.hannah", Some("FAILURE")),
         unknown,
         gave_up,
-        task("elif.yilmaz1005", Some("weird-state")),
+        earlier,
     ];
     app.focus = Pane::Tasks;
     app
@@ -634,7 +643,7 @@ fn badges_and_status() {
     s.demo = true;
     s.read_only = true;
     s.profile = "demo".into();
-    s.base_url = "http://127.0.0.1:40000".into();
+    s.settings.base_url = "http://127.0.0.1:40000".into();
     let mut users = vec![hostile_user()];
     users.extend((1..5).map(user));
     let mut app = with_users(s, users);
@@ -662,7 +671,7 @@ fn long_names_app() -> App {
             name: Some("Acme \u{202e}University\u{1b}]0;x\u{7}".into()),
         },
     ];
-    let mut app = App::new(session(), Keymap::default(), orgs);
+    let mut app = App::new(Connection { orgs, ..session() }, Keymap::default());
     let fx = app.start();
     let req = req_of_users(&fx);
     let long = UserSummary {
@@ -1249,4 +1258,52 @@ fn erasing_a_mentor_entry_names_it_escaped() {
         "{screen}"
     );
     assert!(screen.contains("2 entries shown in it"), "{screen}");
+}
+
+/// The picture at the top of the README is this state drawn by the real UI code, so it
+/// cannot drift from what the console shows. After a change to the UI:
+/// `UPDATE_SCREENSHOT=1 cargo test --test console_snapshots readme_screenshot`.
+#[test]
+fn readme_screenshot_is_current() {
+    let mut app = with_users(session(), (1..30).map(user).collect());
+    open_user(
+        &mut app,
+        Ok(vec![
+            entry(
+                101,
+                "Prefers worked examples before theory; studying organic chemistry for the spring exam.",
+                Some("937d3d46-3048-4f9d-aa5c-ce7c51d85332"),
+            ),
+            entry(
+                102,
+                "Asked twice about reaction mechanisms (SN1 vs SN2).\nWants short answers with one example each.",
+                Some("5b0c1d2e-8f7a-4c3b-9e6d-2a1b0c9d8e7f"),
+            ),
+            entry(
+                103,
+                "Timezone: Europe/Berlin. Studies in the evening.",
+                None,
+            ),
+        ]),
+        true,
+    );
+    app.focus = Pane::Memory;
+    app.perform(Action::NextEntry);
+    app.tasks.items = vec![
+        task("amara.okafor1001", Some("completed")),
+        task("bo.lindqvist1002", None),
+    ];
+    let t = draw_with(&mut app, 150, 34, &Theme::default());
+    assert_clean(t.backend().buffer());
+    let svg = common::svg::buffer_to_svg(t.backend().buffer());
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/screenshot.svg");
+    if std::env::var_os("UPDATE_SCREENSHOT").is_some() {
+        std::fs::write(&path, &svg).expect("write the screenshot");
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == svg,
+        "assets/screenshot.svg is not what the console draws now; run \
+         UPDATE_SCREENSHOT=1 cargo test --test console_snapshots readme_screenshot"
+    );
 }

@@ -8,13 +8,15 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use memory_console::api::{MemoryEntry, OrgScope, UsersPage};
-use memory_console::app::{App, Effect, Input, Keymap, Msg, Pane, Session};
+use memory_console::api::{ClientSettings, MemoryEntry, OrgScope, UsersPage};
+use memory_console::app::{App, Effect, Input, Keymap, Msg, Pane};
 use memory_console::config::OrgChoice;
+use memory_console::connection::Connection;
 use memory_console::ui::{self, Theme};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
+use secrecy::SecretString;
 
 const HOSTILE: &str = "title\x1b]0;pwned\x07 osc2\x1b]2;pwned2\x1b\\ clip\x1b]52;c;ZXZpbA==\x07\n\
                        \x1b[2J\x1b[H\x1bPq#0\x1b\\ c1\u{9b}31m\u{9d}0;c1title\u{9c}\r\n\
@@ -35,20 +37,23 @@ impl Write for Captured {
 }
 
 fn app_with_hostile_memory() -> App {
-    let session = Session {
+    let session = Connection {
         demo: true,
-        profile: "t".into(),
-        base_url: "http://127.0.0.1:1".into(),
-        key_source: "env var IBL_API_KEY".into(),
-        read_only: false,
-        log_path: None,
         task_poll_give_up: Duration::from_secs(60),
+        ..Connection::new(
+            "t",
+            ClientSettings::new(
+                "http://127.0.0.1:1",
+                SecretString::from("test-key".to_owned()),
+            ),
+            "env var IBL_API_KEY",
+        )
     };
     let orgs = vec![OrgChoice {
         scope: OrgScope::new("main"),
         name: None,
     }];
-    let mut app = App::new(session, Keymap::default(), orgs);
+    let mut app = App::new(Connection { orgs, ..session }, Keymap::default());
     app.size = (100, 30);
     let fx = app.start();
     let req = fx

@@ -432,3 +432,49 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
         })
         .collect()
 }
+
+/// A server that shows one entry at a time hides the others until the first is gone; the
+/// erase of that one entry must still be undoable beside them.
+#[tokio::test]
+async fn one_entry_erased_on_an_object_shaped_server_can_be_undone_beside_the_others() {
+    let mock = common::start(MockConfig::default().with_memory_shape(MemoryShape::Object)).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ops = ops_for(&mock.server.base_url(), mock.server.api_key(), dir.path());
+    let state = mock.server.state().clone();
+    let before = state.memory("main", "multi.mia").expect("seeded");
+    assert_eq!(before.len(), 3);
+    let user = UserRef::by_name("multi.mia");
+    let shown = ops
+        .client()
+        .read_memory(&main_org(), &user)
+        .await
+        .expect("read");
+    assert_eq!(shown.entries.len(), 1, "the object shape shows one entry");
+    let victim = shown.entries[0].id;
+    let erased = ops
+        .erase_entry(&main_org(), &user, victim, Action::EntryErase)
+        .await
+        .expect("erased");
+    let backup_path = erased.backup.expect("backup");
+    let backup = read_backup(&backup_path).expect("readable");
+    assert!(
+        !backup.kept_ids.is_empty() && !backup.kept_ids.contains(&victim),
+        "the entry shown after the delete is noted as left alone: {:?}",
+        backup.kept_ids
+    );
+    let report = ops
+        .restore(&backup_path, None)
+        .await
+        .expect("undo accepted");
+    assert_eq!(report.created.len(), 1);
+    let mut after: Vec<_> = state
+        .memory("main", "multi.mia")
+        .expect("user")
+        .iter()
+        .map(mock_text)
+        .collect();
+    let mut original: Vec<_> = before.iter().map(mock_text).collect();
+    after.sort();
+    original.sort();
+    assert_eq!(after, original, "the three entries are back");
+}

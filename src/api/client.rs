@@ -71,6 +71,12 @@ impl ApiClient {
         super::transport::checked_base_url(raw).map(|_| ())
     }
 
+    /// The base URL as a client built from `raw` reports it in [`ApiClient::base_url`]
+    /// (checked, no trailing `/`), so what is shown and journaled matches what is sent to.
+    pub fn normalized_base_url(raw: &str) -> Result<String, ApiError> {
+        super::transport::normalized_base_url(raw)
+    }
+
     /// One page of the org's users.
     pub async fn list_users(&self, org: &OrgScope, q: &UsersQuery) -> Result<UsersPage, ApiError> {
         let mut query = vec![

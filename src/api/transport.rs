@@ -85,7 +85,7 @@ impl Transport {
             .map_err(|e| ApiError::InvalidRequest(format!("cannot set up HTTP: {e}")))?;
         Ok(Transport {
             http,
-            base: base.as_str().trim_end_matches('/').to_owned(),
+            base: normalized(&base),
             auth,
             max_body: settings.max_body_bytes,
             retry: settings.retry.clone(),
@@ -202,6 +202,15 @@ impl Transport {
         }
         Err(status_error(status, &body, retry_after, location))
     }
+}
+
+/// A checked base URL without its trailing `/`: paths are appended to it.
+pub fn normalized_base_url(raw: &str) -> Result<String, ApiError> {
+    checked_base_url(raw).map(|u| normalized(&u))
+}
+
+fn normalized(base: &Url) -> String {
+    base.as_str().trim_end_matches('/').to_owned()
 }
 
 /// Accepts `https://` anywhere and `http://` only for loopback hosts, so a key never crosses a

@@ -407,16 +407,11 @@ impl App {
         fx
     }
 
-    /// After a `:profile` switch: the new profile's orgs, nothing open, no tasks (a switch
-    /// waits until they have ended).
-    pub fn switch_to_orgs(&mut self, orgs: Vec<crate::config::OrgChoice>) {
-        self.orgs = orgs
-            .into_iter()
-            .map(|choice| super::state::OrgItem {
-                choice,
-                info: super::state::Load::Idle,
-            })
-            .collect();
+    /// After a `:profile` switch: the new connection and its orgs, nothing open, no tasks
+    /// (a switch waits until they have ended). The log file stays this run's.
+    pub fn switch_to(&mut self, connection: crate::connection::Connection) {
+        self.orgs = super::update::org_items(&connection.orgs);
+        self.session = connection;
         self.orgs_list = Default::default();
         self.users = Default::default();
         self.memory = Default::default();
@@ -424,6 +419,8 @@ impl App {
         self.dialog = None;
         // An undo would now go to the other server.
         self.last_erase = None;
+        self.earlier_erases.clear();
+        self.restored_ids.clear();
         self.tasks = Default::default();
         self.focus = Pane::Orgs;
     }

@@ -55,7 +55,17 @@ impl App {
     pub(super) fn start_undo_erase(&mut self) -> Vec<Effect> {
         match self.last_erase.clone() {
             Some((target, backup)) => {
-                self.dialog = Some(Dialog::ConfirmRestore(RestoreQuestion { target, backup }));
+                let beside = self
+                    .restored_ids
+                    .iter()
+                    .filter(|(t, _)| *t == target)
+                    .map(|(_, id)| *id)
+                    .collect();
+                self.dialog = Some(Dialog::ConfirmRestore(RestoreQuestion {
+                    target,
+                    backup,
+                    beside,
+                }));
             }
             None => self.set_status(
                 Level::Info,
@@ -93,12 +103,12 @@ impl App {
                             backup.display()
                         ),
                     );
-                    self.last_erase = Some((target.clone(), backup.clone()));
+                    self.remember_erase(target, backup);
                 }
             },
             Err(e) => {
                 if let Some(backup) = e.backup.as_ref().filter(|_| e.erased > 0) {
-                    self.last_erase = Some((target.clone(), backup.clone()));
+                    self.remember_erase(target, backup);
                 }
                 let what = if e.erased == 0 {
                     "erase failed"
@@ -107,6 +117,16 @@ impl App {
                 };
                 self.set_status(Level::Error, format!("{what}: {e}"));
             }
+        }
+    }
+
+    /// The newest erase is what `u` offers; the one it replaces waits its turn.
+    pub(super) fn remember_erase(&mut self, target: &Target, backup: &std::path::Path) {
+        let newest = (target.clone(), backup.to_path_buf());
+        if let Some(previous) = self.last_erase.replace(newest)
+            && previous.1 != backup
+        {
+            self.earlier_erases.push(previous);
         }
     }
 }

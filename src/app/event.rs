@@ -165,6 +165,14 @@ pub enum Msg {
         task: usize,
         result: Result<TaskState, ApiError>,
     },
+    /// The queued updates an earlier run left open, for this profile and server.
+    TasksLoaded {
+        result: Result<crate::store::LoadedTasks, String>,
+    },
+    /// The tasks file could not be written; the task is still followed in this run.
+    TaskBookFailed {
+        why: String,
+    },
     SearchDue {
         token: u64,
     },
@@ -225,6 +233,8 @@ pub enum Effect {
     Restore {
         target: Target,
         backup: std::path::PathBuf,
+        /// Entries a restore of this run wrote, which this one may go beside.
+        beside: Vec<i64>,
     },
     /// Erases in the mentor or course store, everything in a backup first.
     StoreErase {
@@ -253,6 +263,18 @@ pub enum Effect {
         target: Target,
     },
     LoadAudit,
+    /// Reads the queued updates an earlier run left open.
+    LoadTasks,
+    /// Notes a queued update in the data dir until it ends.
+    RecordTask {
+        target: Target,
+        task_id: TaskId,
+        kind: &'static str,
+    },
+    /// The update ended: no later run needs to ask about it.
+    EndTask {
+        task_id: TaskId,
+    },
     PollTask {
         task: usize,
         target: Target,

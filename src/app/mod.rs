@@ -9,6 +9,7 @@ mod editing;
 mod editor;
 mod erasing;
 mod event;
+mod following;
 mod keymap;
 mod local;
 mod navigate;
@@ -19,6 +20,7 @@ mod store_actions;
 mod store_runs;
 mod stores_pane;
 mod tabs;
+mod task_book;
 mod update;
 mod waiting;
 mod writes;
@@ -35,7 +37,7 @@ pub use event::{Effect, EraseScope, Input, Msg, ReqId, StoreErase, Target};
 pub use keymap::{KeyBinding, Keymap};
 pub use runner::Runner;
 pub use state::{
-    App, Level, ListCursor, Load, MemoryPane, OrgItem, Pane, Session, Status, TaskItem, TasksPane,
+    App, Level, ListCursor, Load, MemoryPane, OrgItem, Pane, Status, TaskItem, TasksPane,
     UsersPane, plural,
 };
 pub use stores_pane::{

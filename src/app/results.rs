@@ -1,11 +1,8 @@
-//! Results coming back from the runner: loads, saves, erases, task states.
-
-use crate::api::{ApiError, TaskPhase};
+//! Results coming back from the runner: loads, saves, erases.
 
 use super::dialogs::Dialog;
 use super::event::{Effect, Msg};
-use super::state::{App, Level, Load, TaskItem};
-use crate::ops::TaskPolicy;
+use super::state::{App, Level, Load};
 
 impl App {
     pub(super) fn on_msg(&mut self, msg: Msg) -> Vec<Effect> {
@@ -127,24 +124,7 @@ impl App {
                         self.editor = None;
                     }
                     self.set_status(Level::Info, format!("update queued (task {})", q.task_id));
-                    let index = self.tasks.items.len();
-                    self.tasks.items.push(TaskItem {
-                        target: target.clone(),
-                        task_id: q.task_id.clone(),
-                        kind: "update",
-                        state: None,
-                        unknown_reason: None,
-                        created: self.clock,
-                        next_delay: self.task_policy().first,
-                        gave_up: false,
-                        text,
-                    });
-                    vec![Effect::PollTask {
-                        task: index,
-                        target,
-                        task_id: q.task_id,
-                        after: self.task_policy().first,
-                    }]
+                    self.follow_task(target, q.task_id, "update", text)
                 }
                 Err(e) => {
                     let text = self.explain("saving failed; your text is still in the editor", &e);
@@ -231,10 +211,17 @@ impl App {
             Msg::Restored { target, result } => {
                 match result {
                     Ok(report) => {
-                        self.set_status(Level::Success, report.summary());
+                        self.restored_ids
+                            .extend(report.created.iter().map(|e| (target.clone(), e.id)));
                         if self.last_erase.as_ref().is_some_and(|(t, _)| *t == target) {
-                            self.last_erase = None;
+                            self.last_erase = self.earlier_erases.pop();
                         }
+                        let next = if self.last_erase.is_some() {
+                            "; u undoes the erase before it"
+                        } else {
+                            ""
+                        };
+                        self.set_status(Level::Success, format!("{}{next}", report.summary()));
                     }
                     Err(why) => self.set_status(Level::Error, format!("restore refused: {why}")),
                 }
@@ -249,6 +236,14 @@ impl App {
             Msg::DraftFound { target, draft } => self.on_draft_found(target, draft),
             Msg::DraftSaveFailed { why } => {
                 self.set_status(Level::Warning, format!("draft: {why}"));
+                Vec::new()
+            }
+            Msg::TasksLoaded { result } => self.on_tasks_loaded(result),
+            Msg::TaskBookFailed { why } => {
+                self.set_status(
+                    Level::Warning,
+                    format!("queued updates are followed in this run only: {why}"),
+                );
                 Vec::new()
             }
             Msg::Audit { result } => {
@@ -300,70 +295,5 @@ impl App {
             format!("at the end: {}", self.users.count_label()),
         );
         Vec::new()
-    }
-
-    /// The pauses and give-up of task polling: the same policy as `task --wait`.
-    fn task_policy(&self) -> TaskPolicy {
-        TaskPolicy::new(self.session.task_poll_give_up)
-    }
-
-    pub(super) fn on_task_polled(
-        &mut self,
-        index: usize,
-        result: Result<crate::api::TaskState, ApiError>,
-    ) -> Vec<Effect> {
-        let policy = self.task_policy();
-        let Some(task) = self.tasks.items.get_mut(index) else {
-            return Vec::new();
-        };
-        match result {
-            Ok(state) => {
-                task.unknown_reason = None;
-                task.state = Some(state);
-            }
-            Err(e) => task.unknown_reason = Some(e.to_string()),
-        }
-        let phase = task.phase();
-        let target = task.target.clone();
-        if phase.is_final() {
-            let id = task.task_id.clone();
-            let user = target.user.username.clone();
-            let mut fx = Vec::new();
-            if phase == TaskPhase::Done {
-                self.set_status(
-                    Level::Success,
-                    format!("update of {user} completed (task {id})"),
-                );
-                fx.push(Effect::RemoveDraft {
-                    target: target.clone(),
-                });
-            } else {
-                self.set_status(
-                    Level::Error,
-                    format!("update of {user} failed (task {id}); press e on that user to edit your text again"),
-                );
-            }
-            if self.memory.target.as_ref() == Some(&target) {
-                fx.extend(self.refresh_memory());
-            }
-            return fx;
-        }
-        if policy.gives_up_at(self.clock.saturating_duration_since(task.created)) {
-            task.gave_up = true;
-            let id = task.task_id.clone();
-            self.set_status(
-                Level::Warning,
-                format!("stopped asking about task {id}: its state stays unknown"),
-            );
-            return Vec::new();
-        }
-        let after = task.next_delay;
-        task.next_delay = policy.next(task.next_delay);
-        vec![Effect::PollTask {
-            task: index,
-            target,
-            task_id: task.task_id.clone(),
-            after,
-        }]
     }
 }

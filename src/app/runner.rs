@@ -14,11 +14,13 @@ use super::event::{Effect, Msg};
 pub struct Runner {
     pub(super) client: ApiClient,
     tx: UnboundedSender<Msg>,
-    read_only: bool,
+    pub(super) read_only: bool,
     pub(super) profile: String,
     pub(super) dirs: DataDir,
     /// `None` when there is no audit log: then no write may be sent.
     pub(super) ops: Option<Ops>,
+    /// One change of the tasks file at a time: each reads, edits and replaces it.
+    pub(super) task_book: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Runner {
@@ -38,6 +40,7 @@ impl Runner {
             profile,
             dirs,
             ops,
+            task_book: Default::default(),
         }
     }
 
@@ -101,7 +104,11 @@ impl Runner {
             } => self.replace(target, text, session_id, base, entry).await,
             Effect::SetEnabled { target, enabled } => self.set_enabled(target, enabled).await,
             Effect::Erase { target, scope } => self.erase(target, scope).await,
-            Effect::Restore { target, backup } => self.restore(target, backup).await,
+            Effect::Restore {
+                target,
+                backup,
+                beside,
+            } => self.restore(target, backup, beside).await,
             Effect::StoreErase { target, erase } => self.store_erase(target, erase).await,
             Effect::UpdateMentorEntry {
                 target,
@@ -118,6 +125,13 @@ impl Runner {
             Effect::LoadDraft { target } => return self.load_draft(target).await,
             Effect::RemoveDraft { target } => return self.remove_draft(target).await,
             Effect::LoadAudit => self.load_audit().await,
+            Effect::LoadTasks => self.load_tasks().await,
+            Effect::RecordTask {
+                target,
+                task_id,
+                kind,
+            } => return self.record_task(target, task_id, kind).await,
+            Effect::EndTask { task_id } => return self.end_task(task_id).await,
             Effect::PollTask {
                 task,
                 target,

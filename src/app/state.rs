@@ -272,8 +272,11 @@ pub struct TaskItem {
     pub created: Instant,
     pub next_delay: Duration,
     pub gave_up: bool,
-    /// The text sent, kept so a failed update loses nothing.
+    /// The text sent, kept so a failed update loses nothing (empty for a task of an earlier
+    /// run: its draft holds the text).
     pub text: String,
+    /// Queued by an earlier run and picked up from the data dir.
+    pub earlier_run: bool,
 }
 
 impl TaskItem {
@@ -311,22 +314,14 @@ pub struct Status {
     pub level: Level,
 }
 
-/// Where the console runs: against the built-in mock or a configured server.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Session {
-    pub demo: bool,
-    pub profile: String,
-    pub base_url: String,
-    pub key_source: String,
-    pub read_only: bool,
-    pub log_path: Option<std::path::PathBuf>,
-    pub task_poll_give_up: Duration,
-}
-
 /// The whole console.
 #[derive(Debug)]
 pub struct App {
-    pub session: Session,
+    /// Where the console works (the built-in mock or a configured server), as resolved;
+    /// a `:profile` switch replaces it whole.
+    pub session: crate::connection::Connection,
+    /// This run's log file, for the help screen; `None` when it could not be opened.
+    pub log_path: Option<std::path::PathBuf>,
     pub keymap: super::keymap::Keymap,
     pub orgs: Vec<OrgItem>,
     pub orgs_list: ListCursor,
@@ -347,6 +342,12 @@ pub struct App {
     pub should_quit: bool,
     /// This run's last erase, for `u`.
     pub last_erase: Option<(Target, std::path::PathBuf)>,
+    /// The erases before it in this run, newest last: once `u` restored the last one, the
+    /// next `u` offers the one before (a `d` then a `D` come back in two steps).
+    pub earlier_erases: Vec<(Target, std::path::PathBuf)>,
+    /// Entries this run's restores wrote, per user: an older backup may be restored beside
+    /// them, since they are what an undo just brought back, not memory gathered since.
+    pub restored_ids: Vec<(Target, i64)>,
     /// The `:` command line, while it is open, and its history.
     pub command: super::command::CommandLine,
     /// A `:user` lookup waiting for the server's search.

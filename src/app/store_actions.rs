@@ -301,12 +301,12 @@ impl App {
                         done.backup.display()
                     ),
                 );
-                self.last_erase = Some((target.clone(), done.backup));
+                self.remember_erase(&target, &done.backup);
             }
             Err(e) => {
                 // What was deleted before it stopped is in the backup: `u` brings it back.
                 if let Some(backup) = e.backup.as_ref().filter(|_| e.erased > 0) {
-                    self.last_erase = Some((target.clone(), backup.clone()));
+                    self.remember_erase(&target, backup);
                 }
                 let head = if e.erased == 0 {
                     "erase failed"
@@ -377,7 +377,7 @@ impl App {
             .clone()
             .filter(|_| dialog.report.stores.iter().any(|(_, o)| erased_any(o)))
         {
-            self.last_erase = Some((target.clone(), path));
+            self.remember_erase(&target, &path);
         }
         self.dialog = Some(Dialog::ForgetReport(dialog));
         if self.memory.target.as_ref() != Some(&target) {

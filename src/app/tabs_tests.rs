@@ -20,20 +20,23 @@ fn code(c: KeyCode) -> Input {
 }
 
 fn app() -> App {
-    let session = Session {
-        demo: true,
-        profile: "test".into(),
-        base_url: "http://127.0.0.1:1".into(),
-        key_source: "env var IBL_API_KEY".into(),
-        read_only: false,
-        log_path: None,
-        task_poll_give_up: Duration::from_secs(600),
-    };
     let orgs = vec![OrgChoice {
         scope: OrgScope::new("main"),
         name: None,
     }];
-    App::new(session, Keymap::default(), orgs)
+    let connection = crate::connection::Connection {
+        demo: true,
+        orgs,
+        ..crate::connection::Connection::new(
+            "test",
+            crate::api::ClientSettings::new(
+                "http://127.0.0.1:1",
+                secrecy::SecretString::from("test-key".to_owned()),
+            ),
+            "env var IBL_API_KEY",
+        )
+    };
+    App::new(connection, Keymap::default())
 }
 
 /// The request ids of the mentor and course loads among `fx`.

@@ -12,9 +12,18 @@ use super::action::Action;
 use super::dialogs::Dialog;
 use super::event::{Effect, Input};
 use super::state::{
-    App, Level, ListCursor, Load, MemoryPane, OrgItem, Pane, Session, Status, TaskItem, TasksPane,
-    UsersPane,
+    App, Level, ListCursor, Load, MemoryPane, OrgItem, Pane, Status, TaskItem, TasksPane, UsersPane,
 };
+
+/// The org list of a connection, nothing loaded yet.
+pub(super) fn org_items(orgs: &[crate::config::OrgChoice]) -> Vec<OrgItem> {
+    orgs.iter()
+        .map(|choice| OrgItem {
+            choice: choice.clone(),
+            info: Load::Idle,
+        })
+        .collect()
+}
 
 /// Users asked for per page.
 pub const PAGE_SIZE: u32 = 50;
@@ -24,21 +33,13 @@ pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(300);
 pub const DRAFT_EVERY: Duration = Duration::from_secs(3);
 
 impl App {
-    pub fn new(
-        session: Session,
-        keymap: super::keymap::Keymap,
-        orgs: Vec<crate::config::OrgChoice>,
-    ) -> App {
+    /// A console on `session`, listing its orgs.
+    pub fn new(session: crate::connection::Connection, keymap: super::keymap::Keymap) -> App {
         App {
+            orgs: org_items(&session.orgs),
             session,
+            log_path: None,
             keymap,
-            orgs: orgs
-                .into_iter()
-                .map(|choice| OrgItem {
-                    choice,
-                    info: Load::Idle,
-                })
-                .collect(),
             orgs_list: ListCursor::default(),
             users: UsersPane::default(),
             memory: MemoryPane::default(),
@@ -54,6 +55,8 @@ impl App {
             next_req: 1,
             should_quit: false,
             last_erase: None,
+            earlier_erases: Vec::new(),
+            restored_ids: Vec::new(),
             command: Default::default(),
             lookup: None,
             profiles: Vec::new(),
@@ -84,6 +87,7 @@ impl App {
         } else {
             fx.extend(self.open_org(self.orgs_list.selected));
         }
+        fx.push(Effect::LoadTasks);
         fx
     }
 

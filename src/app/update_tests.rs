@@ -6,22 +6,27 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::api::{
-    ApiError, MemoryEntry, MemoryRead, OrgScope, QueuedUpdate, TaskId, TaskState, UserSummary,
-    UsersPage,
+    ApiError, ClientSettings, MemoryEntry, MemoryRead, OrgScope, QueuedUpdate, TaskId, TaskState,
+    UserSummary, UsersPage,
 };
 use crate::app::*;
 use crate::app::{Keymap, ReqId};
 use crate::config::OrgChoice;
+use crate::connection::Connection;
+use secrecy::SecretString;
 
-fn session(read_only: bool) -> Session {
-    Session {
+fn session(read_only: bool) -> Connection {
+    Connection {
         demo: true,
-        profile: "test".into(),
-        base_url: "http://127.0.0.1:1".into(),
-        key_source: "env var IBL_API_KEY".into(),
         read_only,
-        log_path: None,
-        task_poll_give_up: Duration::from_secs(600),
+        ..Connection::new(
+            "test",
+            ClientSettings::new(
+                "http://127.0.0.1:1",
+                SecretString::from("test-key".to_owned()),
+            ),
+            "env var IBL_API_KEY",
+        )
     }
 }
 
@@ -33,7 +38,13 @@ fn app(read_only: bool) -> App {
             name: None,
         })
         .collect();
-    App::new(session(read_only), Keymap::default(), orgs)
+    App::new(
+        Connection {
+            orgs,
+            ..session(read_only)
+        },
+        Keymap::default(),
+    )
 }
 
 fn key(c: char) -> Input {
@@ -312,9 +323,16 @@ fn saving_a_queued_rewrite_replaces_and_tracks_the_task() {
     }));
     assert!(a.editor.is_none());
     assert_eq!(a.status.as_ref().unwrap().text, "update queued (task t1)");
-    let [Effect::PollTask { task, after, .. }] = fx.as_slice() else {
+    let [
+        Effect::RecordTask {
+            task_id: recorded, ..
+        },
+        Effect::PollTask { task, after, .. },
+    ] = fx.as_slice()
+    else {
         panic!("{fx:?}")
     };
+    assert_eq!(recorded.0, "t1", "noted in the data dir for a later run");
     assert_eq!(*after, Duration::from_secs(1));
     assert!(
         a.pending_task().is_some(),
@@ -341,6 +359,11 @@ fn saving_a_queued_rewrite_replaces_and_tracks_the_task() {
     assert!(
         fx.iter().any(|e| matches!(e, Effect::LoadMemory { .. })),
         "completed: memory re-read"
+    );
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::EndTask { task_id } if task_id.0 == "t1")),
+        "an ended task leaves the data dir: {fx:?}"
     );
     assert!(a.pending_task().is_none());
 }
@@ -398,7 +421,20 @@ fn unreadable_task_states_stay_unknown_and_polling_gives_up() {
         task: 0,
         result: Err(ApiError::NotFound { detail: None }),
     }));
-    assert!(fx.is_empty(), "gave up");
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::PollTask { .. })),
+        "gave up"
+    );
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::LoadMemory { .. })),
+        "the memory is read again to show whether the update landed: {fx:?}"
+    );
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::EndTask { .. })),
+        "a task given up is still unknown: the next run asks again"
+    );
+    let status = &a.status.as_ref().expect("status").text;
+    assert!(status.contains("press e"), "{status}");
     let t = &a.tasks.items[0];
     assert!(t.gave_up && t.unknown_reason.as_deref().unwrap().contains("404"));
 }
@@ -676,7 +712,12 @@ fn a_task_gives_up_when_the_ticks_say_its_time_has_passed() {
         "asked again before its time is up"
     );
     a.update(Input::Tick(start + Duration::from_secs(60)));
-    assert!(poll(&mut a).is_empty(), "no more polls");
+    assert!(
+        !poll(&mut a)
+            .iter()
+            .any(|e| matches!(e, Effect::PollTask { .. })),
+        "no more polls"
+    );
     assert!(a.tasks.items[0].gave_up);
 }
 
@@ -753,4 +794,86 @@ fn keys_typed_while_a_save_is_in_flight_are_refused_not_lost() {
     let ed = a.editor.as_ref().expect("still open");
     assert!(!ed.saving && !ed.refused_while_saving);
     assert_eq!(ed.text(), "XZhello");
+}
+
+fn recorded(task_id: &str, username: &str) -> crate::store::TaskRecord {
+    let org = OrgScope {
+        key: "main".into(),
+        platform_key: "main".into(),
+    };
+    crate::store::TaskRecord::new(
+        "default",
+        "http://x",
+        &org,
+        &crate::api::UserRef::by_name(username),
+        task_id,
+        "update",
+    )
+}
+
+#[test]
+fn the_start_asks_for_the_tasks_of_earlier_runs() {
+    let mut a = app(false);
+    let fx = a.start();
+    assert!(fx.iter().any(|e| matches!(e, Effect::LoadTasks)), "{fx:?}");
+}
+
+#[test]
+fn tasks_of_an_earlier_run_are_shown_and_polled_until_they_end() {
+    let mut a = with_memory(false, Some("hello"));
+    let fx = a.update(Input::Msg(Msg::TasksLoaded {
+        result: Ok(crate::store::LoadedTasks {
+            tasks: vec![recorded("old-1", "ann"), recorded("old-2", "bob\u{1b}[2J")],
+            set_aside: None,
+        }),
+    }));
+    let polled: Vec<(&str, &str)> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::PollTask {
+                task_id, target, ..
+            } => Some((task_id.0.as_str(), target.user.username.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(polled, [("old-1", "ann"), ("old-2", "bob\u{1b}[2J")]);
+    assert_eq!(a.tasks.items.len(), 2);
+    assert!(a.tasks.items.iter().all(|t| t.earlier_run && t.is_open()));
+    assert!(
+        a.status
+            .as_ref()
+            .expect("status")
+            .text
+            .contains("2 queued updates"),
+        "the operator is told"
+    );
+    let fx = a.update(Input::Msg(Msg::TaskPolled {
+        task: 1,
+        result: Ok(TaskState::from_word("SUCCESS")),
+    }));
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::EndTask { task_id } if task_id.0 == "old-2")),
+        "{fx:?}"
+    );
+    assert!(a.tasks.items[0].is_open() && !a.tasks.items[1].is_open());
+}
+
+#[test]
+fn an_unreadable_tasks_file_is_reported_with_where_it_went() {
+    let mut a = with_memory(false, Some("hello"));
+    let fx = a.update(Input::Msg(Msg::TasksLoaded {
+        result: Ok(crate::store::LoadedTasks {
+            tasks: Vec::new(),
+            set_aside: Some("/data/tasks.json.unreadable-1".into()),
+        }),
+    }));
+    assert!(fx.is_empty());
+    let status = a.status.as_ref().expect("status");
+    assert_eq!(status.level, Level::Warning);
+    assert!(
+        status.text.contains("tasks.json.unreadable-1"),
+        "{}",
+        status.text
+    );
 }

@@ -52,19 +52,25 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::{Keymap, Session};
+    use crate::api::ClientSettings;
+    use crate::app::Keymap;
+    use crate::connection::Connection;
+    use secrecy::SecretString;
 
     fn app() -> App {
-        let session = Session {
+        let session = Connection {
             demo: true,
-            profile: "t".into(),
-            base_url: "http://127.0.0.1:1".into(),
-            key_source: "test".into(),
-            read_only: false,
-            log_path: None,
             task_poll_give_up: Duration::from_secs(60),
+            ..Connection::new(
+                "t",
+                ClientSettings::new(
+                    "http://127.0.0.1:1",
+                    SecretString::from("test-key".to_owned()),
+                ),
+                "test",
+            )
         };
-        App::new(session, Keymap::default(), Vec::new())
+        App::new(session, Keymap::default())
     }
 
     #[test]

@@ -119,12 +119,12 @@ impl Runner {
         }
     }
 
-    pub(super) async fn restore(&self, target: Target, backup: PathBuf) -> Msg {
+    pub(super) async fn restore(&self, target: Target, backup: PathBuf, beside: Vec<i64>) -> Msg {
         let Some(ops) = &self.ops else {
             return Self::not_sent(target);
         };
         Msg::Restored {
-            result: ops.restore(&backup, None).await,
+            result: ops.restore_beside(&backup, None, &beside).await,
             target,
         }
     }

@@ -6,71 +6,59 @@ use std::path::PathBuf;
 use super::exit::{CmdError, CmdResult};
 use crate::api::{ApiClient, OrgScope};
 use crate::cli::Cli;
-use crate::config::OrgChoice;
 use crate::connect::{self, KEY_ENV};
+use crate::connection::Connection;
 use crate::ops::{Ops, Trail};
 use crate::store::{AuditContext, AuditLog, DataDir};
 
-/// A resolved connection and the local places a command may write to.
+/// A resolved connection, its client, and the local places a command may write to.
 #[derive(Debug)]
 pub struct Ctx {
+    /// Profile, server, key source, read-only flag, orgs: as resolved, never copied out.
+    pub connection: Connection,
     pub client: ApiClient,
-    pub profile: String,
-    pub base_url: String,
-    pub read_only: bool,
-    pub orgs: Vec<OrgChoice>,
+    /// The connection's data dir, which a command cannot do without.
     pub data: DataDir,
     pub audit_path: PathBuf,
     pub audit_ctx: AuditContext,
     pub json: bool,
-    /// How long `--wait` keeps asking about a task (the profile's `task_poll_give_up_secs`).
-    pub task_poll_give_up: std::time::Duration,
 }
 
 impl Ctx {
     pub fn connect(cli: &Cli) -> CmdResult<Ctx> {
-        let c = connect::resolve(cli).map_err(CmdError::usage)?.ok_or_else(|| {
+        let r = connect::resolve(cli).map_err(CmdError::usage)?.ok_or_else(|| {
             CmdError::usage(format!(
                 "no config file: pass --config PATH, set MEMORY_CONSOLE_CONFIG, or give --base-url URL with the key in {KEY_ENV}"
             ))
         })?;
-        for w in &c.warnings {
+        for w in &r.warnings {
             eprintln!("warning: {w}");
         }
-        let data = DataDir::new(c.data_dir.ok_or_else(|| {
+        let data = DataDir::new(r.connection.data_dir.clone().ok_or_else(|| {
             CmdError::usage("cannot find a data dir: set MEMORY_CONSOLE_DATA_DIR")
         })?);
         let audit_path = cli.audit_log.clone().unwrap_or_else(|| data.audit_log());
-        let audit_ctx = AuditContext::new(&c.profile, c.client.base_url(), &c.settings.api_key);
         Ok(Ctx {
-            base_url: c.client.base_url().to_owned(),
-            client: c.client,
-            profile: c.profile,
-            read_only: c.read_only,
-            orgs: c.orgs,
+            audit_ctx: r.connection.audit_context(),
+            connection: r.connection,
+            client: r.client,
             data,
             audit_path,
-            audit_ctx,
             json: cli.json,
-            task_poll_give_up: c.task_poll_give_up,
         })
     }
 
     /// The org as the profile knows it (for its platform key), else by key alone.
     pub fn org(&self, key: &str) -> OrgScope {
-        self.orgs
-            .iter()
-            .find(|o| o.scope.key == key)
-            .map(|o| o.scope.clone())
-            .unwrap_or_else(|| OrgScope::new(key))
+        self.connection.org(key)
     }
 
     /// Refuses a change when the profile or `--read-only` says so.
     pub fn check_writable(&self) -> CmdResult<()> {
-        if self.read_only {
+        if self.connection.read_only {
             return Err(CmdError::usage(format!(
                 "profile {:?} is read-only (or --read-only was given); nothing was sent",
-                self.profile
+                self.connection.profile
             )));
         }
         Ok(())
@@ -83,7 +71,7 @@ impl Ctx {
         Ok(Ops::new(
             self.client.clone(),
             trail,
-            &self.profile,
+            &self.connection.profile,
             self.data.backups(),
         ))
     }

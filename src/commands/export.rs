@@ -25,7 +25,8 @@ struct Shared {
 pub async fn run(ctx: &Ctx, args: &ExportArgs) -> CmdResult {
     let org = ctx.org(&args.org);
     let users = userlist::select(ctx, &org, &args.users).await?;
-    let (journal, finished) = Journal::open(&args.out, "export", &org.key, &ctx.base_url)?;
+    let (journal, finished) =
+        Journal::open(&args.out, "export", &org.key, ctx.connection.base_url())?;
     let total = users.len();
     let todo: Vec<String> = users
         .into_iter()
@@ -35,8 +36,8 @@ pub async fn run(ctx: &Ctx, args: &ExportArgs) -> CmdResult {
     let shared = Arc::new(Shared {
         client: ctx.client.clone(),
         org: org.clone(),
-        profile: ctx.profile.clone(),
-        base_url: ctx.base_url.clone(),
+        profile: ctx.connection.profile.clone(),
+        base_url: ctx.connection.base_url().to_owned(),
         dir: args.out.clone(),
     });
     let report = bulk::run(

@@ -45,7 +45,8 @@ pub async fn run(ctx: &Ctx, args: &PurgeArgs) -> CmdResult {
         Some(dir) => dir.clone(),
         None => default_out_dir(ctx, &org),
     };
-    let (journal, finished) = Journal::open(&out_dir, "purge", &org.key, &ctx.base_url)?;
+    let (journal, finished) =
+        Journal::open(&out_dir, "purge", &org.key, ctx.connection.base_url())?;
     let audit = ctx.audit_log()?;
     let total = users.len();
     let todo: Vec<String> = users
@@ -65,8 +66,13 @@ pub async fn run(ctx: &Ctx, args: &PurgeArgs) -> CmdResult {
     let trail = Trail::new(audit, ctx.audit_ctx.clone())
         .with_detached_outcomes()
         .with_stderr_warnings();
-    let ops = Ops::new(ctx.client.clone(), trail, &ctx.profile, backups.clone())
-        .with_shared_flush(SyncBarrier::new(&out_dir));
+    let ops = Ops::new(
+        ctx.client.clone(),
+        trail,
+        &ctx.connection.profile,
+        backups.clone(),
+    )
+    .with_shared_flush(SyncBarrier::new(&out_dir));
     let shared = Arc::new(Shared {
         ops: ops.clone(),
         org: org.clone(),

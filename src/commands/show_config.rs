@@ -11,7 +11,7 @@ use crate::connect;
 use super::exit::{CmdError, CmdResult, Exit};
 
 pub async fn run(cli: &Cli, args: &ConfigArgs) -> CmdResult {
-    let Some(c) = connect::resolve(cli).map_err(CmdError::usage)? else {
+    let Some(r) = connect::resolve(cli).map_err(CmdError::usage)? else {
         no_config(cli);
         if args.check {
             return Err(CmdError::usage(
@@ -20,14 +20,15 @@ pub async fn run(cli: &Cli, args: &ConfigArgs) -> CmdResult {
         }
         return Ok(Exit::Ok);
     };
-    for w in &c.warnings {
+    for w in &r.warnings {
         eprintln!("warning: {w}");
     }
+    let c = &r.connection;
     if let Some((path, _)) = config::config_path(cli.config.as_deref()) {
         println!("config:    {}", path.display());
     }
     println!("profile:   {}", c.profile);
-    println!("base_url:  {}", c.client.base_url());
+    println!("base_url:  {}", r.client.base_url());
     println!("key:       from {}", c.key_source);
     println!("read_only: {}", c.read_only);
     for o in &c.orgs {
@@ -44,7 +45,7 @@ pub async fn run(cli: &Cli, args: &ConfigArgs) -> CmdResult {
             "nothing to check: the profile lists no orgs (or pass --org)",
         ));
     }
-    check(&c).await
+    check(&r).await
 }
 
 /// How one read-only call went, for `config --check`.
@@ -65,7 +66,8 @@ fn verdict(e: &ApiError) -> Verdict {
 }
 
 /// One org info and one users page per org: GETs only, so it is safe against production.
-async fn check(c: &connect::Connection) -> CmdResult {
+async fn check(r: &connect::Resolved) -> CmdResult {
+    let c = &r.connection;
     let mut worst = Exit::Ok;
     let mut note = |v: &Verdict| {
         let exit = match v {
@@ -82,7 +84,7 @@ async fn check(c: &connect::Connection) -> CmdResult {
     for o in &c.orgs {
         println!("check {}:", o.scope.key);
         let t = Instant::now();
-        let info = c.client.org_info(&o.scope).await;
+        let info = r.client.org_info(&o.scope).await;
         let ms = t.elapsed().as_millis();
         let v = match &info {
             Ok(_) => {
@@ -101,7 +103,7 @@ async fn check(c: &connect::Connection) -> CmdResult {
             continue;
         }
         let t = Instant::now();
-        let page = c
+        let page = r
             .client
             .list_users(
                 &o.scope,

@@ -36,7 +36,10 @@ pub async fn wait(
     task: &TaskId,
     first_ms: u64,
 ) -> CmdResult<TaskState> {
-    let policy = TaskPolicy::starting_at(Duration::from_millis(first_ms), ctx.task_poll_give_up);
+    let policy = TaskPolicy::starting_at(
+        Duration::from_millis(first_ms),
+        ctx.connection.task_poll_give_up,
+    );
     let quiet = ctx.json;
     wait_task(&ctx.client, org, user, task, policy, |state| {
         if !quiet {

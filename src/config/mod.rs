@@ -8,7 +8,9 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use thiserror::Error;
 
-use crate::api::{ClientSettings, DEFAULT_MAX_BODY_BYTES, OrgScope, Timeouts};
+use crate::api::{ApiClient, ClientSettings, DEFAULT_MAX_BODY_BYTES, OrgScope, Timeouts};
+use crate::connection::Connection;
+pub use crate::connection::OrgChoice;
 pub use file::{ConfigFile, OrgFile, ProfileFile};
 
 /// Env var naming a config file, below `--config`.
@@ -125,30 +127,10 @@ fn readable_by_others(_path: &Path) -> bool {
     false
 }
 
-/// One org a profile works with.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrgChoice {
-    pub scope: OrgScope,
-    pub name: Option<String>,
-}
-
-/// A profile resolved into what the console and the commands need.
-#[derive(Debug, Clone)]
-pub struct Profile {
-    pub name: String,
-    pub base_url: String,
-    /// Where the key came from, for messages ("check the key in env var X").
-    pub key_source: String,
-    pub read_only: bool,
-    pub orgs: Vec<OrgChoice>,
-    pub settings: ClientSettings,
-    pub task_poll_give_up: Duration,
-}
-
 impl LoadedConfig {
     /// Picks a profile: `wanted`, else `default_profile`, else the only one; the key comes
-    /// from the process environment.
-    pub fn profile(&self, wanted: Option<&str>) -> Result<Profile, ConfigError> {
+    /// from the process environment, the data dir from [`Self::data_dir`].
+    pub fn profile(&self, wanted: Option<&str>) -> Result<Connection, ConfigError> {
         self.profile_with_env(wanted, |name| std::env::var(name).ok())
     }
 
@@ -158,7 +140,7 @@ impl LoadedConfig {
         &self,
         wanted: Option<&str>,
         env: impl Fn(&str) -> Option<String>,
-    ) -> Result<Profile, ConfigError> {
+    ) -> Result<Connection, ConfigError> {
         let known = || {
             self.file
                 .profiles
@@ -218,7 +200,9 @@ impl LoadedConfig {
                 });
             }
         };
-        resolve_profile(&name, p, api_key, key_source)
+        let mut connection = resolve_profile(&name, p, api_key, key_source)?;
+        connection.data_dir = self.data_dir();
+        Ok(connection)
     }
 
     /// The data dir: env `MEMORY_CONSOLE_DATA_DIR`, else the file's `data_dir`, else the OS's.
@@ -232,12 +216,13 @@ fn resolve_profile(
     p: &ProfileFile,
     api_key: SecretString,
     key_source: String,
-) -> Result<Profile, ConfigError> {
+) -> Result<Connection, ConfigError> {
     let invalid = |message: String| ConfigError::Invalid {
         profile: name.to_owned(),
         message,
     };
-    crate::api::ApiClient::check_base_url(&p.base_url).map_err(|e| invalid(e.to_string()))?;
+    let base_url =
+        ApiClient::normalized_base_url(&p.base_url).map_err(|e| invalid(e.to_string()))?;
     let secs = |v: Option<f64>, default: Duration, what: &str| -> Result<Duration, ConfigError> {
         match v {
             None => Ok(default),
@@ -283,7 +268,7 @@ fn resolve_profile(
         None => Vec::new(),
     };
     let settings = ClientSettings {
-        base_url: p.base_url.clone(),
+        base_url,
         api_key,
         auth_scheme: p.auth_scheme.clone(),
         user_path: p.user_path,
@@ -292,15 +277,13 @@ fn resolve_profile(
         retry: Default::default(),
         extra_roots,
     };
-    Ok(Profile {
-        name: name.to_owned(),
-        base_url: p.base_url.clone(),
-        key_source,
-        read_only: p.read_only,
-        orgs,
-        settings,
-        task_poll_give_up: Duration::from_secs(p.task_poll_give_up_secs.unwrap_or(600)),
-    })
+    let mut connection = Connection::new(name, settings, key_source);
+    connection.read_only = p.read_only;
+    connection.orgs = orgs;
+    if let Some(secs) = p.task_poll_give_up_secs {
+        connection.task_poll_give_up = Duration::from_secs(secs);
+    }
+    Ok(connection)
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -336,8 +319,8 @@ mod tests {
         let cfg = load_text(EXAMPLE, false);
         let key = |name: &str| (name == "IBL_API_KEY").then(|| "k".to_owned());
         let p = cfg.profile_with_env(None, key).unwrap();
-        assert_eq!(p.name, "production");
-        assert_eq!(p.base_url, "https://base.manager.iblai.app");
+        assert_eq!(p.profile, "production");
+        assert_eq!(p.base_url(), "https://base.manager.iblai.app");
         assert_eq!(p.orgs[0].scope, OrgScope::new("main"));
         assert_eq!(p.key_source, "env var IBL_API_KEY");
         assert_eq!(p.settings.auth_scheme, "Api-Key");
@@ -422,7 +405,7 @@ mod tests {
             Err(ConfigError::NoProfileChosen { .. })
         ));
         assert_eq!(
-            cfg.profile_with_env(Some("b"), env).unwrap().base_url,
+            cfg.profile_with_env(Some("b"), env).unwrap().base_url(),
             "https://b"
         );
         let err = cfg.profile_with_env(Some("c"), env).unwrap_err();

@@ -96,6 +96,25 @@ impl BackupFile {
         Ok(added)
     }
 
+    /// Adds to the entries the erase left on the server the ids not yet noted, and rewrites
+    /// the file when any is new. An erase of one entry learns of more entries only after its
+    /// delete on a server that shows one at a time; they were left alone too, and undo may
+    /// add the erased entry back beside them.
+    pub(super) async fn keep_also(&mut self, ops: &Ops, ids: &[i64]) -> Result<(), StoreError> {
+        let mut kept = self.backup.kept_ids.clone();
+        for id in ids {
+            if !kept.contains(id) {
+                kept.push(*id);
+            }
+        }
+        if kept.len() == self.backup.kept_ids.len() || self.path.is_none() {
+            return Ok(());
+        }
+        let mut grown = self.backup.clone();
+        grown.kept_ids = kept;
+        self.write(ops, grown).await
+    }
+
     /// Writes `grown` over the file (or as a new one) and waits until it is durable.
     async fn write(&mut self, ops: &Ops, grown: Backup) -> Result<(), StoreError> {
         let deferred = ops.flush.is_some();

@@ -205,6 +205,11 @@ impl Ops {
         for attempt in 0..=self.verify.tries {
             let read = drain.read().await?;
             if !read.entries.iter().any(|e| e.id == id) {
+                let shown: Vec<i64> = read.entries.iter().map(|e| e.id).collect();
+                if let Err(e) = drain.file.keep_also(self, &shown).await {
+                    // The entry is gone and backed up; only undo beside them is lost.
+                    tracing::warn!(error = %e, "the entries left beside an erased one were not noted in its backup");
+                }
                 return Ok(drain.summary());
             }
             if attempt < self.verify.tries {

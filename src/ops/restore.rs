@@ -215,6 +215,18 @@ impl Ops {
         backup_path: &Path,
         org_scope_override: Option<OrgScope>,
     ) -> Result<RestoreReport, RestoreError> {
+        self.restore_beside(backup_path, org_scope_override, &[])
+            .await
+    }
+
+    /// [`Ops::restore`], where the user may also hold the chat entries `beside`: those an
+    /// undo of a later erase just wrote back (so a `d` and then a `D` can both be undone).
+    pub async fn restore_beside(
+        &self,
+        backup_path: &Path,
+        org_scope_override: Option<OrgScope>,
+        beside: &[i64],
+    ) -> Result<RestoreReport, RestoreError> {
         let backup = read_backup(backup_path).map_err(RestoreError::Backup)?;
         // One intent per store the backup holds, all before anything is sent.
         let stores = RestoreReport::stores_of(&backup);
@@ -234,7 +246,7 @@ impl Ops {
                 }
             }
         }
-        let result = restore_backup(&self.client, backup_path, org_scope_override).await;
+        let result = restore_backup(&self.client, backup_path, org_scope_override, beside).await;
         for (store, p) in pending {
             let outcome = match &result {
                 Ok(_) => Outcome::ok().status(201),
@@ -254,6 +266,7 @@ async fn restore_backup(
     client: &ApiClient,
     backup_path: &Path,
     org_scope_override: Option<OrgScope>,
+    beside: &[i64],
 ) -> Result<RestoreReport, RestoreError> {
     // Read before locking so a malformed or foreign file leaves no lock file beside it.
     read_backup(backup_path).map_err(RestoreError::Backup)?;
@@ -292,7 +305,7 @@ async fn restore_backup(
     }
     // Every store is checked before anything is sent to any of them.
     if !writes.is_empty() {
-        check_chat(client, &org, &user, &backup).await?;
+        check_chat(client, &org, &user, &backup, beside).await?;
     }
     revive::check(client, &org, &user, &backup)
         .await
@@ -380,12 +393,13 @@ async fn restore_backup(
 }
 
 /// Refuses when the user has chat memory again, except the entries an erase of one entry
-/// left alone (the backup names them).
+/// left alone (the backup names them) and those `beside` (an undo just wrote them back).
 async fn check_chat(
     client: &ApiClient,
     org: &OrgScope,
     user: &UserRef,
     backup: &Backup,
+    beside: &[i64],
 ) -> Result<(), RestoreError> {
     let current = client
         .get_memory(org, user)
@@ -396,7 +410,9 @@ async fn check_chat(
         })?;
     // Entries the erase left alone may still be there; anything else is memory gathered
     // since (or the backup's own entries back again), and a restore does not mix with it.
-    let only_kept = current.iter().all(|e| backup.kept_ids.contains(&e.id))
+    let only_kept = current
+        .iter()
+        .all(|e| backup.kept_ids.contains(&e.id) || beside.contains(&e.id))
         && !current
             .iter()
             .any(|e| backup.entries.iter().any(|b| b.id == e.id));

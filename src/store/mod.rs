@@ -8,6 +8,7 @@ mod drafts;
 mod names;
 pub mod private_file;
 mod sync_barrier;
+mod tasks;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -26,6 +27,9 @@ pub use drafts::{DRAFT_FORMAT, Draft, draft_path, load_draft, remove_draft, save
 pub use names::safe_name;
 
 pub use sync_barrier::SyncBarrier;
+pub use tasks::{
+    LoadedTasks, MAX_KEPT_TASKS, TASKS_FORMAT, TaskRecord, end_task, load_tasks, record_task,
+};
 
 /// Errors of the local store. Each names the file it is about; none holds memory content.
 #[derive(Debug, Error)]
@@ -95,6 +99,11 @@ impl DataDir {
         self.root.join("drafts")
     }
 
+    /// Queued updates still followed, so a restart polls them again.
+    pub fn tasks(&self) -> PathBuf {
+        self.root.join("tasks.json")
+    }
+
     /// The default audit log file.
     pub fn audit_log(&self) -> PathBuf {
         self.root.join("audit.jsonl")
@@ -133,5 +142,6 @@ mod tests {
         assert_eq!(d.drafts(), Path::new("/data/drafts"));
         assert_eq!(d.audit_log(), Path::new("/data/audit.jsonl"));
         assert_eq!(d.logs(), Path::new("/data/logs"));
+        assert_eq!(d.tasks(), Path::new("/data/tasks.json"));
     }
 }

@@ -4,6 +4,7 @@
 //! first (directly or inside [`TextView`]), so that no byte of it reaches the terminal as a
 //! control sequence and nothing in it is invisible to the admin.
 
+mod age;
 pub mod hidden;
 pub mod layout;
 mod plural;
@@ -12,6 +13,7 @@ pub mod scroll;
 pub mod shorten;
 pub mod width;
 
+pub use age::human_age;
 pub use layout::{Anchor, TextView};
 pub use plural::count_noun;
 pub use sanitize::{sanitize_line, sanitize_single_line};

@@ -21,7 +21,7 @@ pub fn header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         spans.push(Span::raw(" "));
     }
     spans.push(Span::styled(
-        format!("{} · {}", app.session.profile, app.session.base_url),
+        format!("{} · {}", app.session.profile, app.session.base_url()),
         theme.muted,
     ));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);

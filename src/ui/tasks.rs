@@ -1,4 +1,5 @@
-//! The Tasks pane: every queued update of this run and where it stands.
+//! The Tasks pane: every queued update of this run (and those an earlier run left open)
+//! and where it stands.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -47,6 +48,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                     };
                     (format!("{spin}{} ({raw})", t.phase().label()), style)
                 };
+                // Last, so a narrow pane cuts it before the state.
+                let earlier = if t.earlier_run { " · earlier run" } else { "" };
                 let who = format!(
                     "{}@{} {} {} ",
                     sanitize_single_line(&t.target.user.username),
@@ -54,9 +57,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                     t.kind,
                     human_age(app.clock.saturating_duration_since(t.created)),
                 );
-                let text =
-                    truncate_with_ellipsis(&format!("{who}{}", sanitize_single_line(&word)), width)
-                        .into_owned();
+                let text = truncate_with_ellipsis(
+                    &format!("{who}{}{earlier}", sanitize_single_line(&word)),
+                    width,
+                )
+                .into_owned();
                 let split = who.len().min(text.len());
                 let (a, b) = text.split_at(if text.is_char_boundary(split) {
                     split

@@ -39,17 +39,7 @@ pub fn human_bytes(n: usize) -> String {
     }
 }
 
-/// "4 s", "3 min", "2 h".
-pub fn human_age(d: std::time::Duration) -> String {
-    let s = d.as_secs();
-    if s < 60 {
-        format!("{s} s")
-    } else if s < 3600 {
-        format!("{} min", s / 60)
-    } else {
-        format!("{} h", s / 3600)
-    }
-}
+pub use crate::text::human_age;
 
 /// "2026-11-28 21:04 UTC": to the minute, with no nanoseconds to read past. UTC is said
 /// aloud, since the console does not know the operator's zone reliably.

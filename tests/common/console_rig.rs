@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use memory_console::api::{ApiClient, ClientSettings, OrgScope};
-use memory_console::app::{App, Input, Keymap, Load, Pane, Session, Trail};
+use memory_console::app::{App, Input, Keymap, Load, Pane, Trail};
 use memory_console::config::OrgChoice;
+use memory_console::connection::Connection;
 use memory_console::console::{Console, ConsoleParts};
 use memory_console::mock::{MockConfig, MockServer};
 use memory_console::store::{AuditContext, AuditLog, DataDir};
@@ -53,31 +54,25 @@ pub async fn rig_keyed(
     let mock = MockServer::start(config.with_api_key(key))
         .await
         .expect("mock");
-    let client = ApiClient::new(&ClientSettings::new(
-        mock.base_url(),
-        SecretString::from(key.to_owned()),
-    ))
-    .expect("client");
+    let settings = ClientSettings::new(mock.base_url(), SecretString::from(key.to_owned()));
+    let client = ApiClient::new(&settings).expect("client");
     let data = tempfile::tempdir().expect("tempdir");
-    let session = Session {
+    let session = Connection {
         demo: true,
-        profile: "flows".into(),
-        base_url: mock.base_url(),
-        key_source: "env var IBL_API_KEY".into(),
         read_only,
-        log_path: None,
         task_poll_give_up: Duration::from_secs(60),
+        orgs: mock
+            .state()
+            .orgs()
+            .into_iter()
+            .map(|k| OrgChoice {
+                scope: OrgScope::new(k),
+                name: None,
+            })
+            .collect(),
+        ..Connection::new("flows", settings, "env var IBL_API_KEY")
     };
-    let orgs = mock
-        .state()
-        .orgs()
-        .into_iter()
-        .map(|k| OrgChoice {
-            scope: OrgScope::new(k),
-            name: None,
-        })
-        .collect();
-    let app = App::new(session, Keymap::default(), orgs);
+    let app = App::new(session, Keymap::default());
     let dirs = DataDir::new(
         root.map(Path::to_path_buf)
             .unwrap_or_else(|| data.path().to_path_buf()),
@@ -245,20 +240,16 @@ impl Rig {
 /// the org `main`, with its data dir and audit log in `data`; its users are loaded.
 pub async fn console_for(base_url: &str, key: &str, data: &Path) -> Console<TestBackend> {
     let secret = SecretString::from(key.to_owned());
-    let client = ApiClient::new(&ClientSettings::new(base_url, secret.clone())).expect("client");
-    let session = Session {
-        demo: false,
-        profile: "p".into(),
-        base_url: base_url.to_owned(),
-        key_source: "env var K".into(),
-        read_only: false,
-        log_path: None,
+    let settings = ClientSettings::new(base_url, secret.clone());
+    let client = ApiClient::new(&settings).expect("client");
+    let session = Connection {
         task_poll_give_up: Duration::from_secs(60),
+        orgs: vec![OrgChoice {
+            scope: OrgScope::new("main"),
+            name: None,
+        }],
+        ..Connection::new("p", settings, "env var K")
     };
-    let orgs = vec![OrgChoice {
-        scope: OrgScope::new("main"),
-        name: None,
-    }];
     let trail = Trail::new(
         AuditLog::open(data.join("audit.jsonl")).expect("audit"),
         AuditContext::new("p", base_url, &secret),
@@ -270,7 +261,7 @@ pub async fn console_for(base_url: &str, key: &str, data: &Path) -> Console<Test
         trail: Some(trail),
     };
     let terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
-    let mut console = Console::start(terminal, App::new(session, Keymap::default(), orgs), parts);
+    let mut console = Console::start(terminal, App::new(session, Keymap::default()), parts);
     assert!(
         console
             .settle_until(WAIT, |a| !a.users.items.is_empty())

@@ -6,6 +6,7 @@
 pub mod console_rig;
 pub mod hostile;
 pub mod schema;
+pub mod svg;
 
 use memory_console::mock::{MockConfig, MockServer};
 use reqwest::{Method, StatusCode};

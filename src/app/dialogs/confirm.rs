@@ -64,6 +64,8 @@ impl ToggleQuestion {
 pub struct RestoreQuestion {
     pub target: Target,
     pub backup: PathBuf,
+    /// Entries an earlier undo of this run wrote for the user.
+    pub beside: Vec<i64>,
 }
 
 impl RestoreQuestion {
@@ -77,6 +79,7 @@ impl RestoreQuestion {
                     effect: Effect::Restore {
                         target: self.target.clone(),
                         backup: self.backup.clone(),
+                        beside: self.beside.clone(),
                     },
                 },
             ];

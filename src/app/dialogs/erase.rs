@@ -94,7 +94,7 @@ impl EraseDialog {
                 "{size}; the server shows one at a time, so more may be found. Each entry is backed up before it is deleted."
             ),
         };
-        let lines = vec![
+        let question = vec![
             Line::from(vec![
                 Span::raw(what),
                 Span::styled(user.clone(), theme.accent),
@@ -106,37 +106,58 @@ impl EraseDialog {
                 Span::raw("?"),
             ]),
             Line::raw(plan),
-            Line::raw(""),
-            Line::raw("Type the username to confirm:"),
-            Line::from(vec![
-                Span::styled(
-                    format!("> {}", sanitize_single_line(&self.typed)),
-                    theme.accent,
-                ),
-                Span::styled("▏", theme.accent),
-            ]),
-            if self.mismatch {
-                Line::styled(
-                    format!("that is not {user}; nothing was erased"),
-                    theme.error,
-                )
-            } else {
-                Line::raw("")
-            },
         ];
-        frame.render_widget(Clear, r);
-        frame.render_widget(
-            Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-                pane_block(" Erase memory ".into(), true, theme)
-                    .border_style(theme.error)
-                    // On the border, so a short terminal still shows what the keys do.
-                    .title_bottom(Line::styled(
-                        " Enter: erase · Esc: cancel (default) ",
-                        theme.muted,
-                    )),
+        let input = Line::from(vec![
+            Span::styled(
+                format!("> {}", sanitize_single_line(&self.typed)),
+                theme.accent,
             ),
-            r,
-        );
+            Span::styled("▏", theme.accent),
+        ]);
+        let mismatch = self.mismatch.then(|| {
+            Line::styled(
+                format!("that is not {user}; nothing was erased"),
+                theme.error,
+            )
+        });
+        let block = pane_block(" Erase memory ".into(), true, theme)
+            .border_style(theme.error)
+            // On the border, so a short terminal still shows what the keys do.
+            .title_bottom(Line::styled(
+                " Enter: erase · Esc: cancel (default) ",
+                theme.muted,
+            ));
+        let inner = block.inner(r);
+        frame.render_widget(Clear, r);
+        frame.render_widget(block, r);
+        // The box the username is typed into is never cut: on a short terminal the
+        // explanation goes first, then the prompt, then the mismatch note.
+        let mut answer = vec![input];
+        let rows = inner.height;
+        if let Some(line) = mismatch.filter(|_| rows >= 2) {
+            answer.push(line);
+        }
+        if rows >= answer.len() as u16 + 2 {
+            answer.insert(0, Line::raw("Type the username to confirm:"));
+        }
+        let answer = Paragraph::new(answer).wrap(Wrap { trim: false });
+        let answer_rows = (answer.line_count(inner.width) as u16).min(rows);
+        let question = Paragraph::new(question).wrap(Wrap { trim: false });
+        // Right under the question (one blank row between) when it fits; else the question
+        // is cut from below.
+        let wanted = (question.line_count(inner.width) as u16).saturating_add(1);
+        let top_rows = wanted.min(rows - answer_rows);
+        let top = Rect {
+            height: top_rows.min(wanted - 1),
+            ..inner
+        };
+        let bottom = Rect {
+            y: inner.y + top_rows,
+            height: answer_rows,
+            ..inner
+        };
+        frame.render_widget(question, top);
+        frame.render_widget(answer, bottom);
     }
 }
 

@@ -12,9 +12,10 @@ use crate::text::{display_path, truncate_middle};
 use super::super::action::Action;
 use super::super::command::COMMANDS;
 use super::super::keymap::Keymap;
-use super::super::state::{App, Session};
+use super::super::state::App;
 use super::step::{KeyCtx, Step};
 use super::window::{Theme, centered, pane_block};
+use crate::connection::Connection;
 
 /// ↑/↓ scroll; any other key closes.
 pub fn on_key(scroll: &mut usize, key: KeyEvent, ctx: &mut KeyCtx) -> Vec<Step> {
@@ -22,7 +23,7 @@ pub fn on_key(scroll: &mut usize, key: KeyEvent, ctx: &mut KeyCtx) -> Vec<Step> 
         KeyCode::Down | KeyCode::Char('j') => {
             // Not past the end: the last line stays at the bottom.
             let area = Rect::new(0, 0, ctx.size.0, ctx.size.1);
-            *scroll = (*scroll + 1).min(max_scroll(ctx.session, ctx.keymap, area));
+            *scroll = (*scroll + 1).min(max_scroll(ctx.session, ctx.log_path, ctx.keymap, area));
             Vec::new()
         }
         KeyCode::Up | KeyCode::Char('k') => {
@@ -35,12 +36,13 @@ pub fn on_key(scroll: &mut usize, key: KeyEvent, ctx: &mut KeyCtx) -> Vec<Step> 
 
 /// The help window's lines, also counted so scrolling stops at the end.
 pub fn help_lines<'a>(
-    session: &Session,
+    session: &Connection,
+    log_path: Option<&std::path::Path>,
     keymap: &Keymap,
     width: usize,
     theme: &Theme,
 ) -> Vec<Line<'a>> {
-    let log = match &session.log_path {
+    let log = match log_path {
         Some(p) => display_path(p),
         None => "none".into(),
     };
@@ -97,10 +99,16 @@ pub fn help_area(area: Rect) -> Rect {
 }
 
 /// The last scroll offset that still shows a full window of help.
-pub fn max_scroll(session: &Session, keymap: &Keymap, area: Rect) -> usize {
+pub fn max_scroll(
+    session: &Connection,
+    log_path: Option<&std::path::Path>,
+    keymap: &Keymap,
+    area: Rect,
+) -> usize {
     let r = help_area(area);
     let lines = help_lines(
         session,
+        log_path,
         keymap,
         r.width.saturating_sub(2) as usize,
         &Theme::plain(),
@@ -113,11 +121,17 @@ pub fn draw(frame: &mut Frame, area: Rect, scroll: usize, app: &App, theme: &The
     let r = help_area(area);
     let lines = help_lines(
         &app.session,
+        app.log_path.as_deref(),
         &app.keymap,
         r.width.saturating_sub(2) as usize,
         theme,
     );
-    let scroll = scroll.min(max_scroll(&app.session, &app.keymap, area));
+    let scroll = scroll.min(max_scroll(
+        &app.session,
+        app.log_path.as_deref(),
+        &app.keymap,
+        area,
+    ));
     frame.render_widget(Clear, r);
     frame.render_widget(
         Paragraph::new(lines)

@@ -9,12 +9,15 @@ use super::super::action::Action;
 use super::super::editor::Editor;
 use super::super::event::{Effect, Target};
 use super::super::keymap::Keymap;
-use super::super::state::{App, Level, MemoryPane, Session};
+use super::super::state::{App, Level, MemoryPane};
+use crate::connection::Connection;
 
 /// The parts of the console a dialog's keys read, and the editor, which the conflict
 /// dialog adjusts in place.
 pub struct KeyCtx<'a> {
-    pub session: &'a Session,
+    pub session: &'a Connection,
+    /// The console's log file, which help names.
+    pub log_path: Option<&'a std::path::Path>,
     pub keymap: &'a Keymap,
     pub memory: &'a MemoryPane,
     pub editor: Option<&'a mut Editor>,
@@ -68,6 +71,7 @@ impl App {
         };
         let mut ctx = KeyCtx {
             session: &self.session,
+            log_path: self.log_path.as_deref(),
             keymap: &self.keymap,
             memory: &self.memory,
             editor: self.editor.as_mut(),

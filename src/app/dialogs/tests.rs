@@ -1,30 +1,34 @@
 //! The dialogs on their own: a key handler is tested with a `KeyCtx` and no running
 //! console, and the App's side is tested by the steps it carries out.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::api::{OrgScope, UserRef};
 use crate::app::{
     App, ConflictDialog, Dialog, EditKind, Editor, Effect, EraseDialog, EraseScope, Input, KeyCtx,
-    Keymap, Level, Session, Step, Target,
+    Keymap, Level, Step, Target,
 };
+use crate::connection::Connection;
 
-fn session(read_only: bool) -> Session {
-    Session {
+fn session(read_only: bool) -> Connection {
+    Connection {
         demo: true,
-        profile: "test".into(),
-        base_url: "http://127.0.0.1:1".into(),
-        key_source: "env var IBL_API_KEY".into(),
         read_only,
-        log_path: None,
-        task_poll_give_up: Duration::from_secs(600),
+        ..Connection::new(
+            "test",
+            crate::api::ClientSettings::new(
+                "http://127.0.0.1:1",
+                secrecy::SecretString::from("test-key".to_owned()),
+            ),
+            "env var IBL_API_KEY",
+        )
     }
 }
 
 fn app(read_only: bool) -> App {
-    App::new(session(read_only), Keymap::default(), Vec::new())
+    App::new(session(read_only), Keymap::default())
 }
 
 fn target(name: &str) -> Target {
@@ -42,6 +46,7 @@ fn press(c: KeyCode) -> KeyEvent {
 fn keys_of(app: &mut App, dialog: &mut Dialog, key: KeyEvent) -> Vec<Step> {
     let mut ctx = KeyCtx {
         session: &app.session,
+        log_path: None,
         keymap: &app.keymap,
         memory: &app.memory,
         editor: app.editor.as_mut(),
@@ -93,6 +98,7 @@ fn a_write_step_is_refused_by_the_read_only_gate() {
     a.dialog = Some(Dialog::ConfirmRestore(super::RestoreQuestion {
         target: target("ann"),
         backup: "/tmp/backup.json".into(),
+        beside: vec![7],
     }));
     let fx = a.update(Input::Key(press(KeyCode::Char('y'))));
     assert!(fx.is_empty(), "{fx:?}");
@@ -105,6 +111,7 @@ fn a_write_step_is_refused_by_the_read_only_gate() {
     a.dialog = Some(Dialog::ConfirmRestore(super::RestoreQuestion {
         target: target("ann"),
         backup: "/tmp/backup.json".into(),
+        beside: vec![7],
     }));
     let fx = a.update(Input::Key(press(KeyCode::Char('y'))));
     assert_eq!(
@@ -112,6 +119,7 @@ fn a_write_step_is_refused_by_the_read_only_gate() {
         [Effect::Restore {
             target: target("ann"),
             backup: "/tmp/backup.json".into(),
+            beside: vec![7],
         }]
     );
 }
