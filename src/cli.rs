@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::mock::MockServerArgs;
 
@@ -14,7 +14,8 @@ use crate::mock::MockServerArgs;
 ///
 /// Exit codes of the subcommands: 0 ok, 1 other error, 2 usage or config error,
 /// 3 not found, 4 the key was refused, 5 partial failure (some users failed),
-/// 6 a waited-for task failed, 130 interrupted (Ctrl-C).
+/// 6 a waited-for task failed, 7 forget left data in a store (kept or failed),
+/// 130 interrupted (Ctrl-C).
 #[derive(Debug, Parser)]
 #[command(name = "memory-console", version, about, long_about = None)]
 pub struct Cli {
@@ -68,10 +69,13 @@ pub enum Command {
     Memory(MemoryCommand),
     /// Show (or wait for) a queued memory update.
     Task(TaskArgs),
-    /// Save many users' memory to files, resumably.
+    /// Save many users' memory, every store, to one file each, resumably.
     Export(ExportArgs),
-    /// Erase many users' memory (backup, delete, verify), resumably.
+    /// Erase many users' memory in the chosen stores (backup, delete, verify), resumably.
     Purge(PurgeArgs),
+    /// Erase everything the AI remembers about one user, in every store: one backup first,
+    /// then each store erased and verified empty. Exits 0 only when every store reads empty.
+    Forget(ForgetArgs),
     /// Print a shell completion script on stdout (bash, zsh, fish, powershell, elvish).
     Completions {
         #[arg(value_enum)]
@@ -89,6 +93,47 @@ pub struct OrgUser {
     /// The username.
     #[arg(long, value_name = "USER")]
     pub user: String,
+}
+
+/// One of the places a user's memory is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
+pub enum StoreName {
+    /// Chat memory (`all-chats-memory`).
+    Chat,
+    /// Mentor memories: categories of key/value entries.
+    Mentor,
+    /// Course memory: lessons and next steps per catalog item.
+    Course,
+}
+
+/// A store, or all of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
+pub enum StoreChoice {
+    Chat,
+    Mentor,
+    Course,
+    /// Every store.
+    All,
+}
+
+impl StoreChoice {
+    /// The stores this choice names, in the order chat, mentor, course.
+    pub fn stores(self) -> &'static [StoreName] {
+        match self {
+            StoreChoice::Chat => &[StoreName::Chat],
+            StoreChoice::Mentor => &[StoreName::Mentor],
+            StoreChoice::Course => &[StoreName::Course],
+            StoreChoice::All => &[StoreName::Chat, StoreName::Mentor, StoreName::Course],
+        }
+    }
+}
+
+/// The stores a list of choices names, each once, in the order chat, mentor, course.
+pub fn stores_of(choices: &[StoreChoice]) -> Vec<StoreName> {
+    [StoreName::Chat, StoreName::Mentor, StoreName::Course]
+        .into_iter()
+        .filter(|s| choices.iter().any(|c| c.stores().contains(s)))
+        .collect()
 }
 
 #[derive(Debug, Clone, Args)]
@@ -119,8 +164,14 @@ pub struct PollArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum MemoryCommand {
-    /// Print the memory (exact bytes; --json for the entries).
-    Get(OrgUser),
+    /// Print the memory (chat: exact bytes; --json for the entries), or another store's.
+    Get {
+        #[command(flatten)]
+        who: OrgUser,
+        /// Which store: chat memory, mentor memories, course memory, or all in one document.
+        #[arg(long, value_enum, value_name = "STORE", default_value_t = StoreChoice::Chat)]
+        store: StoreChoice,
+    },
     /// Create memory from --content, --file or stdin.
     Create {
         #[command(flatten)]
@@ -142,12 +193,19 @@ pub enum MemoryCommand {
         #[command(flatten)]
         poll: PollArgs,
     },
-    /// Erase the memory (or one entry), after a backup.
+    /// Erase a store (or one entry, or a mentor category), after a backup.
     Delete {
         #[command(flatten)]
         who: OrgUser,
+        /// Which store to erase from.
+        #[arg(long, value_enum, value_name = "STORE", default_value_t = StoreName::Chat)]
+        store: StoreName,
+        /// One entry: a chat entry id (a number), a mentor entry id or a course memory id.
         #[arg(long, value_name = "ID")]
-        entry: Option<i64>,
+        entry: Option<String>,
+        /// A whole mentor-memory category (with --store mentor).
+        #[arg(long, value_name = "NAME", conflicts_with = "entry")]
+        category: Option<String>,
         /// Do not ask; required when stdin is not a terminal.
         #[arg(long)]
         yes: bool,
@@ -221,6 +279,15 @@ pub struct PurgeArgs {
     /// re-run with the same one to resume.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// The stores to erase, comma-separated (chat, mentor, course, or all).
+    #[arg(
+        long,
+        value_enum,
+        value_name = "STORES",
+        value_delimiter = ',',
+        default_value = "all"
+    )]
+    pub stores: Vec<StoreChoice>,
     /// List what would be erased and its size; send no DELETE.
     #[arg(long)]
     pub dry_run: bool,
@@ -229,6 +296,15 @@ pub struct PurgeArgs {
     pub yes: bool,
     #[command(flatten)]
     pub bulk: BulkArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ForgetArgs {
+    #[command(flatten)]
+    pub who: OrgUser,
+    /// Do not ask; required when stdin is not a terminal.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

@@ -64,12 +64,32 @@ fn assert_erased_once(env: &Env) {
     assert_eq!(env.count_user(Method::DELETE, "empty.eve", None), 0);
 }
 
+/// `purge_to` of chat memory alone (`--stores chat`): the drain, with no other store read.
+async fn purge_chat_to(env: &Env, file: &str, out: &std::path::Path) -> Out {
+    let out = out.to_str().expect("a UTF-8 temp path");
+    env.run(&[
+        "purge",
+        "--org",
+        "main",
+        "--users-file",
+        file,
+        "--yes",
+        "--json",
+        "--out",
+        out,
+        "--stores",
+        "chat",
+    ])
+    .await
+}
+
+/// The chat drain, request by request (every store at once: `cli_stores.rs`).
 #[tokio::test(flavor = "multi_thread")]
 async fn purge_backs_up_erases_verifies_and_journals() {
     let env = Env::start(config(N)).await;
     let file = file_of_all(&env);
     let out_dir = env.path("job");
-    let out = purge_to(&env, &file, &out_dir).await;
+    let out = purge_chat_to(&env, &file, &out_dir).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     let v = out.json();
     assert_eq!(
@@ -110,10 +130,18 @@ async fn purge_backs_up_erases_verifies_and_journals() {
 
     // A re-run of the same job finds everything finished and sends nothing.
     env.mock.state().clear_requests();
-    let out = purge_to(&env, &file, &out_dir).await;
+    let out = purge_chat_to(&env, &file, &out_dir).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.json()["skipped"], 13);
     assert_eq!(env.mock.state().total_requests(), 0);
+    // The directory is a chat purge's: a purge of every store is another job.
+    let out = purge_to(&env, &file, &out_dir).await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("belongs to a purge of org"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -67,6 +67,19 @@ async fn read_only_refuses_every_write_and_sends_none() {
             &["u02", "--entry", "1", "--yes"],
         ]
         .concat(),
+        [
+            &["memory", "delete"][..],
+            &m,
+            &["u02", "--store", "mentor", "--category", "x", "--yes"],
+        ]
+        .concat(),
+        [
+            &["memory", "delete"][..],
+            &m,
+            &["u02", "--store", "course", "--yes"],
+        ]
+        .concat(),
+        vec!["forget", "--org", "main", "--user", "u02", "--yes"],
         [&["memory", "enable"][..], &m, &["u02"]].concat(),
         [&["memory", "disable"][..], &m, &["u02"]].concat(),
         vec!["memory", "restore", "--backup", &backup],
@@ -79,6 +92,16 @@ async fn read_only_refuses_every_write_and_sends_none() {
             "--yes",
             "--out",
             out_dir,
+        ],
+        vec![
+            "purge",
+            "--org",
+            "main",
+            "--users-file",
+            &file,
+            "--yes",
+            "--stores",
+            "mentor,course",
         ],
     ];
     for args in refused {

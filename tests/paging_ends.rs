@@ -67,9 +67,10 @@ async fn purge_all_ends_against_endless_paging() {
         .await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stderr.contains("no new users"), "{}", out.stderr);
-    // Two pages of users, then one memory GET for each of the 100 users listed once.
+    // Two pages of users, then one GET per store (chat, mentor, course) for each of the
+    // 100 users listed once.
     let memory_gets = env.mock.state().count(Method::GET) - 2;
-    assert_eq!(memory_gets, 100, "{}", out.text());
+    assert_eq!(memory_gets, 300, "{}", out.text());
 }
 
 #[tokio::test(flavor = "multi_thread")]

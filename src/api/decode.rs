@@ -87,16 +87,28 @@ pub fn memory_read(body: &[u8]) -> Result<MemoryRead, ApiError> {
     let value: Value = json(body)?;
     let (items, complete) = match value {
         Value::Array(items) => (items, true),
+        // An entry object with an extra `data` or `results` field is still an entry: an
+        // unknown field must not turn a user's memory into "none".
+        Value::Object(map) if map.contains_key("id") => (vec![Value::Object(map)], false),
         Value::Object(mut map) => {
             let more = map.get("next").is_some_and(|n| !n.is_null());
+            let count = map.get("count").and_then(Value::as_u64);
             match map.remove("results").or_else(|| map.remove("data")) {
-                Some(Value::Array(items)) => (items, !more),
-                Some(Value::Null) => (Vec::new(), !more),
+                Some(Value::Array(items)) => {
+                    // A `count` above what came is a page of a longer list, `next` or not.
+                    let whole = !more && count.is_none_or(|c| c <= items.len() as u64);
+                    (items, whole)
+                }
+                Some(Value::Null) if more || count.unwrap_or(0) > 0 => {
+                    return Err(malformed("`results` is null yet more is promised", body));
+                }
+                Some(Value::Null) => (Vec::new(), true),
                 Some(_) => return Err(malformed("`results` is not a list", body)),
                 None => (vec![Value::Object(map)], false),
             }
         }
-        Value::Null => (Vec::new(), true),
+        // "No memory" is a 404; a `null` body proves nothing, so it is not read as empty.
+        Value::Null => return Err(malformed("the memory read answered `null`", body)),
         _ => return Err(malformed("expected a memory object or a list", body)),
     };
     let entries = items
@@ -249,6 +261,65 @@ mod tests {
             memory_entries(b"<html>"),
             Err(ApiError::Malformed { .. })
         ));
+    }
+
+    #[test]
+    fn a_read_is_whole_only_when_nothing_says_there_is_more() {
+        let e = |id: i64| {
+            format!(r#"{{"id": {id}, "username": "u", "platform_key": "m", "content": "c{id}"}}"#)
+        };
+        let read = |body: String| memory_read(body.as_bytes());
+        // `count` above what came: a page of a longer list, even without `next`.
+        let short = read(format!(
+            r#"{{"count": 3, "results": [{}, {}]}}"#,
+            e(1),
+            e(2)
+        ))
+        .unwrap();
+        assert_eq!(short.entries.len(), 2);
+        assert!(!short.complete);
+        let whole = read(format!(
+            r#"{{"count": 2, "results": [{}, {}]}}"#,
+            e(1),
+            e(2)
+        ))
+        .unwrap();
+        assert!(whole.complete);
+        let next = read(format!(r#"{{"next": "p2", "results": [{}]}}"#, e(1))).unwrap();
+        assert!(!next.complete);
+        assert!(read(format!("[{}]", e(1))).unwrap().complete);
+        assert!(
+            !read(e(1)).unwrap().complete,
+            "one object shows one entry of any number"
+        );
+    }
+
+    #[test]
+    fn unknown_fields_never_turn_memory_into_none() {
+        for extra in [r#""data": null"#, r#""results": null"#, r#""data": []"#] {
+            let body = format!(
+                r#"{{"id": 7, "username": "u", "platform_key": "m", "content": "kept", {extra}}}"#
+            );
+            let read = memory_read(body.as_bytes()).unwrap();
+            assert_eq!(read.entries.len(), 1, "{extra}");
+            assert_eq!(read.entries[0].text(), "kept");
+            assert!(!read.complete);
+        }
+        // A `null` body and a null list that promises more prove nothing.
+        assert!(matches!(
+            memory_read(b"null"),
+            Err(ApiError::Malformed { .. })
+        ));
+        assert!(matches!(
+            memory_read(br#"{"count": 2, "results": null}"#),
+            Err(ApiError::Malformed { .. })
+        ));
+        assert!(
+            memory_read(br#"{"count": 0, "results": null}"#)
+                .unwrap()
+                .entries
+                .is_empty()
+        );
     }
 
     #[test]

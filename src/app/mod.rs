@@ -10,6 +10,7 @@ mod editor;
 mod erasing;
 mod event;
 mod following;
+mod in_flight;
 mod keymap;
 mod local;
 mod navigate;

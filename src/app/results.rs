@@ -164,6 +164,7 @@ impl App {
                 scope,
                 result,
             } => {
+                self.ended_in_flight(&target);
                 self.on_erased(&target, scope, result);
                 if self.memory.target.as_ref() == Some(&target) {
                     return self.refresh_memory();
@@ -193,7 +194,10 @@ impl App {
                 }
             },
             Msg::TaskPolled { task, result } => self.on_task_polled(task, result),
-            Msg::NotSent { target, why } => self.save_failed(&target, why),
+            Msg::NotSent { target, why } => {
+                self.ended_in_flight(&target);
+                self.save_failed(&target, why)
+            }
             Msg::StoreErased {
                 target,
                 erase,
@@ -209,6 +213,7 @@ impl App {
                 entry,
             } => self.on_conflict(target, mine, server, creating, entry),
             Msg::Restored { target, result } => {
+                self.ended_in_flight(&target);
                 match result {
                     Ok(report) => {
                         self.restored_ids

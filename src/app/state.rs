@@ -348,6 +348,10 @@ pub struct App {
     /// Entries this run's restores wrote, per user: an older backup may be restored beside
     /// them, since they are what an undo just brought back, not memory gathered since.
     pub restored_ids: Vec<(Target, i64)>,
+    /// Erases and restores sent and not yet answered, with what each is ("an erase").
+    pub in_flight: Vec<(Target, &'static str)>,
+    /// `q` was pressed once while one of them ran; the next `q` quits.
+    pub quit_armed: bool,
     /// The `:` command line, while it is open, and its history.
     pub command: super::command::CommandLine,
     /// A `:user` lookup waiting for the server's search.

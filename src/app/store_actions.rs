@@ -282,6 +282,7 @@ impl App {
         erase: StoreErase,
         result: Result<StoreErased, StoreEraseError>,
     ) -> Vec<Effect> {
+        self.ended_in_flight(&target);
         let user = &target.user.username;
         let what = match &erase {
             StoreErase::MentorEntry { key, .. } => format!("mentor memory entry \"{key}\""),
@@ -356,6 +357,7 @@ impl App {
     }
 
     pub(super) fn on_forgotten(&mut self, target: Target, report: ForgetReport) -> Vec<Effect> {
+        self.ended_in_flight(&target);
         let dialog = ForgetReportDialog {
             target: target.clone(),
             report,

@@ -324,6 +324,15 @@ fn confirm(a: &mut App) -> Vec<Effect> {
     fx
 }
 
+/// Ends the write in flight for the open user (as a "not sent"), so the next may start.
+fn end_write(a: &mut App) {
+    let target = a.memory.target.clone().expect("open");
+    a.update(Input::Msg(Msg::NotSent {
+        target,
+        why: "test: ended".into(),
+    }));
+}
+
 #[test]
 fn d_on_the_mentor_tab_erases_the_selected_entry_after_the_typed_name() {
     let mut a = loaded();
@@ -365,6 +374,7 @@ fn capital_d_erases_the_selected_entrys_category_and_on_course_all() {
         matches!(&fx[..], [Effect::StoreErase { erase: StoreErase::MentorCategory { category }, .. }] if category == "personal_information"),
         "{fx:?}"
     );
+    end_write(&mut a);
     a.update(key('3'));
     a.update(key(']'));
     a.update(key('d'));
@@ -373,6 +383,7 @@ fn capital_d_erases_the_selected_entrys_category_and_on_course_all() {
         matches!(&fx[..], [Effect::StoreErase { erase: StoreErase::CourseOne { memory_id }, .. }] if memory_id == "2"),
         "{fx:?}"
     );
+    end_write(&mut a);
     a.update(key('D'));
     let fx = confirm(&mut a);
     assert!(
@@ -519,6 +530,7 @@ fn random_keys_on_the_forget_dialog_never_forget_without_the_username() {
             assert!(matches!(e, Effect::Forget { .. }), "{e:?}");
             assert!(enter && typed == "ann", "forgot after typing {typed:?}");
             forgot += 1;
+            end_write(&mut a);
         }
         assert!(!a.should_quit);
     }
@@ -635,4 +647,35 @@ fn the_wheel_over_the_course_tab_scrolls_the_json() {
     }));
     assert!(a.stores.scroll > 0, "the JSON scrolled");
     assert_eq!(a.memory.scroll, chat_scroll, "the chat text did not");
+}
+
+#[test]
+fn no_write_to_the_user_starts_while_their_forget_runs() {
+    use crate::ops::{ForgetReport, StoreKind, StoreOutcome};
+    let mut a = loaded();
+    a.update(key('F'));
+    let fx = confirm(&mut a);
+    assert!(matches!(&fx[..], [Effect::Forget { .. }]), "{fx:?}");
+    a.update(key('2'));
+    assert!(a.update(key('d')).is_empty());
+    assert!(a.dialog.is_none(), "no erase dialog while the forget runs");
+    let status = a.status.clone().expect("status").text;
+    assert!(
+        status.contains("a forget of ann is still running"),
+        "{status}"
+    );
+    let target = a.memory.target.clone().expect("open");
+    a.update(Input::Msg(Msg::Forgotten {
+        target,
+        report: ForgetReport {
+            backup: None,
+            stores: vec![(StoreKind::Chat, StoreOutcome::AlreadyEmpty)],
+        },
+    }));
+    a.update(key('x'));
+    a.update(key('F'));
+    assert!(
+        matches!(a.dialog, Some(Dialog::TypedConfirm(_))),
+        "once it ended, writes start again"
+    );
 }

@@ -57,6 +57,8 @@ impl App {
             last_erase: None,
             earlier_erases: Vec::new(),
             restored_ids: Vec::new(),
+            in_flight: Vec::new(),
+            quit_armed: false,
             command: Default::default(),
             lookup: None,
             profiles: Vec::new(),
@@ -180,6 +182,11 @@ impl App {
                 self.session.profile
             ));
         }
+        if action.is_write()
+            && let Some(why) = self.busy_with_open_user()
+        {
+            return Err(why);
+        }
         Ok(())
     }
 
@@ -195,7 +202,7 @@ impl App {
             Action::TabChat | Action::TabMentor | Action::TabCourse => Vec::new(),
             Action::Forget => self.start_forget(),
             Action::Quit => {
-                self.should_quit = true;
+                self.quit_or_warn();
                 Vec::new()
             }
             Action::Help => {

@@ -522,6 +522,8 @@ fn random_keys_on_the_erase_dialog_never_erase_without_the_username() {
             assert!(matches!(e, Effect::Erase { .. }), "{e:?}");
             assert!(enter && typed == "ann", "erased after typing {typed:?}");
             erased += 1;
+            // The erase ends (how is beside the point here), so `d` opens the dialog again.
+            a.in_flight.clear();
         }
         assert!(!a.should_quit);
     }
@@ -876,4 +878,78 @@ fn an_unreadable_tasks_file_is_reported_with_where_it_went() {
         "{}",
         status.text
     );
+}
+
+/// Confirms `d` on the open user "ann" and answers the Erase effect it sends.
+fn confirm_erase(a: &mut App) -> (Target, EraseScope) {
+    a.update(key('d'));
+    for c in "ann".chars() {
+        a.update(key(c));
+    }
+    let fx = a.update(code(KeyCode::Enter));
+    let [Effect::Erase { target, scope }] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    (target.clone(), *scope)
+}
+
+#[test]
+fn no_write_to_a_user_starts_while_their_erase_runs() {
+    let mut a = with_memory(false, Some("hello"));
+    let (target, scope) = confirm_erase(&mut a);
+    for k in ['e', 'E', 'd', 'D', 't', 'u'] {
+        let fx = a.update(key(k));
+        assert!(fx.is_empty(), "{k}: {fx:?}");
+        assert!(
+            a.editor.is_none() && a.dialog.is_none(),
+            "{k} opened something"
+        );
+        let status = a.status.as_ref().expect("status");
+        assert!(
+            status.text.contains("still running"),
+            "{k}: {}",
+            status.text
+        );
+    }
+    a.update(Input::Msg(Msg::Erased {
+        target,
+        scope,
+        result: Err(crate::ops::EraseError {
+            failure: crate::ops::EraseFailure::NoSuchEntry { id: 5 },
+            backup: None,
+            erased: 0,
+        }),
+    }));
+    assert_eq!(
+        a.permits(Action::Edit),
+        Ok(()),
+        "once it ended, writes to the user start again"
+    );
+}
+
+#[test]
+fn quitting_during_an_erase_takes_a_second_q() {
+    let mut a = with_memory(false, Some("hello"));
+    let (target, scope) = confirm_erase(&mut a);
+    a.update(key('q'));
+    assert!(!a.should_quit, "the first q only warns");
+    let status = a.status.as_ref().expect("status");
+    assert!(status.text.contains("Press q again"), "{}", status.text);
+    a.update(key('q'));
+    assert!(a.should_quit);
+
+    let mut a = with_memory(false, Some("hello"));
+    let _ = confirm_erase(&mut a);
+    a.update(key('q'));
+    a.update(Input::Msg(Msg::Erased {
+        target,
+        scope,
+        result: Err(crate::ops::EraseError {
+            failure: crate::ops::EraseFailure::NoSuchEntry { id: 5 },
+            backup: None,
+            erased: 0,
+        }),
+    }));
+    a.update(key('q'));
+    assert!(a.should_quit, "with nothing running, q quits at once");
 }

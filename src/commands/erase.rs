@@ -7,11 +7,12 @@ use serde_json::json;
 
 use super::context::Ctx;
 use super::exit::{CmdError, CmdResult, Exit};
-use super::output::{confirm_typed, print_json};
+use super::output::{confirm_typed, print_json, write_stdout};
 use crate::api::UserRef;
 use crate::cli::OrgUser;
-use crate::ops::{EraseFailure, Erased};
+use crate::ops::{EraseFailure, Erased, RestoreError, RestoreReport};
 use crate::store::Action;
+use crate::text::{count_noun, sanitize_single_line};
 
 pub async fn delete(ctx: &Ctx, who: &OrgUser, entry: Option<i64>, yes: bool) -> CmdResult {
     ctx.check_writable()?;
@@ -69,19 +70,78 @@ fn report(ctx: &Ctx, who: &OrgUser, erased: &Erased) -> CmdResult<()> {
 
 pub async fn restore(ctx: &Ctx, path: &Path) -> CmdResult {
     ctx.check_writable()?;
-    let report = ctx.ops()?.restore(path, None).await.map_err(|e| match e {
-        crate::ops::RestoreError::Backup(_) => CmdError::usage(e.to_string()),
-        _ => CmdError::op("restore", &e),
-    })?;
+    let report = match ctx.ops()?.restore(path, None).await {
+        Ok(report) => report,
+        Err(e) => {
+            // A restore that stopped midway still says what it wrote before the error.
+            if let RestoreError::StorePartial { report, .. } | RestoreError::Mark { report, .. } =
+                &e
+            {
+                print_restore(ctx, report)?;
+            }
+            return Err(match e {
+                RestoreError::Backup(_) => CmdError::usage(e.to_string()),
+                _ => CmdError::op("restore", &e),
+            });
+        }
+    };
+    print_restore(ctx, &report)?;
+    Ok(Exit::Ok)
+}
+
+/// Per store, what was written back; then what the API could not bring back.
+fn print_restore(ctx: &Ctx, report: &RestoreReport) -> CmdResult<()> {
     if ctx.json {
-        print_json(&json!({
+        return print_json(&json!({
             "user": report.user.username,
             "org": report.org.key,
             "created": report.created,
             "skipped_null": report.skipped_null,
-        }))?;
-    } else {
-        eprintln!("{} in {}", report.summary(), report.org.key);
+            // One row per store, as a forget's report has.
+            "stores": [
+                {
+                    "store": "chat",
+                    "restored": report.created.len(),
+                    "skipped_null": report.skipped_null,
+                },
+                {
+                    "store": "mentor",
+                    "memories": report.mentor_memories,
+                    "entries": report.mentor_entries,
+                },
+                {
+                    "store": "course",
+                    "restored": report.course_created.len(),
+                    "memories": report.course_created,
+                },
+            ],
+            "not_restored": report.not_restored,
+        }));
     }
-    Ok(Exit::Ok)
+    let mut text = format!(
+        "chat: {} restored",
+        count_noun(report.created.len(), "entry", "entries")
+    );
+    if !report.skipped_null.is_empty() {
+        text.push_str(&format!(
+            " ({} had no content to write back)",
+            count_noun(report.skipped_null.len(), "entry", "entries")
+        ));
+    }
+    text.push_str(&format!(
+        "\nmentor: {} ({}) re-created\ncourse: {} restored\n",
+        count_noun(report.mentor_memories, "memory", "memories"),
+        count_noun(report.mentor_entries, "entry", "entries"),
+        count_noun(report.course_created.len(), "memory", "memories"),
+    ));
+    for gap in &report.not_restored {
+        text.push_str(&format!("not restored: {}\n", sanitize_single_line(gap)));
+    }
+    write_stdout(text.as_bytes())?;
+    eprintln!(
+        "{} in {}",
+        sanitize_single_line(&report.summary()),
+        sanitize_single_line(&report.org.key)
+    );
+    Ok(())
 }

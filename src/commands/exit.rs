@@ -17,6 +17,8 @@ pub enum Exit {
     Auth = 4,
     Partial = 5,
     TaskFailed = 6,
+    /// `forget`: a store may still hold data (the server kept it, or an erase failed).
+    NotForgotten = 7,
     Interrupted = 130,
 }
 
@@ -86,6 +88,12 @@ impl OpFailure for crate::ops::WriteError {
 }
 
 impl OpFailure for crate::ops::EraseError {
+    fn api_error(&self) -> Option<&ApiError> {
+        self.api()
+    }
+}
+
+impl OpFailure for crate::ops::StoreEraseError {
     fn api_error(&self) -> Option<&ApiError> {
         self.api()
     }

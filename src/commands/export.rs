@@ -1,4 +1,5 @@
-//! `export`: every selected user's memory to one backup-format file each (restorable with
+//! `export`: every selected user's memory in every store (chat, mentor memories, course
+//! memory) to one backup-format file each (a subject-access export, restorable with
 //! `memory restore`), resumable through the journal in the output dir.
 
 use std::path::PathBuf;
@@ -8,9 +9,10 @@ use super::bulk::{self, Places, Summary, failed};
 use super::context::Ctx;
 use super::exit::CmdResult;
 use super::journal::{Journal, Record, Status};
+use super::stores_read::{self, UserStores};
 use super::userlist;
-use crate::api::{ApiClient, OrgScope, UserRef};
-use crate::cli::ExportArgs;
+use crate::api::{ApiClient, OrgScope, StoreRead, UserRef};
+use crate::cli::{ExportArgs, StoreChoice};
 use crate::store::{Backup, write_backup};
 
 /// What every export worker shares.
@@ -59,32 +61,60 @@ pub async fn run(ctx: &Ctx, args: &ExportArgs) -> CmdResult {
 
 async fn export_one(s: Arc<Shared>, user: String) -> Record {
     let who = UserRef::by_name(&user);
-    let entries = match s.client.get_memory(&s.org, &who).await {
-        Ok(e) => e,
-        Err(e) => return failed(user, format!("cannot read: {e}")),
-    };
-    if entries.is_empty() {
+    let every = StoreChoice::All.stores();
+    let got =
+        match stores_read::read(&s.client, &s.org, &who, every, stores_read::Status::Skip).await {
+            Ok(got) => got,
+            Err(e) => {
+                let store = stores_read::store_word(e.store);
+                return failed(user, format!("cannot read the {store} memory: {}", e.error));
+            }
+        };
+    // A store answering 404/405 reads as empty; the journal says which and why.
+    let gaps = gaps(&got);
+    if !got.any_items() {
         return Record {
             user,
             status: Status::Empty,
-            reason: None,
+            reason: gaps,
             backup: None,
             bytes: 0,
         };
     }
+    let entries = got.chat.map(|c| c.read.entries).unwrap_or_default();
     let bytes = entries.iter().map(|e| e.text().len() as u64).sum();
-    let backup = Backup::new(&s.profile, &s.base_url, &s.org, &who, entries);
+    let mut backup = Backup::new(&s.profile, &s.base_url, &s.org, &who, entries);
+    backup.mentor = got
+        .mentor
+        .map(|m| m.into_items().memories)
+        .unwrap_or_default();
+    backup.course = got.course.map(StoreRead::into_items).unwrap_or_default();
     let dir = s.dir.clone();
     // File writes block; keep them off the async workers that drive the requests.
     match tokio::task::spawn_blocking(move || write_backup(&dir, &backup)).await {
         Ok(Ok(path)) => Record {
             user,
             status: Status::Done,
-            reason: None,
+            reason: gaps,
             backup: Some(path),
             bytes,
         },
         Ok(Err(e)) => failed(user, format!("cannot write the file: {e}")),
         Err(e) => failed(user, format!("cannot write the file: {e}")),
     }
+}
+
+/// "mentor: the server answered 405 (...)" for each store read as unavailable.
+fn gaps(got: &UserStores) -> Option<String> {
+    let mentor = got.mentor.as_ref().and_then(StoreRead::gap);
+    let course = got.course.as_ref().and_then(StoreRead::gap);
+    // The course read's 404 is also the documented answer for "no course memory yet".
+    let words: Vec<String> = [
+        ("mentor unavailable, read as empty", mentor),
+        ("course: none, or unavailable", course),
+    ]
+    .into_iter()
+    .filter_map(|(what, gap)| gap.map(|g| format!("{what}: {g}")))
+    .collect();
+    (!words.is_empty()).then(|| words.join("; "))
 }

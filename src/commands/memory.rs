@@ -9,11 +9,15 @@ use super::exit::{CmdError, CmdResult, Exit};
 use super::output::{print_json, write_stdout};
 use super::task;
 use crate::api::{MemoryRead, MemoryWrite, UserRef};
-use crate::cli::{ContentArgs, MemoryCommand, OrgUser};
+use crate::cli::{ContentArgs, MemoryCommand, OrgUser, StoreChoice};
 
 pub async fn run(ctx: &Ctx, cmd: &MemoryCommand) -> CmdResult {
     match cmd {
-        MemoryCommand::Get(who) => get(ctx, who).await,
+        MemoryCommand::Get {
+            who,
+            store: StoreChoice::Chat,
+        } => get(ctx, who).await,
+        MemoryCommand::Get { who, store } => super::memory_get::run(ctx, who, *store).await,
         MemoryCommand::Create { who, content } => create(ctx, who, content).await,
         MemoryCommand::Update {
             who,
@@ -22,8 +26,22 @@ pub async fn run(ctx: &Ctx, cmd: &MemoryCommand) -> CmdResult {
             wait,
             poll,
         } => update(ctx, who, *entry, content, *wait, poll.poll_ms).await,
-        MemoryCommand::Delete { who, entry, yes } => {
-            super::erase::delete(ctx, who, *entry, *yes).await
+        MemoryCommand::Delete {
+            who,
+            store,
+            entry,
+            category,
+            yes,
+        } => {
+            super::store_erase::delete(
+                ctx,
+                who,
+                *store,
+                entry.as_deref(),
+                category.as_deref(),
+                *yes,
+            )
+            .await
         }
         MemoryCommand::Enable(who) => toggle(ctx, who, true).await,
         MemoryCommand::Disable(who) => toggle(ctx, who, false).await,
@@ -65,7 +83,7 @@ async fn get(ctx: &Ctx, who: &OrgUser) -> CmdResult {
 }
 
 /// "alice in main: 3 entries (101, 102, 103); memory is on" and what a partial read means.
-fn describe(user: &str, org: &str, read: &MemoryRead, enabled: Option<bool>) -> String {
+pub(super) fn describe(user: &str, org: &str, read: &MemoryRead, enabled: Option<bool>) -> String {
     let n = read.entries.len();
     let ids: Vec<String> = read.entries.iter().map(|e| e.id.to_string()).collect();
     let entries = match n {

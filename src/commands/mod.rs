@@ -1,4 +1,4 @@
-//! The scriptable subcommands (users, memory, task, export, purge): results on stdout,
+//! The scriptable subcommands (users, memory, task, export, purge, forget): results on stdout,
 //! messages on stderr, documented exit codes (see [`exit::Exit`]).
 
 mod bulk;
@@ -7,13 +7,18 @@ mod dry_run;
 mod erase;
 mod exit;
 mod export;
+mod forget;
 mod generate;
 mod journal;
 mod memory;
+mod memory_get;
 mod output;
 mod progress;
 mod purge;
 mod show_config;
+mod store_erase;
+mod stores_read;
+mod stores_text;
 mod task;
 mod userlist;
 mod users;
@@ -70,6 +75,7 @@ async fn dispatch(ctx: &Ctx, cmd: &Command) -> exit::CmdResult {
         Command::Task(a) => task::run(ctx, a).await,
         Command::Export(a) => export::run(ctx, a).await,
         Command::Purge(a) => purge::run(ctx, a).await,
+        Command::Forget(a) => forget::run(ctx, a).await,
         Command::Config(_)
         | Command::MockServer(_)
         | Command::Completions { .. }

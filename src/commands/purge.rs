@@ -1,7 +1,9 @@
-//! `purge`: erase many users' memory, each through the operations layer's erase (see
-//! [`crate::ops`]): every entry backed up and its intent logged before the request that
-//! deletes it, then read again until the server answers empty. A user whose backup or
-//! intent line cannot be written is not erased.
+//! `purge`: erase many users' memory, each through the operations layer (see
+//! [`crate::ops`]): every item backed up and its intent logged before the request that
+//! deletes it, then read again until the server answers empty. Chat memory alone is the
+//! drain; with `--stores` naming mentor or course memory (the default: every store), each
+//! user is a forget of those stores, with one backup of all of them. A user whose backup
+//! or intent line cannot be written is not erased.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -14,28 +16,36 @@ use super::journal::{Journal, Record, Status};
 use super::output::confirm_typed;
 use super::userlist;
 use crate::api::{OrgScope, UserRef};
-use crate::cli::PurgeArgs;
-use crate::ops::{Ops, Trail};
-use crate::store::{Action, SyncBarrier, safe_name};
+use crate::cli::{PurgeArgs, StoreName, stores_of};
+use crate::ops::{Ops, StoreKind, StoreOutcome, Trail};
+use crate::store::{Action, SyncBarrier, read_backup, safe_name};
 
 /// What every purge worker shares.
 struct Shared {
     ops: Ops,
     org: OrgScope,
+    /// The stores to erase; chat alone is the drain, anything else a forget.
+    stores: Vec<StoreKind>,
 }
 
 pub async fn run(ctx: &Ctx, args: &PurgeArgs) -> CmdResult {
     let org = ctx.org(&args.org);
     let concurrency = usize::from(args.bulk.concurrency);
+    let stores = stores_of(&args.stores);
     if args.dry_run {
         let users = userlist::select(ctx, &org, &args.users).await?;
-        return dry_run::run(ctx, &org, users, concurrency).await;
+        return dry_run::run(ctx, &org, users, concurrency, &stores).await;
     }
     ctx.check_writable()?;
     let users = userlist::select(ctx, &org, &args.users).await?;
     if !args.yes {
+        let names: Vec<&str> = stores
+            .iter()
+            .map(|&s| super::stores_read::store_word(s))
+            .collect();
         let what = format!(
-            "erase the memory of {} users in org {}",
+            "erase the {} memory of {} users in org {}",
+            names.join(", "),
             users.len(),
             org.key
         );
@@ -45,8 +55,13 @@ pub async fn run(ctx: &Ctx, args: &PurgeArgs) -> CmdResult {
         Some(dir) => dir.clone(),
         None => default_out_dir(ctx, &org),
     };
-    let (journal, finished) =
-        Journal::open(&out_dir, "purge", &org.key, ctx.connection.base_url())?;
+    let kinds = kinds_of(&stores);
+    let (journal, finished) = Journal::open(
+        &out_dir,
+        &job_name(&kinds),
+        &org.key,
+        ctx.connection.base_url(),
+    )?;
     let audit = ctx.audit_log()?;
     let total = users.len();
     let todo: Vec<String> = users
@@ -55,9 +70,14 @@ pub async fn run(ctx: &Ctx, args: &PurgeArgs) -> CmdResult {
         .collect();
     let skipped = total - todo.len();
     eprintln!(
-        "purge: {} users to erase in {} ({skipped} done before); journal {}",
+        "purge: {} users to erase in {} ({} memory; {skipped} done before); journal {}",
         todo.len(),
         org.key,
+        kinds
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
         journal.path().display()
     );
     let backups = out_dir.join("backups");
@@ -76,6 +96,7 @@ pub async fn run(ctx: &Ctx, args: &PurgeArgs) -> CmdResult {
     let shared = Arc::new(Shared {
         ops: ops.clone(),
         org: org.clone(),
+        stores: kinds,
     });
     let report = bulk::run(
         todo,
@@ -112,9 +133,35 @@ fn default_out_dir(ctx: &Ctx, org: &OrgScope) -> PathBuf {
     ))
 }
 
-/// Erases one user through the operations layer: every entry is in the backup before the
+/// The stores as the operations layer names them.
+fn kinds_of(stores: &[StoreName]) -> Vec<StoreKind> {
+    stores
+        .iter()
+        .map(|s| match s {
+            StoreName::Chat => StoreKind::Chat,
+            StoreName::Mentor => StoreKind::Mentor,
+            StoreName::Course => StoreKind::Course,
+        })
+        .collect()
+}
+
+/// The job a journal directory belongs to: a chat-only purge keeps the name older purge
+/// directories have, so they still resume; a purge of other stores is another job (its
+/// finished users were not erased in the same stores).
+fn job_name(kinds: &[StoreKind]) -> String {
+    if kinds == [StoreKind::Chat] {
+        return "purge".to_owned();
+    }
+    let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+    format!("purge of stores {}", names.join(","))
+}
+
+/// Erases one user through the operations layer: every item is in the backup before the
 /// request that deletes it, and "done" means a read showed the memory gone.
 async fn purge_one(s: Arc<Shared>, user: String) -> Record {
+    if s.stores != [StoreKind::Chat] {
+        return forget_one(&s, user).await;
+    }
     let who = UserRef::by_name(&user);
     match s.ops.erase_all(&s.org, &who, Action::Purge).await {
         Ok(erased) if erased.nothing_there() => Record {
@@ -138,5 +185,57 @@ async fn purge_one(s: Arc<Shared>, user: String) -> Record {
                 ..failed(user, e.to_string())
             }
         }
+    }
+}
+
+/// Forgets one user in the chosen stores: one backup of every store, then each erased and
+/// verified. Done only when every store reads empty; the per-store outcome is the reason.
+async fn forget_one(s: &Shared, user: String) -> Record {
+    let who = UserRef::by_name(&user);
+    let report = s.ops.forget(&s.org, &who, &s.stores).await;
+    let summary: Vec<String> = report
+        .stores
+        .iter()
+        .map(|(kind, outcome)| format!("{kind}: {}", outcome.summary()))
+        .collect();
+    let reason = Some(summary.join("; "));
+    let erased_any = report
+        .stores
+        .iter()
+        .any(|(_, o)| matches!(o, StoreOutcome::Erased { .. }));
+    let backup = report.backup.clone();
+    let bytes = match &backup {
+        Some(path) => chat_bytes(path.clone()).await,
+        None => 0,
+    };
+    match (report.forgotten(), erased_any) {
+        (true, false) => Record {
+            user,
+            status: Status::Empty,
+            reason: Some("nothing to erase".into()),
+            backup,
+            bytes: 0,
+        },
+        (true, true) => Record {
+            user,
+            status: Status::Done,
+            reason,
+            backup,
+            bytes,
+        },
+        (false, _) => Record {
+            backup,
+            bytes,
+            ..failed(user, summary.join("; "))
+        },
+    }
+}
+
+/// The bytes of chat memory a forget's backup holds (what `purge` has always counted).
+async fn chat_bytes(path: PathBuf) -> u64 {
+    let read = tokio::task::spawn_blocking(move || read_backup(&path)).await;
+    match read {
+        Ok(Ok(backup)) => backup.entries.iter().map(|e| e.text().len() as u64).sum(),
+        _ => 0,
     }
 }

@@ -4,8 +4,7 @@
 //!
 //! The published read answers one object, the first entry only, so the entries are drained:
 //! read, back up what is shown, delete it by its own id, read again, until the server says
-//! there is none. A delete of the whole collection is sent only when a per-entry delete is
-//! refused and the read was a whole list already in the backup.
+//! there is none. A delete of the whole collection is never sent (see `drain_loop`).
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -87,12 +86,10 @@ pub enum EraseFailure {
     Audit(StoreError),
     #[error("deleting entry {id} failed: {source}")]
     Delete { id: i64, source: ApiError },
-    #[error("deleting all memory failed: {0}")]
-    DeleteAll(ApiError),
     #[error("the server accepted the delete of entry {id} but still shows it")]
     StillThere { id: i64 },
     #[error(
-        "the server answers 404 to deleting entry {id} yet still shows it; it shows one entry at a time, so deleting all at once could erase entries that are not in the backup"
+        "the server answers 404 to deleting entry {id} yet still shows it; nothing is deleted all at once instead, since an entry added meanwhile would go without a backup"
     )]
     EntryDeleteRefused { id: i64 },
     #[error("the server still shows new entries after {0} were erased; stopped")]
@@ -138,7 +135,6 @@ impl Ops {
         mut first: Option<MemoryRead>,
     ) -> Result<(), EraseError> {
         let mut waits = 0;
-        let mut collection_sent = false;
         loop {
             let read = match first.take() {
                 Some(read) => read,
@@ -160,20 +156,16 @@ impl Ops {
                 continue;
             }
             // Everything shown was deleted already: a server that erases in the background,
-            // one that refuses per-entry deletes, or one that keeps the data.
+            // one that refuses per-entry deletes, or one that keeps the data. The collection
+            // DELETE is never the way out: an entry added after the last read would go with
+            // it, unseen and in no backup.
             let refused = read
                 .entries
                 .iter()
                 .find(|e| drain.answered_404.contains(&e.id))
                 .map(|e| e.id);
-            if let Some(id) = refused.filter(|_| !collection_sent) {
-                if !read.complete {
-                    return Err(drain.fail(EraseFailure::EntryDeleteRefused { id }));
-                }
-                // Every entry this would remove was shown in a whole list and is backed up.
-                drain.delete_all().await?;
-                collection_sent = true;
-                continue;
+            if let Some(id) = refused {
+                return Err(drain.fail(EraseFailure::EntryDeleteRefused { id }));
             }
             if waits >= self.verify.tries {
                 let id = read.entries.first().map_or(0, |e| e.id);
@@ -211,6 +203,9 @@ impl Ops {
                     tracing::warn!(error = %e, "the entries left beside an erased one were not noted in its backup");
                 }
                 return Ok(drain.summary());
+            }
+            if drain.answered_404.contains(&id) {
+                return Err(drain.fail(EraseFailure::EntryDeleteRefused { id }));
             }
             if attempt < self.verify.tries {
                 tokio::time::sleep(self.verify.pause(attempt)).await;
@@ -324,22 +319,6 @@ impl<'a> Drain<'a> {
         }
         self.deleted.insert(id);
         Ok(())
-    }
-
-    /// Intent line, the DELETE of the whole collection, outcome line.
-    async fn delete_all(&mut self) -> Result<(), EraseError> {
-        let pending = self.intent(self.target()).await?;
-        self.file.rely();
-        let result = self.ops.client.erase_memory(self.org, self.user).await;
-        self.deletes += 1;
-        self.ops.trail.finish(pending, self.outcome(&result)).await;
-        match result {
-            Ok(_) => {
-                self.erased = self.file.entries().len();
-                Ok(())
-            }
-            Err(e) => Err(self.fail(EraseFailure::DeleteAll(e))),
-        }
     }
 
     async fn intent(&mut self, target: Target) -> Result<crate::store::Pending, EraseError> {

@@ -97,6 +97,7 @@ impl App {
                     Err(why) => self.set_status(Level::Warning, why),
                     Ok(()) => {
                         self.set_status(Level::Info, busy);
+                        self.note_in_flight(&effect);
                         fx.push(effect);
                     }
                 },
