@@ -5,11 +5,12 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use memory_console::api::{
-    ApiError, ClientSettings, MemoryEntry, MemoryRead, MemoryStatus, OrgScope, TaskId, TaskState,
-    UserRef, UserSummary, UsersPage,
+    ApiError, ClientSettings, CourseMemory, MemoryEntry, MemoryRead, MemoryStatus, MentorListing,
+    MentorMemory, OrgScope, StoreGap, StoreRead, TaskId, TaskState, UserRef, UserSummary,
+    UsersPage,
 };
 use memory_console::app::{
-    Action, App, Dialog, Effect, Input, Keymap, Level, Msg, Pane, Target, TaskItem,
+    Action, App, Dialog, Effect, Input, Keymap, Level, Msg, Pane, StoreTab, Target, TaskItem,
 };
 use memory_console::config::OrgChoice;
 use memory_console::connection::Connection;
@@ -922,6 +923,13 @@ fn sweep_states() -> Vec<(&'static str, App)> {
             typed(&mut a, "user \u{202e}x");
             a
         }),
+        ("mentor tab", stores_app(StoreTab::Mentor)),
+        ("course tab", stores_app(StoreTab::Course)),
+        ("forget dialog", {
+            let mut a = stores_app(StoreTab::Mentor);
+            a.perform(Action::Forget);
+            a
+        }),
     ]
 }
 
@@ -965,6 +973,291 @@ fn every_size_from_1x1_to_100x40_draws_without_panic_even_states() {
 #[test]
 fn every_size_from_1x1_to_100x40_draws_without_panic_odd_states() {
     sweep(sweep_states().into_iter().skip(1).step_by(2));
+}
+
+// ---- the store tabs ----
+
+/// Mentor memories in three categories (one with a slash and a space), entries with and
+/// without expiry, hostile keys and values.
+fn mentor_fixture() -> MentorListing {
+    let memories: Vec<MentorMemory> = serde_json::from_value(serde_json::json!([
+        {"unique_id": "m-1", "name": "Who they are", "category": "personal_information",
+         "entries": [
+            {"unique_id": "e-1", "key": "name", "value": "Hannah \u{1b}[31mHostile\u{1b}[0m",
+             "updated_at": "2025-09-03T09:12:00+00:00", "expires_at": null},
+            {"unique_id": "e-2", "key": "\u{1b}]0;pwned\u{7}title", "value": "invoice\u{202e}fdp.exe and zero\u{200b}width",
+             "updated_at": "2025-09-04T10:00:00+00:00", "expires_at": "2027-06-30T00:00:00+00:00"}
+         ]},
+        {"unique_id": "m-2", "category": "knowledge_gaps",
+         "entries": [
+            {"unique_id": "e-3", "key": "fractions", "value": "Confuses numerator and denominator.\nAsked twice about 3/4.",
+             "updated_at": "2025-09-03T09:12:00+00:00", "expires_at": "2026-01-01T00:00:00+00:00"}
+         ]},
+        {"unique_id": "m-3", "category": "notes/2024 spring",
+         "entries": [
+            {"unique_id": "e-4", "key": "clip", "value": "\u{1b}]52;c;ZXZpbA==\u{7} osc52",
+             "updated_at": "\u{1b}[2Jnot a date", "expires_at": null}
+         ]}
+    ]))
+    .expect("mentor fixture");
+    MentorListing {
+        memories,
+        count: Some(3),
+    }
+}
+
+fn course_fixture() -> Vec<CourseMemory> {
+    serde_json::from_value(serde_json::json!([
+        {"id": 11, "catalog_item": "3f2b8c1e-2d4a-4c57-9a61-0c1f6f0e8b21",
+         "lessons": {"completed": ["Cells", "Osmosis"], "in_progress": ["\u{1b}]0;pwned\u{7}Genetics"]},
+         "next_steps": {"recommended": ["Quiz on osmosis", "abc\u{202e}fed"]}},
+        {"id": "12", "catalog_item": "course-v1:edX+DemoX+Demo_Course",
+         "lessons": ["intro"], "next_steps": "review chapter 2"}
+    ]))
+    .expect("course fixture")
+}
+
+/// The hostile user opened with memory in all three stores, on `tab`, an item selected.
+fn stores_app(tab: StoreTab) -> App {
+    let mut app = users_app();
+    app.focus = Pane::Users;
+    let fx = app.perform(Action::Open);
+    let mut memory = None;
+    let mut status = None;
+    for e in &fx {
+        match e {
+            Effect::LoadMemory { req, .. } => memory = Some(*req),
+            Effect::LoadStatus { req, .. } => status = Some(*req),
+            Effect::LoadMentor { req, .. } => {
+                app.update(Input::Msg(Msg::Mentor {
+                    req: *req,
+                    result: Ok(StoreRead::Items(mentor_fixture())),
+                }));
+            }
+            Effect::LoadCourse { req, .. } => {
+                app.update(Input::Msg(Msg::Course {
+                    req: *req,
+                    result: Ok(StoreRead::Items(course_fixture())),
+                }));
+            }
+            _ => {}
+        }
+    }
+    app.update(Input::Msg(Msg::Memory {
+        req: memory.expect("a memory load"),
+        result: Ok(MemoryRead {
+            entries: vec![entry(7, ORDINARY, None), entry(9, HOSTILE, None)],
+            complete: true,
+        }),
+    }));
+    app.update(Input::Msg(Msg::Status {
+        req: status.expect("a status load"),
+        result: Ok(MemoryStatus {
+            enabled: true,
+            id: None,
+            username: None,
+            platform_key: None,
+        }),
+    }));
+    let key = match tab {
+        StoreTab::Chat => '1',
+        StoreTab::Mentor => '2',
+        StoreTab::Course => '3',
+    };
+    app.update(Input::Key(KeyEvent::new(
+        KeyCode::Char(key),
+        KeyModifiers::NONE,
+    )));
+    app.update(Input::Key(KeyEvent::new(
+        KeyCode::Char(']'),
+        KeyModifiers::NONE,
+    )));
+    app
+}
+
+#[test]
+fn chat_tab_counts_every_store() {
+    let mut app = stores_app(StoreTab::Chat);
+    let t = draw(&mut app, 80, 24);
+    let screen = text(t.backend().buffer());
+    assert!(
+        screen.contains("1 Chat (2)  2 Mentor (4)  3 Course (2)"),
+        "{screen}"
+    );
+    snap_both!("tab_chat", &mut app);
+}
+
+#[test]
+fn mentor_tab_groups_by_category_and_escapes() {
+    let mut app = stores_app(StoreTab::Mentor);
+    let t = draw(&mut app, 80, 24);
+    let screen = text(t.backend().buffer());
+    let at = |s: &str| {
+        screen
+            .find(s)
+            .unwrap_or_else(|| panic!("{s:?} missing from\n{screen}"))
+    };
+    // Sorted categories, each heading above its entries.
+    assert!(at("knowledge_gaps") < at("fractions"));
+    assert!(at("fractions") < at("notes/2024 spring"));
+    assert!(at("notes/2024 spring") < at("personal_information"));
+    assert!(at("personal_information") < at("name: Hannah"));
+    for shown in [
+        r"\x1b]0;pwned",
+        "exp never",
+        "exp 2026-01-01",
+        r"\x1b[2Jnot",
+    ] {
+        at(shown);
+    }
+    // `]` moved from the first entry (fractions) to the next in row order.
+    assert_eq!(
+        app.stores.selected_mentor().map(|i| i.entry.key.as_str()),
+        Some("clip")
+    );
+    snap_both!("tab_mentor", &mut app);
+    // The last entry's value, in full under the list, with its bidi override escaped.
+    app.update(Input::Key(KeyEvent::new(KeyCode::End, KeyModifiers::NONE)));
+    let t = draw(&mut app, 80, 24);
+    let screen = text(t.backend().buffer());
+    assert!(
+        screen.contains(r"invoice\u{202e}fdp.exe and zero\u{200b}width"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn course_tab_shows_the_selected_memory_as_json() {
+    let mut app = stores_app(StoreTab::Course);
+    app.update(Input::Key(KeyEvent::new(
+        KeyCode::Char('['),
+        KeyModifiers::NONE,
+    )));
+    let t = draw(&mut app, 80, 24);
+    let screen = text(t.backend().buffer());
+    for shown in [
+        "#11 · 3f2b8c1e",
+        "#12 · course-v1:edX+DemoX+Demo_Course",
+        "\"completed\": [",
+        // JSON escapes control characters itself; the bidi override is escaped on screen.
+        r"\u001b]0;pwned",
+    ] {
+        assert!(screen.contains(shown), "{shown:?} missing from\n{screen}");
+    }
+    snap_both!("tab_course", &mut app);
+    // PgDn scrolls the JSON to `next_steps`, its bidi override escaped.
+    app.update(Input::Resize(80, 24));
+    app.update(Input::Key(KeyEvent::new(
+        KeyCode::PageDown,
+        KeyModifiers::NONE,
+    )));
+    let t = draw(&mut app, 80, 24);
+    let screen = text(t.backend().buffer());
+    assert!(screen.contains(r"abc\u{202e}fed"), "{screen}");
+}
+
+#[test]
+fn a_store_the_server_does_not_offer_says_why() {
+    let mut app = stores_app(StoreTab::Mentor);
+    let req = app.stores.mentor_req;
+    app.update(Input::Msg(Msg::Mentor {
+        req,
+        result: Ok(StoreRead::Unavailable(StoreGap {
+            status: 405,
+            detail: Some("Method \"GET\" not allowed.\u{1b}[2J".into()),
+        })),
+    }));
+    let t = draw(&mut app, 80, 24);
+    assert_clean(t.backend().buffer());
+    let screen = text(t.backend().buffer());
+    assert!(screen.contains("2 Mentor (n/a)"), "{screen}");
+    assert!(screen.contains("405"), "{screen}");
+    insta::assert_snapshot!("tab_mentor_unavailable_80x24", t.backend());
+}
+
+#[test]
+fn forget_asks_for_the_username_naming_every_store() {
+    let mut app = stores_app(StoreTab::Mentor);
+    app.perform(Action::Forget);
+    typed(&mut app, "hostile");
+    let t = draw(&mut app, 80, 24);
+    let screen = text(t.backend().buffer());
+    for shown in [
+        "Forget hostile.hannah in Main Campus",
+        "Chat memory: 2 shown now",
+        "Mentor memories: 4 shown now",
+        "Course memory: 2 shown now",
+        "> hostile",
+    ] {
+        assert!(screen.contains(shown), "{shown:?} missing from\n{screen}");
+    }
+    snap_both!("forget_dialog", &mut app);
+}
+
+#[test]
+fn a_forget_report_with_a_failed_store_is_not_forgotten() {
+    use memory_console::ops::{ForgetReport, StoreKind, StoreOutcome};
+    let mut app = stores_app(StoreTab::Chat);
+    let target = app.memory.target.clone().expect("open");
+    app.update(Input::Msg(Msg::Forgotten {
+        target,
+        report: ForgetReport {
+            backup: Some("/var/backups/forget-hostile.hannah.json".into()),
+            stores: vec![
+                (StoreKind::Chat, StoreOutcome::Erased { items: 2 }),
+                (
+                    StoreKind::Mentor,
+                    StoreOutcome::Failed {
+                        failure: "the server still shows \u{1b}]0;pwned\u{7}name after DELETE"
+                            .into(),
+                        erased: 3,
+                    },
+                ),
+                (
+                    StoreKind::Course,
+                    StoreOutcome::Unavailable {
+                        reason: "the server answered 405 (not offered by this server)".into(),
+                    },
+                ),
+            ],
+        },
+    }));
+    let t = draw(&mut app, 80, 24);
+    assert_clean(t.backend().buffer());
+    let screen = text(t.backend().buffer());
+    assert!(screen.contains("NOT forgotten"), "{screen}");
+    assert!(!screen.contains("is forgotten"), "{screen}");
+    assert!(screen.contains(r"\x1b]0;pwned"), "{screen}");
+    insta::assert_snapshot!("forget_report_failed_80x24", t.backend());
+}
+
+#[test]
+fn erasing_a_mentor_entry_names_it_escaped() {
+    let mut app = stores_app(StoreTab::Mentor);
+    // The last entry: the one whose key holds an OSC title sequence.
+    app.update(key(KeyCode::End));
+    app.perform(Action::Erase);
+    let t = draw(&mut app, 80, 24);
+    assert_clean(t.backend().buffer());
+    let screen = text(t.backend().buffer());
+    for shown in [
+        r#"Erase the mentor memory entry "\x1b]0;pwned\x07title""#,
+        "Category personal_information; entry id e-2.",
+        "backed up before it is deleted",
+        "Type the username to confirm:",
+    ] {
+        assert!(screen.contains(shown), "{shown:?} missing from\n{screen}");
+    }
+    insta::assert_snapshot!("erase_mentor_entry_80x24", t.backend());
+    app.update(key(KeyCode::Esc));
+    app.perform(Action::EraseAll);
+    let t = draw(&mut app, 80, 24);
+    let screen = text(t.backend().buffer());
+    assert!(
+        screen.contains(r#"WHOLE mentor memory category "personal_information""#),
+        "{screen}"
+    );
+    assert!(screen.contains("2 entries shown in it"), "{screen}");
 }
 
 /// The picture at the top of the README is this state drawn by the real UI code, so it

@@ -30,10 +30,14 @@ pub enum Action {
     AuditLog,
     Help,
     Quit,
+    TabChat,
+    TabMentor,
+    TabCourse,
+    Forget,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 28] = [
         Action::NextPane,
         Action::PrevPane,
         Action::Up,
@@ -46,6 +50,9 @@ impl Action {
         Action::Search,
         Action::Command,
         Action::Refresh,
+        Action::TabChat,
+        Action::TabMentor,
+        Action::TabCourse,
         Action::PrevEntry,
         Action::NextEntry,
         Action::Edit,
@@ -55,6 +62,7 @@ impl Action {
         Action::EraseAll,
         Action::ToggleMemory,
         Action::UndoErase,
+        Action::Forget,
         Action::AuditLog,
         Action::Help,
         Action::Quit,
@@ -87,6 +95,10 @@ impl Action {
             Action::AuditLog => "audit log",
             Action::Help => "help",
             Action::Quit => "quit",
+            Action::TabChat => "chat memory tab",
+            Action::TabMentor => "mentor memories tab",
+            Action::TabCourse => "course memory tab",
+            Action::Forget => "forget the user (every store)",
         }
     }
 
@@ -101,6 +113,7 @@ impl Action {
                 | Action::EraseAll
                 | Action::ToggleMemory
                 | Action::UndoErase
+                | Action::Forget
         )
     }
 }

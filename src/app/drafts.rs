@@ -12,6 +12,10 @@ impl App {
         let profile = self.session.profile.clone();
         let now = self.clock;
         let ed = self.editor.as_mut()?;
+        // A draft is offered back as chat memory; a mentor entry's edit is not one.
+        if matches!(ed.kind, super::editor::EditKind::MentorEntry { .. }) {
+            return None;
+        }
         let text = ed.text();
         // Marked even when nothing is written, so the next tick does not compare again.
         ed.mark_drafted(now);

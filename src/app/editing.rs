@@ -160,6 +160,7 @@ impl App {
                     entry,
                 }]
             }
+            EditKind::MentorEntry { .. } => self.save_mentor_entry(),
             EditKind::Create => {
                 editor.saving = true;
                 editor.error = None;

@@ -121,7 +121,7 @@ impl App {
     }
 
     /// The newest erase is what `u` offers; the one it replaces waits its turn.
-    fn remember_erase(&mut self, target: &Target, backup: &std::path::Path) {
+    pub(super) fn remember_erase(&mut self, target: &Target, backup: &std::path::Path) {
         let newest = (target.clone(), backup.to_path_buf());
         if let Some(previous) = self.last_erase.replace(newest)
             && previous.1 != backup

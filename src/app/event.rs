@@ -7,10 +7,13 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use crate::store::{AuditRecord, Draft};
 
 use crate::api::{
-    ApiError, MemoryEntry, MemoryRead, MemoryStatus, OrgInfo, OrgScope, QueuedUpdate, TaskId,
-    TaskState, UserRef, UsersPage, UsersQuery,
+    ApiError, CourseMemory, MemoryEntry, MemoryRead, MemoryStatus, MentorListing, OrgInfo,
+    OrgScope, QueuedUpdate, StoreRead, TaskId, TaskState, UserRef, UsersPage, UsersQuery,
 };
-use crate::ops::{EraseError, Erased, RestoreError, RestoreReport};
+use crate::ops::{
+    EraseError, Erased, ForgetReport, RestoreError, RestoreReport, StoreEraseError, StoreErased,
+    WriteError,
+};
 
 /// Ties a response to the request that asked for it, so a late answer for a user the
 /// operator already left is dropped.
@@ -48,6 +51,19 @@ pub enum EraseScope {
     All,
 }
 
+/// What an erase in the mentor or course store removes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreErase {
+    /// One mentor entry, by its unique id; `key` names it to the operator.
+    MentorEntry { entry_id: String, key: String },
+    /// Every entry of one mentor memory category.
+    MentorCategory { category: String },
+    /// One course memory, by id.
+    CourseOne { memory_id: String },
+    /// All of the user's course memory.
+    CourseAll,
+}
+
 /// Results of effects, coming back to `update`.
 #[derive(Debug)]
 pub enum Msg {
@@ -66,6 +82,16 @@ pub enum Msg {
     Status {
         req: ReqId,
         result: Result<MemoryStatus, ApiError>,
+    },
+    /// The open user's mentor memories, every page.
+    Mentor {
+        req: ReqId,
+        result: Result<StoreRead<MentorListing>, ApiError>,
+    },
+    /// The open user's course memories.
+    Course {
+        req: ReqId,
+        result: Result<StoreRead<Vec<CourseMemory>>, ApiError>,
     },
     Created {
         target: Target,
@@ -107,6 +133,22 @@ pub enum Msg {
     Restored {
         target: Target,
         result: Result<RestoreReport, RestoreError>,
+    },
+    /// An erase in the mentor or course store ended.
+    StoreErased {
+        target: Target,
+        erase: StoreErase,
+        result: Result<StoreErased, StoreEraseError>,
+    },
+    /// A mentor entry's new key and value were saved (or why not).
+    MentorEntrySaved {
+        target: Target,
+        result: Result<(), WriteError>,
+    },
+    /// A forget of every store ended: what happened in each.
+    Forgotten {
+        target: Target,
+        report: ForgetReport,
     },
     DraftFound {
         target: Target,
@@ -156,6 +198,14 @@ pub enum Effect {
         req: ReqId,
         target: Target,
     },
+    LoadMentor {
+        req: ReqId,
+        target: Target,
+    },
+    LoadCourse {
+        req: ReqId,
+        target: Target,
+    },
     /// Checks the user still has no memory, then creates it.
     Create {
         target: Target,
@@ -185,6 +235,23 @@ pub enum Effect {
         backup: std::path::PathBuf,
         /// Entries a restore of this run wrote, which this one may go beside.
         beside: Vec<i64>,
+    },
+    /// Erases in the mentor or course store, everything in a backup first.
+    StoreErase {
+        target: Target,
+        erase: StoreErase,
+    },
+    /// Gives a mentor entry a new key and value, if the server still holds `seen`.
+    UpdateMentorEntry {
+        target: Target,
+        entry_id: String,
+        seen: Box<crate::api::MentorEntry>,
+        key: String,
+        value: String,
+    },
+    /// Backs up every store into one file, erases each and verifies each.
+    Forget {
+        target: Target,
     },
     SaveDraft {
         draft: Draft,
@@ -230,6 +297,9 @@ impl Effect {
                 | Effect::SetEnabled { .. }
                 | Effect::Erase { .. }
                 | Effect::Restore { .. }
+                | Effect::StoreErase { .. }
+                | Effect::UpdateMentorEntry { .. }
+                | Effect::Forget { .. }
         )
     }
 }

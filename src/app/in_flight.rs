@@ -10,6 +10,8 @@ impl App {
         let running = match effect {
             Effect::Erase { target, .. } => Some((target.clone(), "an erase")),
             Effect::Restore { target, .. } => Some((target.clone(), "a restore")),
+            Effect::StoreErase { target, .. } => Some((target.clone(), "an erase")),
+            Effect::Forget { target } => Some((target.clone(), "a forget")),
             _ => None,
         };
         if let Some(entry) = running {

@@ -17,6 +17,10 @@ mod navigate;
 mod results;
 mod runner;
 mod state;
+mod store_actions;
+mod store_runs;
+mod stores_pane;
+mod tabs;
 mod task_book;
 mod update;
 mod waiting;
@@ -26,15 +30,18 @@ pub use crate::ops::Trail;
 pub use action::Action;
 pub use command::{COMMANDS, CommandLine, Lookup};
 pub use dialogs::{
-    ConflictDialog, Dialog, EraseDialog, KeyCtx, RestoreDraftDialog, RestoreQuestion, Step,
-    ToggleQuestion,
+    ConflictDialog, Dialog, EraseDialog, ForgetReportDialog, KeyCtx, RestoreDraftDialog,
+    RestoreQuestion, Step, ToggleQuestion, TypedConfirm, store_title,
 };
 pub use editor::{EditKind, Editor, Pos, TextBuffer, shown};
-pub use event::{Effect, EraseScope, Input, Msg, ReqId, Target};
+pub use event::{Effect, EraseScope, Input, Msg, ReqId, StoreErase, Target};
 pub use keymap::{KeyBinding, Keymap};
 pub use runner::Runner;
 pub use state::{
     App, Level, ListCursor, Load, MemoryPane, OrgItem, Pane, Status, TaskItem, TasksPane,
     UsersPane, plural,
+};
+pub use stores_pane::{
+    MentorItem, MentorRow, NO_CATEGORY, StoreTab, StoresPane, TAB_GAP, list_height, list_offset,
 };
 pub use update::{DRAFT_EVERY, PAGE_SIZE, SEARCH_DEBOUNCE};

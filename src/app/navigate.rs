@@ -109,7 +109,16 @@ impl App {
         fx
     }
 
+    /// Opens a user: their chat memory and on/off state, and the stores beside it.
     pub(super) fn open_target(&mut self, target: Target) -> Vec<Effect> {
+        let same = self.memory.target.as_ref() == Some(&target);
+        let mut fx = self.open_chat(target.clone());
+        fx.extend(self.load_stores(&target, same));
+        fx
+    }
+
+    /// Reads the user's chat memory (and on/off state) again; the other stores stay as read.
+    pub(super) fn open_chat(&mut self, target: Target) -> Vec<Effect> {
         let req = self.next_req();
         let status_req = self.next_req();
         // Reopening the same user keeps what is known about them.
@@ -163,7 +172,7 @@ impl App {
         let label = self.memory.user_label.clone();
         let scroll = self.memory.scroll;
         let reselect = self.memory.selected_entry().map(|e| e.id);
-        let fx = self.open_target(target);
+        let fx = self.open_chat(target);
         self.memory.user_label = label;
         self.memory.scroll = scroll;
         self.memory.reselect = reselect;
@@ -313,8 +322,20 @@ impl App {
                         }
                     }
                     Pane::Memory => {
-                        // The entry list sits at the top of the pane.
-                        let inner = area.height.saturating_sub(2) as usize;
+                        let bar = self.tab_bar_rows();
+                        if row < bar {
+                            let x = m.column.saturating_sub(area.x + 1) as usize;
+                            if let Some(tab) = self.tab_at(x) {
+                                return self.show_tab(tab);
+                            }
+                            return Vec::new();
+                        }
+                        let row = row - bar;
+                        if self.stores.tab != super::stores_pane::StoreTab::Chat {
+                            return self.click_list(row);
+                        }
+                        // The entry list sits at the top of the pane, under the tabs.
+                        let inner = (area.height.saturating_sub(2) as usize).saturating_sub(bar);
                         let rows = self.memory.list_rows(inner);
                         if row < rows {
                             let offset = self.memory.list_offset(rows);

@@ -84,6 +84,14 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::Mentor { req, result } => {
+                self.on_mentor_loaded(req, result);
+                Vec::new()
+            }
+            Msg::Course { req, result } => {
+                self.on_course_loaded(req, result);
+                Vec::new()
+            }
             Msg::Created { target, result } => match result {
                 Ok(_) => {
                     if self.editor.as_ref().is_some_and(|e| e.target == target) {
@@ -190,6 +198,13 @@ impl App {
                 self.ended_in_flight(&target);
                 self.save_failed(&target, why)
             }
+            Msg::StoreErased {
+                target,
+                erase,
+                result,
+            } => self.on_store_erased(target, erase, result),
+            Msg::MentorEntrySaved { target, result } => self.on_mentor_saved(target, result),
+            Msg::Forgotten { target, report } => self.on_forgotten(target, report),
             Msg::Conflict {
                 target,
                 mine,
@@ -216,7 +231,10 @@ impl App {
                     Err(why) => self.set_status(Level::Error, format!("restore refused: {why}")),
                 }
                 if self.memory.target.as_ref() == Some(&target) {
-                    return self.refresh_memory();
+                    // A backup may hold mentor and course memory too.
+                    let mut fx = self.refresh_memory();
+                    fx.extend(self.load_stores(&target, true));
+                    return fx;
                 }
                 Vec::new()
             }

@@ -84,6 +84,16 @@ impl Runner {
                 req,
                 result: c.memory_status(&target.org, &target.user).await,
             },
+            Effect::LoadMentor { req, target } => Msg::Mentor {
+                req,
+                result: c
+                    .all_mentor_memories(&target.org, &target.user, &Default::default())
+                    .await,
+            },
+            Effect::LoadCourse { req, target } => Msg::Course {
+                req,
+                result: c.course_memories(&target.org, &target.user).await,
+            },
             Effect::Create { target, text } => self.create(target, text).await,
             Effect::Replace {
                 target,
@@ -99,6 +109,18 @@ impl Runner {
                 backup,
                 beside,
             } => self.restore(target, backup, beside).await,
+            Effect::StoreErase { target, erase } => self.store_erase(target, erase).await,
+            Effect::UpdateMentorEntry {
+                target,
+                entry_id,
+                seen,
+                key,
+                value,
+            } => {
+                self.update_mentor_entry(target, entry_id, &seen, key, value)
+                    .await
+            }
+            Effect::Forget { target } => self.forget(target).await,
             Effect::SaveDraft { draft } => return self.save_draft(draft).await,
             Effect::LoadDraft { target } => return self.load_draft(target).await,
             Effect::RemoveDraft { target } => return self.remove_draft(target).await,

@@ -327,6 +327,8 @@ pub struct App {
     pub orgs_list: ListCursor,
     pub users: UsersPane,
     pub memory: MemoryPane,
+    /// The Memory pane's tabs and the stores beside chat memory.
+    pub stores: super::stores_pane::StoresPane,
     pub tasks: TasksPane,
     pub focus: Pane,
     pub editor: Option<Editor>,

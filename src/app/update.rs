@@ -43,6 +43,7 @@ impl App {
             orgs_list: ListCursor::default(),
             users: UsersPane::default(),
             memory: MemoryPane::default(),
+            stores: Default::default(),
             tasks: TasksPane::default(),
             focus: Pane::Orgs,
             editor: None,
@@ -111,6 +112,8 @@ impl App {
                 } else if let Some(line) = &mut self.command.input {
                     line.push_str(&text.replace(['\n', '\r'], " "));
                 } else if let Some(d) = self.erase_dialog_mut() {
+                    d.typed.push_str(text.trim());
+                } else if let Some(super::dialogs::Dialog::TypedConfirm(d)) = &mut self.dialog {
                     d.typed.push_str(text.trim());
                 } else if let Some(input) = &mut self.users.search_input {
                     input.push_str(text.trim());
@@ -192,7 +195,12 @@ impl App {
             self.set_status(Level::Warning, why);
             return Vec::new();
         }
+        if let Some(fx) = self.perform_on_tab(action) {
+            return fx;
+        }
         match action {
+            Action::TabChat | Action::TabMentor | Action::TabCourse => Vec::new(),
+            Action::Forget => self.start_forget(),
             Action::Quit => {
                 self.quit_or_warn();
                 Vec::new()
@@ -262,6 +270,10 @@ impl App {
                 }
                 return self.maybe_load_more();
             }
+            // The wheel over a mentor or course tab scrolls the selected item's text.
+            Pane::Memory if self.stores.tab != super::stores_pane::StoreTab::Chat => {
+                return self.scroll_detail(delta);
+            }
             Pane::Memory => {
                 let width = areas.inner_width(Pane::Memory);
                 let total = self.memory_rows(width);
@@ -280,7 +292,7 @@ impl App {
     /// Rows the memory text may use: the pane's inner height less the entry list and the
     /// status line.
     pub fn memory_text_height(&self) -> usize {
-        let inner = self.areas().inner_height(Pane::Memory);
+        let inner = self.memory_body_height();
         inner.saturating_sub(self.memory.list_rows(inner) + 1)
     }
 
@@ -313,6 +325,7 @@ impl App {
             .memory_rows(a.inner_width(Pane::Memory))
             .saturating_sub(self.memory_text_height());
         self.memory.scroll = self.memory.scroll.min(max);
+        self.clamp_store_scroll();
     }
 
     /// An open update task for the user the memory pane shows.

@@ -14,7 +14,7 @@ use super::runner::Runner;
 const NO_AUDIT_LOG: &str = "not sent: there is no audit log, so changes are switched off";
 
 impl Runner {
-    fn not_sent(target: Target) -> Msg {
+    pub(super) fn not_sent(target: Target) -> Msg {
         Msg::NotSent {
             target,
             why: NO_AUDIT_LOG.into(),

@@ -38,6 +38,7 @@ fn hints(app: &App) -> Vec<Action> {
             Action::Command,
             Action::Refresh,
         ],
+        Pane::Memory if app.stores.tab != crate::app::StoreTab::Chat => app.tab_hints(),
         Pane::Memory => {
             // Only what applies to this user: no edit or erase without memory, no create
             // with it; entry keys only when there is more than one to choose from.
@@ -126,7 +127,7 @@ pub fn footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let mut v: Vec<(String, String)> = hints(app)
             .into_iter()
             .filter(|a| !(app.session.read_only && a.is_write()))
-            .map(|a| (app.keymap.label(a), a.describe().to_owned()))
+            .map(|a| (app.keymap.label(a), app.hint_words(a).to_owned()))
             .collect();
         if app.users.load_to_end || !app.users.search.is_empty() {
             let what = if app.users.load_to_end {

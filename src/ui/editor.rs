@@ -26,6 +26,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     let verb = match ed.kind {
         EditKind::Create => "New memory for".to_owned(),
+        EditKind::MentorEntry { .. } => {
+            "Editing a mentor memory entry (first line: key; below: value) of".to_owned()
+        }
         EditKind::Replace { entry: None, .. } => "Rewriting (queued) the memory of".to_owned(),
         EditKind::Replace {
             entry: Some(id), ..

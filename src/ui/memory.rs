@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
 
-use crate::app::{App, Load, Pane};
+use crate::app::{App, Load, Pane, StoreTab};
 use crate::text::{display_width, sanitize_single_line, truncate_with_ellipsis};
 
 use super::theme::Theme;
@@ -30,7 +30,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let block = pane_block(title, focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let width = inner.width as usize;
     let note = |text: String, style| Paragraph::new(Line::styled(text, style));
     if m.target.is_none() {
         frame.render_widget(
@@ -42,6 +41,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         );
         return;
     }
+    let inner = super::stores::tab_bar(frame, inner, app, theme);
+    if app.stores.tab != StoreTab::Chat {
+        super::stores::draw_tab(frame, inner, app, theme);
+        return;
+    }
+    let width = inner.width as usize;
     let entries = match &m.entries {
         Load::Idle | Load::Loading => {
             frame.render_widget(

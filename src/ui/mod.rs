@@ -6,6 +6,7 @@ pub mod layout;
 mod memory;
 mod orgs;
 pub mod settings;
+mod stores;
 mod tasks;
 pub mod theme;
 mod user_details;

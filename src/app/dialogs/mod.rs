@@ -8,11 +8,13 @@ mod audit;
 mod confirm;
 mod conflict;
 mod erase;
+mod forget_report;
 mod help;
 mod restore_draft;
 mod step;
 #[cfg(test)]
 mod tests;
+mod typed_confirm;
 mod window;
 
 use crossterm::event::KeyEvent;
@@ -27,8 +29,10 @@ use super::state::{App, Load};
 pub use confirm::{RestoreQuestion, ToggleQuestion};
 pub use conflict::ConflictDialog;
 pub use erase::EraseDialog;
+pub use forget_report::{ForgetReportDialog, store_title};
 pub use restore_draft::RestoreDraftDialog;
 pub use step::{KeyCtx, Step};
+pub use typed_confirm::TypedConfirm;
 
 /// A window over the panes; at most one at a time.
 #[derive(Debug)]
@@ -52,6 +56,10 @@ pub enum Dialog {
     ConfirmQuit,
     /// Leave the editor and drop the changes?
     ConfirmDiscard,
+    /// Erase in the mentor or course store, or forget the user: the username typed first.
+    TypedConfirm(TypedConfirm),
+    /// What a forget did in each store.
+    ForgetReport(ForgetReportDialog),
 }
 
 impl Dialog {
@@ -67,6 +75,8 @@ impl Dialog {
             Dialog::ConfirmToggle(d) => d.on_key(key, ctx),
             Dialog::ConfirmQuit => confirm::quit_on_key(key, ctx),
             Dialog::ConfirmDiscard => confirm::discard_on_key(key, ctx),
+            Dialog::TypedConfirm(d) => d.on_key(key, ctx),
+            Dialog::ForgetReport(d) => d.on_key(key, ctx),
         }
     }
 
@@ -82,6 +92,8 @@ impl Dialog {
             Dialog::ConfirmToggle(d) => d.draw(frame, area, theme),
             Dialog::ConfirmQuit => confirm::quit_draw(frame, area, theme),
             Dialog::ConfirmDiscard => confirm::discard_draw(frame, area, theme),
+            Dialog::TypedConfirm(d) => d.draw(frame, area, theme),
+            Dialog::ForgetReport(d) => d.draw(frame, area, theme),
         }
     }
 }

@@ -31,6 +31,12 @@ pub enum EditKind {
         session_id: Option<String>,
         entry: Option<i64>,
     },
+    /// A mentor memory entry: the first line is its key, the rest its value; saved only if
+    /// the server still holds `seen`.
+    MentorEntry {
+        entry_id: String,
+        seen: Box<crate::api::MentorEntry>,
+    },
 }
 
 impl EditKind {
@@ -38,7 +44,7 @@ impl EditKind {
     pub fn entry(&self) -> Option<i64> {
         match self {
             EditKind::Replace { entry, .. } => *entry,
-            EditKind::Create => None,
+            EditKind::Create | EditKind::MentorEntry { .. } => None,
         }
     }
 }

@@ -1,0 +1,123 @@
+//! A confirmation that proceeds only when the username is typed: erasing in the mentor or
+//! course store (`d`, `D` on those tabs) and forgetting a user in every store (`F`). It
+//! says what will go and that it is backed up first; Enter with anything else erases
+//! nothing.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+use crate::text::sanitize_single_line;
+
+use super::super::action::Action;
+use super::super::event::{Effect, Target};
+use super::super::state::Level;
+use super::step::{KeyCtx, Step};
+use super::window::{Theme, centered, pane_block};
+
+#[derive(Debug, Clone)]
+pub struct TypedConfirm {
+    pub target: Target,
+    /// The window's title, " Forget user " say.
+    pub title: &'static str,
+    /// What will happen, one line each, as plain text (escaped when drawn).
+    pub lines: Vec<String>,
+    /// The verb of the Enter key and of the cancel message: "erase", "forget".
+    pub verb: &'static str,
+    /// The write this confirms, its status while it runs, and the effect that does it.
+    pub action: Action,
+    pub busy: &'static str,
+    pub effect: Effect,
+    pub typed: String,
+    pub mismatch: bool,
+}
+
+impl TypedConfirm {
+    pub fn on_key(&mut self, key: KeyEvent, _ctx: &mut KeyCtx) -> Vec<Step> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => return self.cancelled(),
+            KeyCode::Char('c') if ctrl => return self.cancelled(),
+            KeyCode::Backspace => {
+                self.typed.pop();
+                self.mismatch = false;
+            }
+            KeyCode::Enter => {
+                if self.typed == self.target.user.username {
+                    return vec![
+                        Step::Close,
+                        Step::Write {
+                            action: self.action,
+                            busy: self.busy,
+                            effect: self.effect.clone(),
+                        },
+                    ];
+                }
+                self.mismatch = true;
+            }
+            KeyCode::Char(c) if !ctrl && !c.is_control() => {
+                self.typed.push(c);
+                self.mismatch = false;
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn cancelled(&self) -> Vec<Step> {
+        vec![
+            Step::Close,
+            Step::status(Level::Info, format!("{} cancelled", self.verb)),
+        ]
+    }
+
+    pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let user = sanitize_single_line(&self.target.user.username).into_owned();
+        let about: Vec<Line> = self
+            .lines
+            .iter()
+            .map(|l| Line::raw(sanitize_single_line(l).into_owned()))
+            .collect();
+        // The box for the name keeps its rows at the bottom, so a short terminal cuts the
+        // explanation, never the place to type.
+        let entry = vec![
+            Line::raw("Type the username to confirm:"),
+            Line::from(vec![
+                Span::styled(
+                    format!("> {}", sanitize_single_line(&self.typed)),
+                    theme.accent,
+                ),
+                Span::styled("▏", theme.accent),
+            ]),
+            if self.mismatch {
+                Line::styled(format!("that is not {user}; nothing happened"), theme.error)
+            } else {
+                Line::raw("")
+            },
+        ];
+        let width = 70.min(area.width);
+        let inner_width = width.saturating_sub(2).max(1) as usize;
+        let about_rows: usize = about
+            .iter()
+            .map(|l| l.width().div_ceil(inner_width).max(1))
+            .sum();
+        let height = u16::try_from(about_rows + 1 + entry.len() + 2).unwrap_or(u16::MAX);
+        let r = centered(area, width, height);
+        let block = pane_block(self.title.into(), true, theme)
+            .border_style(theme.error)
+            .title_bottom(Line::styled(
+                format!(" Enter: {} · Esc: cancel (default) ", self.verb),
+                theme.muted,
+            ));
+        let inner = block.inner(r);
+        frame.render_widget(Clear, r);
+        frame.render_widget(block, r);
+        let [top, bottom] =
+            Layout::vertical([Constraint::Min(0), Constraint::Length(entry.len() as u16)])
+                .areas(inner);
+        frame.render_widget(Paragraph::new(about).wrap(Wrap { trim: false }), top);
+        frame.render_widget(Paragraph::new(entry), bottom);
+    }
+}
