@@ -58,6 +58,10 @@ pub struct MockConfig {
     pub paging: PagingQuirk,
     /// Seed of the fault RNG; same seed and same request order give the same faults.
     pub fault_seed: u64,
+    /// At most this many injected faults in a row for one request (method, path and
+    /// query); `None`: no limit. A storm whose requests get through on a later try, so a
+    /// test of retries does not hang on the odds of the same request losing every roll.
+    pub fault_streak_cap: Option<u32>,
 }
 
 impl Default for MockConfig {
@@ -75,6 +79,7 @@ impl Default for MockConfig {
             memory_shape: MemoryShape::Object,
             paging: PagingQuirk::Honest,
             fault_seed: 0,
+            fault_streak_cap: None,
         }
     }
 }
@@ -120,6 +125,11 @@ impl MockConfig {
         self
     }
 
+    pub fn with_fault_streak_cap(mut self, cap: u32) -> Self {
+        self.fault_streak_cap = Some(cap);
+        self
+    }
+
     pub fn with_throttle_rate(mut self, rate: f64) -> Self {
         self.throttle_rate = rate;
         self
@@ -159,6 +169,7 @@ impl From<&MockServerArgs> for MockConfig {
             memory_shape: args.memory_shape,
             paging: args.paging,
             fault_seed: args.fault_seed,
+            fault_streak_cap: None,
         }
     }
 }

@@ -55,7 +55,10 @@ pub(crate) async fn mock_layer(
     }
     let response = match authenticate(&state, request.headers()) {
         Err(rejection) => rejection.into_response(),
-        Ok(()) => match state.draw_fault() {
+        Ok(()) => match state.draw_fault(&format!(
+            "{method} {path}?{}",
+            query.as_deref().unwrap_or("")
+        )) {
             Some(InjectedFault::ServerError) => {
                 detail(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
             }

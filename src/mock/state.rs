@@ -66,6 +66,9 @@ pub struct MockState {
     shape: RwLock<MemoryShape>,
     paging: PagingQuirk,
     rng: Mutex<StdRng>,
+    streak_cap: Option<u32>,
+    /// Faults injected in a row, per request (see `MockConfig::fault_streak_cap`).
+    streaks: Mutex<HashMap<String, u32>>,
     counters: Mutex<HashMap<Method, u64>>,
     log: Mutex<VecDeque<RequestRecord>>,
     api_key: String,
@@ -113,6 +116,8 @@ impl MockState {
             shape: RwLock::new(config.memory_shape),
             paging: config.paging,
             rng: Mutex::new(StdRng::seed_from_u64(config.fault_seed)),
+            streak_cap: config.fault_streak_cap,
+            streaks: Mutex::new(HashMap::new()),
             counters: Mutex::new(HashMap::new()),
             log: Mutex::new(VecDeque::new()),
             api_key: config.api_key.clone(),
@@ -172,19 +177,31 @@ impl MockState {
         *write(&self.shape) = shape;
     }
 
-    pub(crate) fn draw_fault(&self) -> Option<InjectedFault> {
+    /// The fault (if any) for one request; `request` names it for the streak cap.
+    pub(crate) fn draw_fault(&self, request: &str) -> Option<InjectedFault> {
         let faults = self.faults();
         if faults.error_rate <= 0.0 && faults.throttle_rate <= 0.0 {
             return None;
         }
         let roll: f64 = lock(&self.rng).random();
-        if roll < faults.error_rate {
+        let fault = if roll < faults.error_rate {
             Some(InjectedFault::ServerError)
         } else if roll < faults.error_rate + faults.throttle_rate {
             Some(InjectedFault::Throttle)
         } else {
             None
+        };
+        let Some(cap) = self.streak_cap else {
+            return fault;
+        };
+        let mut streaks = lock(&self.streaks);
+        let streak = streaks.entry(request.to_owned()).or_insert(0);
+        if fault.is_none() || *streak >= cap {
+            streaks.remove(request);
+            return None;
         }
+        *streak += 1;
+        fault
     }
 
     fn draw_task_failure(&self, fail_rate: f64) -> bool {
@@ -404,5 +421,29 @@ impl MockState {
         let at = (task.org, task.user);
         store.settle(at, now);
         store.tasks.get(&id).map(|task| task.state(now))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_streak_cap_lets_the_same_request_through_after_that_many_faults() {
+        let config = MockConfig::default()
+            .with_throttle_rate(1.0)
+            .with_fault_streak_cap(2);
+        let state = MockState::new(&config).expect("state");
+        let draws: Vec<bool> = (0..6)
+            .map(|_| state.draw_fault("GET /a?").is_some())
+            .collect();
+        assert_eq!(draws, [true, true, false, true, true, false]);
+        assert!(
+            state.draw_fault("GET /b?").is_some(),
+            "each request has its own streak"
+        );
+        let uncapped =
+            MockState::new(&MockConfig::default().with_throttle_rate(1.0)).expect("state");
+        assert!((0..5).all(|_| uncapped.draw_fault("GET /a?").is_some()));
     }
 }
