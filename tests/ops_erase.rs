@@ -481,3 +481,87 @@ async fn one_entry_erased_on_an_object_shaped_server_can_be_undone_beside_the_ot
     original.sort();
     assert_eq!(after, original, "the three entries are back");
 }
+
+/// A restore that stops partway (a 500, a kill) notes each entry as it is written, so the
+/// next restore goes on after them: nothing is written twice and nothing is refused as
+/// "memory again".
+#[tokio::test]
+async fn a_restore_stopped_partway_goes_on_from_where_it_stopped() {
+    use memory_console::api::MemoryEntry;
+    use memory_console::ops::RestoreError;
+    use memory_console::store::{Backup, write_backup};
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(MEM))
+        .respond_with(reads(vec![ok(json!([])), ok(json!([row(900, "one")]))]))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(MEM))
+        .respond_with(reads(vec![
+            ResponseTemplate::new(201).set_body_json(row(900, "one")),
+            ResponseTemplate::new(500),
+            ResponseTemplate::new(201).set_body_json(row(901, "two")),
+            ResponseTemplate::new(201).set_body_json(row(902, "three")),
+        ]))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let entry = |id: i64, text: &str| -> MemoryEntry {
+        serde_json::from_value(row(id, text)).expect("entry")
+    };
+    let backup = Backup::new(
+        "test",
+        &server.uri(),
+        &main_org(),
+        &UserRef::by_name("mia"),
+        vec![entry(1, "one"), entry(2, "two"), entry(3, "three")],
+    );
+    let path = write_backup(&dir.path().join("backups"), &backup).expect("backup");
+    let ops = ops_for(&server.uri(), KEY, dir.path());
+
+    let stopped = ops
+        .restore(&path, None)
+        .await
+        .expect_err("the 500 stops it");
+    assert!(
+        matches!(stopped, RestoreError::Partial { created: 1, .. }),
+        "{stopped}"
+    );
+    let noted = read_backup(&path).expect("readable");
+    assert_eq!(
+        noted.restored_rows,
+        [(0, 900)],
+        "the written entry is noted"
+    );
+    assert!(noted.restored_at.is_none());
+
+    let report = ops
+        .restore(&path, None)
+        .await
+        .expect("the second restore goes on");
+    assert_eq!(
+        report.created.iter().map(|e| e.id).collect::<Vec<_>>(),
+        [901, 902]
+    );
+    assert!(read_backup(&path).expect("readable").restored_at.is_some());
+    let posted: Vec<String> = server
+        .received_requests()
+        .await
+        .expect("recorded")
+        .iter()
+        .filter(|r| r.method.as_str() == "POST")
+        .map(|r| {
+            serde_json::from_slice::<Value>(&r.body).expect("json")["content"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        posted,
+        ["one", "two", "two", "three"],
+        "`one` is written once"
+    );
+}

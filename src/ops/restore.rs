@@ -12,7 +12,8 @@ use super::{Ops, StoreKind};
 use crate::api::{ApiClient, ApiError, CourseMemory, MemoryEntry, MemoryWrite, OrgScope, UserRef};
 use crate::store::private_file::LockFile;
 use crate::store::{
-    Action, Backup, Outcome, Pending, StoreError, Target, mark_restored, read_backup, rfc3339,
+    Action, Backup, Outcome, Pending, StoreError, Target, mark_restored, read_backup,
+    rewrite_backup, rfc3339,
 };
 
 #[derive(Debug, Error)]
@@ -33,7 +34,7 @@ pub enum RestoreError {
         client_base_url: String,
     },
     #[error(
-        "another restore of this backup is running, or one stopped midway; check the user's memory, then remove {lock}"
+        "another restore of this backup is running, or one was stopped; if none runs, remove {lock} and restore again: it goes on after the entries already written back"
     )]
     InProgress { lock: PathBuf },
     #[error("backup {path} holds no entries with content; nothing to restore")]
@@ -70,7 +71,7 @@ pub enum RestoreError {
         source: ApiError,
     },
     #[error(
-        "restoring {user} stopped after {created} of {total} entries; the backup is not marked restored: {source}"
+        "restoring {user} stopped after {created} of {total} entries; the backup notes them, so restoring it again goes on from there: {source}"
     )]
     Partial {
         user: String,
@@ -79,6 +80,16 @@ pub enum RestoreError {
         /// What the server answered for the entries that were written.
         written: Vec<MemoryEntry>,
         source: ApiError,
+    },
+    #[error(
+        "restoring {user} stopped after {created} entries: the backup could not note them, so nothing more was sent; check the user's memory before restoring again: {source}"
+    )]
+    Progress {
+        user: String,
+        created: usize,
+        /// What the server answered for the entries that were written.
+        written: Vec<MemoryEntry>,
+        source: StoreError,
     },
     #[error(
         "all {} entries of {} were restored, but the backup could not be marked restored: {source}", .report.created.len(), .report.user.username
@@ -296,9 +307,22 @@ async fn restore_backup(
     }
     let org = org_scope_override.unwrap_or_else(|| backup.org_scope());
     let user = backup.user_ref();
-    let (writes, skipped_null): (Vec<_>, Vec<_>) =
-        backup.entries.iter().partition(|e| e.content.is_some());
-    if writes.is_empty() && backup.mentor.is_empty() && backup.course.is_empty() {
+    let done_rows: Vec<usize> = backup.restored_rows.iter().map(|(row, _)| *row).collect();
+    let (writes, skipped_null): (Vec<_>, Vec<_>) = backup
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(row, _)| !done_rows.contains(row))
+        .partition(|(_, e)| e.content.is_some());
+    let skipped_null: Vec<&MemoryEntry> = skipped_null.into_iter().map(|(_, e)| e).collect();
+    let earlier: Vec<i64> = backup.restored_rows.iter().map(|(_, id)| *id).collect();
+    let beside: Vec<i64> = beside.iter().copied().chain(earlier).collect();
+    let beside = beside.as_slice();
+    if writes.is_empty()
+        && backup.restored_rows.is_empty()
+        && backup.mentor.is_empty()
+        && backup.course.is_empty()
+    {
         return Err(RestoreError::NothingToRestore {
             path: backup_path.to_path_buf(),
         });
@@ -322,13 +346,27 @@ async fn restore_backup(
             },
         })?;
     let mut created = Vec::with_capacity(writes.len());
-    for entry in &writes {
+    let mut progress = backup.clone();
+    for (row, entry) in &writes {
         let write = MemoryWrite {
             content: entry.content.clone().unwrap_or_default(),
             session_id: entry.session_id.clone(),
         };
         match client.create_memory(&org, &user, &write).await {
-            Ok(e) => created.push(e),
+            Ok(e) => {
+                progress.restored_rows.push((*row, e.id));
+                created.push(e);
+                // Noted before the next POST: a restore stopped after this one resumes
+                // after it rather than writing it twice or refusing.
+                if let Err(source) = rewrite_backup(backup_path, &progress) {
+                    return Err(RestoreError::Progress {
+                        user: user.username.clone(),
+                        created: created.len(),
+                        written: created,
+                        source,
+                    });
+                }
+            }
             Err(source) => {
                 return Err(RestoreError::Partial {
                     user: user.username.clone(),

@@ -53,6 +53,11 @@ pub struct Backup {
     /// Ids of course memories an erase of one left on the server (same rule).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub kept_course: Vec<String>,
+    /// Chat entries a restore already wrote back, as (row in `entries`, the id the server
+    /// gave it), each noted as soon as it is written: a restore that stopped partway goes on
+    /// from there, beside what it wrote, instead of finding "memory again" and refusing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub restored_rows: Vec<(usize, i64)>,
     /// Set once the entries were written back, so a backup is restored at most once.
     #[serde(with = "time::serde::rfc3339::option")]
     pub restored_at: Option<OffsetDateTime>,
@@ -83,6 +88,7 @@ impl Backup {
             course: Vec::new(),
             kept_mentor: Vec::new(),
             kept_course: Vec::new(),
+            restored_rows: Vec::new(),
             restored_at: None,
         }
     }
