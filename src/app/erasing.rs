@@ -96,14 +96,23 @@ impl App {
                             crate::text::count_noun(erased.entries, "entry", "entries")
                         ),
                     };
+                    // An entry whose content was `null` has no text to write back: `u`
+                    // is not offered for what it cannot undo.
+                    let undo = if erased.restorable > 0 {
+                        "(u undoes)"
+                    } else {
+                        "(it held no text, so there is nothing u could write back)"
+                    };
                     self.set_status(
                         Level::Success,
                         format!(
-                            "{what} for {user}, verified gone; backup at {} (u undoes)",
+                            "{what} for {user}, verified gone; backup at {} {undo}",
                             backup.display()
                         ),
                     );
-                    self.remember_erase(target, backup);
+                    if erased.restorable > 0 {
+                        self.remember_erase(target, backup);
+                    }
                 }
             },
             Err(e) => {

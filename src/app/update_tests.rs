@@ -953,3 +953,24 @@ fn quitting_during_an_erase_takes_a_second_q() {
     a.update(key('q'));
     assert!(a.should_quit, "with nothing running, q quits at once");
 }
+
+#[test]
+fn an_erase_of_text_less_entries_offers_no_undo() {
+    let mut a = with_memory(false, Some("hello"));
+    let (target, scope) = confirm_erase(&mut a);
+    a.update(Input::Msg(Msg::Erased {
+        target,
+        scope,
+        result: Ok(crate::ops::Erased {
+            backup: Some("/data/backups/main/ann.json".into()),
+            entries: 1,
+            bytes: 0,
+            deletes: 1,
+            restorable: 0,
+        }),
+    }));
+    assert!(a.last_erase.is_none(), "u has nothing to write back");
+    let status = &a.status.as_ref().expect("status").text;
+    assert!(status.contains("nothing u could write back"), "{status}");
+    assert!(!status.contains("(u undoes)"), "{status}");
+}

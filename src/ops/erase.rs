@@ -31,6 +31,8 @@ pub struct Erased {
     pub bytes: u64,
     /// Requests that changed data (deletes), for benchmarks and summaries.
     pub deletes: usize,
+    /// Entries with text a restore can write back (a `null` content has none).
+    pub restorable: usize,
 }
 
 impl Erased {
@@ -265,6 +267,7 @@ impl<'a> Drain<'a> {
             entries: entries.len(),
             bytes: entries.iter().map(|e| e.text().len() as u64).sum(),
             deletes: self.deletes,
+            restorable: entries.iter().filter(|e| e.content.is_some()).count(),
         }
     }
 
