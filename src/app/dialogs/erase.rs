@@ -47,7 +47,7 @@ impl EraseDialog {
                 self.mismatch = false;
             }
             KeyCode::Enter => {
-                if self.typed == self.target.user.username {
+                if super::username::confirms(&self.typed, &self.target.user.username) {
                     return vec![
                         Step::Close,
                         Step::Write {
@@ -138,7 +138,10 @@ impl EraseDialog {
             answer.push(line);
         }
         if rows >= answer.len() as u16 + 2 {
-            answer.insert(0, Line::raw("Type the username to confirm:"));
+            answer.insert(
+                0,
+                Line::raw(super::username::prompt(&self.target.user.username)),
+            );
         }
         let answer = Paragraph::new(answer).wrap(Wrap { trim: false });
         let answer_rows = (answer.line_count(inner.width) as u16).min(rows);

@@ -15,6 +15,7 @@ mod step;
 #[cfg(test)]
 mod tests;
 mod typed_confirm;
+mod username;
 mod window;
 
 use crossterm::event::KeyEvent;

@@ -45,7 +45,7 @@ impl TypedConfirm {
                 self.mismatch = false;
             }
             KeyCode::Enter => {
-                if self.typed == self.target.user.username {
+                if super::username::confirms(&self.typed, &self.target.user.username) {
                     return vec![
                         Step::Close,
                         Step::Write {
@@ -83,7 +83,7 @@ impl TypedConfirm {
         // The box for the name keeps its rows at the bottom, so a short terminal cuts the
         // explanation, never the place to type.
         let entry = vec![
-            Line::raw("Type the username to confirm:"),
+            Line::raw(super::username::prompt(&self.target.user.username)),
             Line::from(vec![
                 Span::styled(
                     format!("> {}", sanitize_single_line(&self.typed)),
