@@ -8,6 +8,9 @@
 # Environment:
 #   CURL_USERS=200     users the curl loop erases (at ~10 users/s it would take minutes on all)
 #   ENTRIES=1          memory entries of each generated user that has memory (85% have some)
+#   STORES="chat all"  purge --stores for its rows: `chat` erases what the peers erase;
+#                      `all` also mentor and course memory (of the generated users with chat
+#                      memory, half have a mentor memory and a third a course memory)
 #   SDK=1              0 skips the SDK peer; it runs in a venv the script makes (target/bench-venv)
 #   RSS_LINE=1         0 skips the 1 000 vs 100 000 users max RSS line (purge -c 64, latency 1 ms)
 #   RSS_BIG=100000
@@ -33,6 +36,7 @@ ENTRIES=${ENTRIES:-1}
 SDK=${SDK:-1}
 RSS_LINE=${RSS_LINE:-1}
 RSS_BIG=${RSS_BIG:-100000}
+read -r -a STORE_SETS <<< "${STORES:-chat all}"
 PORT=${PORT:-18900}
 BASE="http://127.0.0.1:$PORT"
 ORG=main
@@ -188,18 +192,20 @@ if [ -n "$PY" ]; then
 fi
 
 # --- purge ----------------------------------------------------------------------------------
-# purge_run NAME C: purge of users.txt at concurrency C into a fresh output dir.
+# purge_run NAME C [STORES]: purge of users.txt at concurrency C into a fresh output dir.
 purge_run() {
     rm -rf "$WORK/purge-out" "$WORK/data"
     timed "$1" "$BIN" purge --org "$ORG" --base-url "$BASE" --users-file "$WORK/users.txt" \
-        --out "$WORK/purge-out" --yes --json --concurrency "$2"
+        --out "$WORK/purge-out" --yes --json --concurrency "$2" --stores "${3:-chat}"
     [ "$(jq '.failed' "$WORK/out-$1")" -eq 0 ] || { echo "$1: failures:" >&2; jq -c '.failures' "$WORK/out-$1" >&2; exit 1; }
 }
-for C in "${CONCS[@]}"; do
-    start_mock "$N" "$LAT"
-    users_of "$N"
-    purge_run "purge-$C" "$C"
-    report "purge -c $C" "$N" "$C" "$(jq .done "$WORK/out-purge-$C")" "$(jq .empty "$WORK/out-purge-$C")"
+for S in "${STORE_SETS[@]}"; do
+    for C in "${CONCS[@]}"; do
+        start_mock "$N" "$LAT"
+        users_of "$N"
+        purge_run "purge-$S-$C" "$C" "$S"
+        report "purge -c $C $S" "$N" "$C" "$(jq .done "$WORK/out-purge-$S-$C")" "$(jq .empty "$WORK/out-purge-$S-$C")"
+    done
 done
 
 # --- max RSS as the job grows ---------------------------------------------------------------
