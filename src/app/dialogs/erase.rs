@@ -1,7 +1,7 @@
 //! The erase confirmation: what will be erased and how it is backed up; it proceeds only
 //! when the username is typed.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -14,6 +14,7 @@ use super::super::action::Action;
 use super::super::event::{Effect, EraseScope, Target};
 use super::super::state::Level;
 use super::step::{KeyCtx, Step};
+use super::username::{NameKey, name_key};
 use super::window::{Theme, centered, human_bytes, pane_block};
 
 /// The erase confirmation: proceeds only when the username is typed.
@@ -38,37 +39,22 @@ impl EraseDialog {
     /// Typing goes into the username box; Enter erases only when it is the username;
     /// Esc and Ctrl-C cancel.
     pub fn on_key(&mut self, key: KeyEvent, _ctx: &mut KeyCtx) -> Vec<Step> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Esc => return cancelled(),
-            KeyCode::Char('c') if ctrl => return cancelled(),
-            KeyCode::Backspace => {
-                self.typed.pop();
-                self.mismatch = false;
-            }
-            KeyCode::Enter => {
-                if super::username::confirms(&self.typed, &self.target.user.username) {
-                    return vec![
-                        Step::Close,
-                        Step::Write {
-                            action: Action::Erase,
-                            busy: "backing up, then erasing…",
-                            effect: Effect::Erase {
-                                target: self.target.clone(),
-                                scope: self.scope,
-                            },
-                        },
-                    ];
-                }
-                self.mismatch = true;
-            }
-            KeyCode::Char(c) if !ctrl && !c.is_control() => {
-                self.typed.push(c);
-                self.mismatch = false;
-            }
-            _ => {}
+        let name = &self.target.user.username;
+        match name_key(&mut self.typed, &mut self.mismatch, name, key) {
+            NameKey::Cancel => cancelled(),
+            NameKey::Typing => Vec::new(),
+            NameKey::Confirmed => vec![
+                Step::Close,
+                Step::Write {
+                    action: Action::Erase,
+                    busy: "backing up, then erasing…",
+                    effect: Effect::Erase {
+                        target: self.target.clone(),
+                        scope: self.scope,
+                    },
+                },
+            ],
         }
-        Vec::new()
     }
 
     pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme) {

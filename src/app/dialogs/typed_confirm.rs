@@ -3,7 +3,7 @@
 //! says what will go and that it is backed up first; Enter with anything else erases
 //! nothing.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -15,6 +15,7 @@ use super::super::action::Action;
 use super::super::event::{Effect, Target};
 use super::super::state::Level;
 use super::step::{KeyCtx, Step};
+use super::username::{NameKey, name_key};
 use super::window::{Theme, centered, pane_block};
 
 #[derive(Debug, Clone)]
@@ -36,34 +37,19 @@ pub struct TypedConfirm {
 
 impl TypedConfirm {
     pub fn on_key(&mut self, key: KeyEvent, _ctx: &mut KeyCtx) -> Vec<Step> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Esc => return self.cancelled(),
-            KeyCode::Char('c') if ctrl => return self.cancelled(),
-            KeyCode::Backspace => {
-                self.typed.pop();
-                self.mismatch = false;
-            }
-            KeyCode::Enter => {
-                if super::username::confirms(&self.typed, &self.target.user.username) {
-                    return vec![
-                        Step::Close,
-                        Step::Write {
-                            action: self.action,
-                            busy: self.busy,
-                            effect: self.effect.clone(),
-                        },
-                    ];
-                }
-                self.mismatch = true;
-            }
-            KeyCode::Char(c) if !ctrl && !c.is_control() => {
-                self.typed.push(c);
-                self.mismatch = false;
-            }
-            _ => {}
+        let name = &self.target.user.username;
+        match name_key(&mut self.typed, &mut self.mismatch, name, key) {
+            NameKey::Cancel => self.cancelled(),
+            NameKey::Typing => Vec::new(),
+            NameKey::Confirmed => vec![
+                Step::Close,
+                Step::Write {
+                    action: self.action,
+                    busy: self.busy,
+                    effect: self.effect.clone(),
+                },
+            ],
         }
-        Vec::new()
     }
 
     fn cancelled(&self) -> Vec<Step> {
