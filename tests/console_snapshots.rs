@@ -1266,27 +1266,66 @@ fn erasing_a_mentor_entry_names_it_escaped() {
 #[test]
 fn readme_screenshot_is_current() {
     let mut app = with_users(session(), (1..30).map(user).collect());
-    open_user(
-        &mut app,
-        Ok(vec![
-            entry(
-                101,
-                "Prefers worked examples before theory; studying organic chemistry for the spring exam.",
-                Some("937d3d46-3048-4f9d-aa5c-ce7c51d85332"),
-            ),
-            entry(
-                102,
-                "Asked twice about reaction mechanisms (SN1 vs SN2).\nWants short answers with one example each.",
-                Some("5b0c1d2e-8f7a-4c3b-9e6d-2a1b0c9d8e7f"),
-            ),
-            entry(
-                103,
-                "Timezone: Europe/Berlin. Studies in the evening.",
-                None,
-            ),
-        ]),
-        true,
-    );
+    app.focus = Pane::Users;
+    let fx = app.perform(Action::Open);
+    let mentor: Vec<MentorMemory> = serde_json::from_value(serde_json::json!([
+        {"unique_id": "m-1", "category": "personal_information",
+         "entries": [{"unique_id": "e-1", "key": "timezone", "value": "Europe/Berlin"}]},
+        {"unique_id": "m-2", "category": "knowledge_gaps",
+         "entries": [{"unique_id": "e-2", "key": "mechanisms", "value": "SN1 vs SN2"},
+                     {"unique_id": "e-3", "key": "stereochemistry", "value": "R/S naming"}]}
+    ]))
+    .expect("mentor memories");
+    let entries = vec![
+        entry(
+            101,
+            "Prefers worked examples before theory; studying organic chemistry for the spring exam.",
+            Some("937d3d46-3048-4f9d-aa5c-ce7c51d85332"),
+        ),
+        entry(
+            102,
+            "Asked twice about reaction mechanisms (SN1 vs SN2).\nWants short answers with one example each.",
+            Some("5b0c1d2e-8f7a-4c3b-9e6d-2a1b0c9d8e7f"),
+        ),
+        entry(
+            103,
+            "Timezone: Europe/Berlin. Studies in the evening.",
+            None,
+        ),
+    ];
+    for e in &fx {
+        let msg = match e {
+            Effect::LoadMemory { req, .. } => Msg::Memory {
+                req: *req,
+                result: Ok(MemoryRead {
+                    entries: entries.clone(),
+                    complete: true,
+                }),
+            },
+            Effect::LoadStatus { req, .. } => Msg::Status {
+                req: *req,
+                result: Ok(MemoryStatus {
+                    enabled: true,
+                    id: None,
+                    username: None,
+                    platform_key: None,
+                }),
+            },
+            Effect::LoadMentor { req, .. } => Msg::Mentor {
+                req: *req,
+                result: Ok(StoreRead::Items(MentorListing {
+                    memories: mentor.clone(),
+                    count: Some(2),
+                })),
+            },
+            Effect::LoadCourse { req, .. } => Msg::Course {
+                req: *req,
+                result: Ok(StoreRead::Items(Vec::new())),
+            },
+            _ => continue,
+        };
+        app.update(Input::Msg(msg));
+    }
     app.focus = Pane::Memory;
     app.perform(Action::NextEntry);
     app.tasks.items = vec![
