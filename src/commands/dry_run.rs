@@ -199,13 +199,19 @@ fn row(user: String, got: &UserStores) -> Row {
     }
 }
 
-/// "alice\t1 entries\t14 bytes\t2 mentor memories (3 entries)\t1 course memory".
+/// "alice\t1 entry\t14 bytes\t2 mentor memories (3 entries)\t1 course memory".
 fn row_text(r: &Row, chat: bool) -> String {
     let more = if r.complete { "" } else { "+" };
     let mut line = sanitize_line(&r.user).into_owned();
     if chat {
+        // "1+ entries": one shown, maybe more; "1 entry": exactly one.
+        let noun = if r.entries == 1 && r.complete {
+            "entry"
+        } else {
+            "entries"
+        };
         line.push_str(&format!(
-            "\t{}{more} entries\t{}{more} bytes",
+            "\t{}{more} {noun}\t{}{more} bytes",
             r.entries, r.bytes
         ));
     }
