@@ -27,6 +27,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    runtime.block_on(survive_file_size_limit());
     match &cli.command {
         Some(Command::MockServer(args)) => {
             logging::init_stderr("info");
@@ -51,6 +52,22 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+/// A file-size limit (`ulimit -f`) reached while writing a backup, a draft or the audit log
+/// would kill the process with SIGXFSZ mid-write. With a handler for it the write fails
+/// with EFBIG instead, the half-written temp file is removed, and the operator reads why.
+async fn survive_file_size_limit() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        const SIGXFSZ: i32 = 25;
+        // The handler stays installed for the process once registered; the stream itself
+        // is not needed.
+        if let Err(e) = signal(SignalKind::from_raw(SIGXFSZ)) {
+            tracing::debug!(error = %e, "SIGXFSZ handler not installed");
+        }
     }
 }
 
