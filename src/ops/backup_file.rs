@@ -151,6 +151,12 @@ impl BackupFile {
         if self.relied_on {
             return;
         }
+        self.remove().await;
+    }
+
+    /// Removes the file whatever relied on it: for an erase whose every delete was refused,
+    /// so the server holds all the file does.
+    pub(super) async fn remove(self) {
         if let Some(path) = self.path {
             let shown = path.clone();
             let removed = tokio::task::spawn_blocking(move || std::fs::remove_file(&path)).await;

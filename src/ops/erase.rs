@@ -109,7 +109,8 @@ impl Ops {
         action: Action,
     ) -> Result<Erased, EraseError> {
         let file = BackupFile::new(self, org, user);
-        self.drain_into(org, user, action, file, None).await.0
+        let (result, file) = self.drain_into(org, user, action, file, None).await;
+        no_orphan(result, file).await
     }
 
     /// The drain, growing `file` (which may already hold other stores, for a forget), and
@@ -187,6 +188,11 @@ impl Ops {
         action: Action,
     ) -> Result<Erased, EraseError> {
         let mut drain = Drain::with_file(self, org, user, action, BackupFile::new(self, org, user));
+        let result = self.erase_one(&mut drain, id).await;
+        no_orphan(result, drain.file).await
+    }
+
+    async fn erase_one(&self, drain: &mut Drain<'_>, id: i64) -> Result<Erased, EraseError> {
         let read = drain.read().await?;
         let (rows, others): (Vec<MemoryEntry>, Vec<MemoryEntry>) =
             read.entries.into_iter().partition(|e| e.id == id);
@@ -214,6 +220,43 @@ impl Ops {
             }
         }
         Err(drain.fail(EraseFailure::StillThere { id }))
+    }
+}
+
+/// An erase that stopped having deleted nothing leaves no backup behind that looks like an
+/// erase happened: the server still holds everything the file does.
+async fn no_orphan(
+    result: Result<Erased, EraseError>,
+    file: BackupFile,
+) -> Result<Erased, EraseError> {
+    match result {
+        Err(e) if e.erased == 0 && e.backup.is_some() && e.failure.deleted_nothing() => {
+            file.remove().await;
+            Err(EraseError { backup: None, ..e })
+        }
+        other => other,
+    }
+}
+
+impl EraseFailure {
+    /// Whether no delete of this erase can have taken effect, given that none was answered
+    /// 2xx: every one sent was refused (404, or 429 until the retries ran out), or none was
+    /// sent. A timeout or a 5xx may have deleted, so those keep the backup.
+    fn deleted_nothing(&self) -> bool {
+        match self {
+            EraseFailure::Delete { source, .. } => {
+                matches!(
+                    source,
+                    ApiError::RateLimited { .. } | ApiError::NotFound { .. }
+                )
+            }
+            EraseFailure::StillThere { .. } | EraseFailure::Runaway(_) => false,
+            EraseFailure::Read(_)
+            | EraseFailure::Backup(_)
+            | EraseFailure::Audit(_)
+            | EraseFailure::EntryDeleteRefused { .. }
+            | EraseFailure::NoSuchEntry { .. } => true,
+        }
     }
 }
 
