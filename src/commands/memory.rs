@@ -68,11 +68,23 @@ async fn get(ctx: &Ctx, who: &OrgUser) -> CmdResult {
         // The content exactly as stored, so scripts diff and back it up byte for byte; but a
         // terminal would act on escape sequences in it, so there it is shown escaped.
         let texts: Vec<&str> = read.entries.iter().map(|e| e.text()).collect();
-        let joined = texts.join("\n");
         if std::io::stdout().is_terminal() {
-            write_stdout(crate::text::sanitize_line(&joined).as_bytes())?;
+            // Several entries get a line each naming them, so a reader sees where one ends.
+            let shown: Vec<String> = read
+                .entries
+                .iter()
+                .map(|e| {
+                    let text = crate::text::sanitize_line(e.text()).into_owned();
+                    if read.entries.len() > 1 {
+                        format!("── entry {} ──\n{text}", e.id)
+                    } else {
+                        text
+                    }
+                })
+                .collect();
+            write_stdout(shown.join("\n").as_bytes())?;
         } else {
-            write_stdout(joined.as_bytes())?;
+            write_stdout(texts.join("\n").as_bytes())?;
         }
         eprintln!("{}", describe(&who.user, &who.org, &read, enabled));
     }
