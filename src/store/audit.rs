@@ -37,6 +37,25 @@ pub enum Action {
     Forget,
 }
 
+impl Action {
+    /// The name written in the log ("entry_erase"), for showing.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::EntryUpdate => "entry_update",
+            Action::Erase => "erase",
+            Action::EntryErase => "entry_erase",
+            Action::Restore => "restore",
+            Action::Enable => "enable",
+            Action::Disable => "disable",
+            Action::Purge => "purge",
+            Action::Export => "export",
+            Action::Forget => "forget",
+        }
+    }
+}
+
 /// Which of the two lines of an action a record is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -500,6 +519,26 @@ mod tests {
         assert_eq!(recs[0].action, Action::EntryErase);
         let raw = std::fs::read_to_string(&path).unwrap();
         assert!(raw.contains("\"action\":\"entry_erase\""), "{raw}");
+        for action in [
+            Action::Create,
+            Action::Update,
+            Action::EntryUpdate,
+            Action::Erase,
+            Action::EntryErase,
+            Action::Restore,
+            Action::Enable,
+            Action::Disable,
+            Action::Purge,
+            Action::Export,
+            Action::Forget,
+        ] {
+            let logged = serde_json::to_string(&action).expect("json");
+            assert_eq!(
+                logged,
+                format!("\"{}\"", action.as_str()),
+                "shown as logged"
+            );
+        }
         assert!(raw.contains("\"phase\":\"intent\""), "{raw}");
     }
 

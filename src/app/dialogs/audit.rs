@@ -80,10 +80,7 @@ fn record_line(rec: &AuditRecord, width: usize, theme: &Theme) -> Line<'static> 
                 Phase::Outcome => "outcome".into(),
             },
         ),
-        (
-            8,
-            format!("{:<7}", format!("{:?}", rec.action).to_lowercase()),
-        ),
+        (8, format!("{:<7}", rec.action.as_str())),
         (
             9,
             // Cut in the middle rather than dropped: who is the point of the row.
