@@ -419,6 +419,12 @@ async fn erasing_one_entry_leaves_the_others() {
     assert!(after.iter().all(|e| e.id != victim.id));
     let backup = read_backup(erased.backup.as_deref().expect("backup")).expect("readable");
     assert_eq!(backup.entries[0].text(), mock_text(&victim));
+    // The entries the erase left are named, so undo may add the entry back beside them.
+    let mut kept = backup.kept_ids.clone();
+    kept.sort();
+    let mut others: Vec<i64> = after.iter().map(|e| e.id as i64).collect();
+    others.sort();
+    assert_eq!(kept, others);
 }
 
 fn mock_text(e: &memory_console::mock::MemoryEntry) -> String {
