@@ -177,7 +177,7 @@ async fn one_mentor_entry_is_backed_up_alone_erased_and_audited_as_mentor() {
 }
 
 #[tokio::test]
-async fn a_category_with_a_slash_and_spaces_is_one_segment_and_only_it_goes() {
+async fn a_category_with_a_slash_and_spaces_goes_memory_by_memory_and_only_it_goes() {
     let s = setup(MockConfig::default()).await;
     let hostile = "notes/../personal information \u{1b}[2J\u{202e}";
     let write = MentorMemoryWrite {
@@ -210,17 +210,18 @@ async fn a_category_with_a_slash_and_spaces_is_one_segment_and_only_it_goes() {
         .await
         .expect("erased");
     assert_eq!(erased.items, 2);
+    // Each memory of the category by its own id, never the category route: that would also
+    // take a memory of it added after the read, unseen and in no backup.
     let deletes = s.deletes();
     assert_eq!(deletes.len(), 1, "{deletes:?}");
-    let path = &deletes[0];
-    let tail = path
-        .strip_prefix("/api/ai-mentor/orgs/main/users/multi.mia/memory-entries/")
-        .expect("the category route");
     assert!(
-        tail.ends_with('/') && !tail[..tail.len() - 1].contains('/'),
-        "one segment: {path}"
+        deletes[0].starts_with("/api/ai-mentor/orgs/main/users/multi.mia/memory/"),
+        "{deletes:?}"
     );
-    assert!(tail.contains("%2F"), "{path}");
+    assert!(
+        !deletes.iter().any(|d| d.contains("memory-entries/")),
+        "{deletes:?}"
+    );
     let after = s.mentor_pairs("multi.mia");
     assert_eq!(after.len(), before.len() - 2, "the other categories stay");
     let backup = read_backup(&erased.backup).expect("backup");

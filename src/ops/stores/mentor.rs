@@ -29,6 +29,16 @@ impl Ops {
                 .iter()
                 .any(|e| e.unique_id.as_deref() == Some(entry_id))
         };
+        // `DELETE memory-entries/X/` also takes a category name: an id that is one would
+        // remove that whole category.
+        if memories
+            .iter()
+            .any(|m| m.category.as_deref() == Some(entry_id))
+        {
+            return Err(work.fail(StoreFailure::NoAddress(format!(
+                "entry id {entry_id:?}, which is also a category name the server would delete whole"
+            ))));
+        }
         let Some(memory) = memories.iter().find(|m| has(m)) else {
             return Err(work.fail(StoreFailure::NothingThere(format!(
                 "no mentor entry {entry_id:?} is shown"
@@ -50,8 +60,9 @@ impl Ops {
         erased(&work, work.erased)
     }
 
-    /// Erases every memory of a category (`DELETE memory-entries/{category}/`, the name one
-    /// percent-encoded path segment) after backing up every memory of it the read shows.
+    /// Erases every memory of a category the read shows, each by its own id after backing
+    /// them all up. Not `DELETE memory-entries/{category}/`: it would also take a memory of
+    /// the category added after the read, unseen and in no backup.
     pub async fn erase_mentor_category(
         &self,
         org: &OrgScope,
@@ -60,6 +71,7 @@ impl Ops {
     ) -> Result<StoreErased, StoreEraseError> {
         let file = BackupFile::new(self, org, user);
         let mut work = Work::new(self, org, user, StoreKind::Mentor, Action::Erase, file);
+        work.category = Some(category.to_owned());
         let Items::Mentor(memories) = shown(&work).await? else {
             return Err(work.fail(StoreFailure::NothingThere("not a mentor read".into())));
         };
@@ -72,14 +84,28 @@ impl Ops {
             ))));
         }
         let entries: usize = going.iter().map(|m| m.entries.len()).sum();
+        let addresses = going
+            .iter()
+            .map(Address::of_mentor)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|f| work.fail(f))?
+            .concat();
         work.file.keep_mentor(entry_ids(&staying, |_| true));
-        work.back_up(&Items::Mentor(going)).await?;
-        let address = Address::MentorCategory(category.to_owned());
-        work.delete(&address).await?;
-        verify_gone(&work, &address.describe(), |items| match items {
-            Items::Mentor(m) => m.iter().any(of),
-            Items::Course(_) => false,
-        })
+        work.back_up(&Items::Mentor(going.clone())).await?;
+        for address in &addresses {
+            work.delete(address).await?;
+        }
+        let ids: Vec<Option<String>> = going.iter().map(|m| m.unique_id.clone()).collect();
+        let gone_from =
+            |m: &MentorMemory| of(m) && (m.unique_id.is_none() || ids.contains(&m.unique_id));
+        verify_gone(
+            &work,
+            &format!("category {category:?}"),
+            |items| match items {
+                Items::Mentor(m) => m.iter().any(gone_from),
+                Items::Course(_) => false,
+            },
+        )
         .await?;
         erased(&work, if work.erased > 0 { entries } else { 0 })
     }

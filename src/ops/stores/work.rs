@@ -59,15 +59,14 @@ pub(super) async fn read_store(
                 .all_mentor_memories(org, user, &MentorQuery::default())
                 .await?
             {
-                // Nothing shown while `count` claims more: those memories cannot be backed up
-                // or deleted, and the store must not be called empty.
-                StoreRead::Items(listing)
-                    if listing.memories.is_empty() && listing.shortfall() > 0 =>
-                {
+                // Fewer shown than `count` claims: the rest cannot be backed up, so nothing of
+                // this store is deleted, and it must not be called empty.
+                StoreRead::Items(listing) if listing.shortfall() > 0 => {
                     return Err(ApiError::Malformed {
                         reason: format!(
-                            "the server counts {} mentor memories but its pages show none",
-                            listing.shortfall()
+                            "the server counts {} more mentor memories than its pages show ({}); what is not shown cannot be backed up, so none is deleted",
+                            listing.shortfall(),
+                            listing.memories.len()
                         ),
                         excerpt: String::new(),
                     });
@@ -92,12 +91,10 @@ pub(super) async fn read_store(
 /// What one DELETE is sent to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Address {
-    /// `DELETE memory/{unique_id or name}/`
+    /// `DELETE memory/{unique_id}/` (never a name: others may share it)
     MentorMemory(String),
     /// `DELETE memory-entries/{unique_id}/`
     MentorEntry(String),
-    /// `DELETE memory-entries/{category}/`: every memory of the category.
-    MentorCategory(String),
     /// `DELETE .../memory/{id}/` of course memory.
     Course(String),
 }
@@ -107,7 +104,6 @@ impl Address {
         match self {
             Address::MentorMemory(id) => format!("mentor memory {id:?}"),
             Address::MentorEntry(id) => format!("mentor entry {id:?}"),
-            Address::MentorCategory(name) => format!("mentor category {name:?}"),
             Address::Course(id) => format!("course memory {id:?}"),
         }
     }
@@ -121,14 +117,11 @@ impl Address {
         }
     }
 
-    /// The DELETEs that remove one mentor memory: by its id, else its name, else entry by
-    /// entry.
+    /// The DELETEs that remove one mentor memory: by its id, else entry by entry. Never by
+    /// its name: other memories may share it, unseen and in no backup.
     pub(super) fn of_mentor(m: &MentorMemory) -> Result<Vec<Address>, StoreFailure> {
         if let Some(id) = m.unique_id.as_ref().filter(|id| !id.is_empty()) {
             return Ok(vec![Address::MentorMemory(id.clone())]);
-        }
-        if let Some(name) = m.name.as_ref().filter(|n| !n.is_empty()) {
-            return Ok(vec![Address::MentorMemory(name.clone())]);
         }
         let entries: Vec<Address> = m
             .entries
@@ -147,7 +140,6 @@ impl Address {
 
     fn target(&self, target: Target) -> Target {
         match self {
-            Address::MentorCategory(name) => target.category(name.clone()),
             Address::MentorMemory(id) | Address::MentorEntry(id) | Address::Course(id) => {
                 target.item(id.clone())
             }
@@ -164,7 +156,6 @@ impl Address {
         match self {
             Address::MentorMemory(id) => c.erase_mentor_memory(org, user, id).await,
             Address::MentorEntry(id) => c.erase_mentor_entry(org, user, id).await,
-            Address::MentorCategory(name) => c.erase_mentor_category(org, user, name).await,
             Address::Course(id) => c.erase_course_memory(org, user, id).await,
         }
     }
@@ -182,6 +173,8 @@ pub(super) struct Work<'a> {
     pub erased: usize,
     /// Deletes sent.
     pub deletes: usize,
+    /// The mentor category a category erase is about, named in each of its audit lines.
+    pub category: Option<String>,
 }
 
 impl<'a> Work<'a> {
@@ -202,6 +195,7 @@ impl<'a> Work<'a> {
             file,
             erased: 0,
             deletes: 0,
+            category: None,
         }
     }
 
@@ -242,6 +236,9 @@ impl<'a> Work<'a> {
         address: &Address,
     ) -> Result<EraseOutcome, StoreEraseError> {
         let mut target = Target::user(self.org, self.user).store(self.store.as_str());
+        if let Some(category) = &self.category {
+            target = target.category(category.clone());
+        }
         if let Some(path) = self.file.path() {
             target = target.backup(path);
         }
@@ -306,17 +303,18 @@ mod tests {
     }
 
     #[test]
-    fn a_mentor_memory_is_deleted_by_id_else_name_else_entry_by_entry() {
+    fn a_mentor_memory_is_deleted_by_id_else_entry_by_entry_never_by_name() {
         let by_id = memory(json!({"unique_id": "u-1", "name": "n", "entries": []}));
         assert_eq!(
             Address::of_mentor(&by_id).unwrap(),
             vec![Address::MentorMemory("u-1".into())]
         );
+        // Other memories may share a name, unseen: a name is no address.
         let by_name = memory(json!({"name": "About a/b", "entries": []}));
-        assert_eq!(
-            Address::of_mentor(&by_name).unwrap(),
-            vec![Address::MentorMemory("About a/b".into())]
-        );
+        assert!(matches!(
+            Address::of_mentor(&by_name),
+            Err(StoreFailure::NoAddress(_))
+        ));
         let by_entries = memory(json!({"entries": [
             {"unique_id": "e-1", "key": "a"}, {"unique_id": "e-2", "key": "b"}]}));
         assert_eq!(
