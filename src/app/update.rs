@@ -347,4 +347,4 @@ fn cycle(pane: Pane, step: isize) -> Pane {
 
 #[cfg(test)]
 #[path = "update_tests.rs"]
-mod tests;
+pub(super) mod tests;

@@ -15,7 +15,8 @@ use crate::config::OrgChoice;
 use crate::connection::Connection;
 use secrecy::SecretString;
 
-fn session(read_only: bool) -> Connection {
+/// A console connection for unit tests (the dialogs' tests share it).
+pub(in crate::app) fn session(read_only: bool) -> Connection {
     Connection {
         demo: true,
         read_only,
@@ -880,6 +881,19 @@ fn an_unreadable_tasks_file_is_reported_with_where_it_went() {
     );
 }
 
+/// The erase of `target` ended (how is beside the point where this is used).
+fn erase_ended(a: &mut App, target: Target, scope: EraseScope) {
+    a.update(Input::Msg(Msg::Erased {
+        target,
+        scope,
+        result: Err(crate::ops::EraseError {
+            failure: crate::ops::EraseFailure::NoSuchEntry { id: 5 },
+            backup: None,
+            erased: 0,
+        }),
+    }));
+}
+
 /// Confirms `d` on the open user "ann" and answers the Erase effect it sends.
 fn confirm_erase(a: &mut App) -> (Target, EraseScope) {
     a.update(key('d'));
@@ -911,15 +925,7 @@ fn no_write_to_a_user_starts_while_their_erase_runs() {
             status.text
         );
     }
-    a.update(Input::Msg(Msg::Erased {
-        target,
-        scope,
-        result: Err(crate::ops::EraseError {
-            failure: crate::ops::EraseFailure::NoSuchEntry { id: 5 },
-            backup: None,
-            erased: 0,
-        }),
-    }));
+    erase_ended(&mut a, target, scope);
     assert_eq!(
         a.permits(Action::Edit),
         Ok(()),
@@ -941,15 +947,7 @@ fn quitting_during_an_erase_takes_a_second_q() {
     let mut a = with_memory(false, Some("hello"));
     let _ = confirm_erase(&mut a);
     a.update(key('q'));
-    a.update(Input::Msg(Msg::Erased {
-        target,
-        scope,
-        result: Err(crate::ops::EraseError {
-            failure: crate::ops::EraseFailure::NoSuchEntry { id: 5 },
-            backup: None,
-            erased: 0,
-        }),
-    }));
+    erase_ended(&mut a, target, scope);
     a.update(key('q'));
     assert!(a.should_quit, "with nothing running, q quits at once");
 }

@@ -10,22 +10,8 @@ use crate::app::{
     App, ConflictDialog, Dialog, EditKind, Editor, Effect, EraseDialog, EraseScope, Input, KeyCtx,
     Keymap, Level, Step, Target,
 };
-use crate::connection::Connection;
 
-fn session(read_only: bool) -> Connection {
-    Connection {
-        demo: true,
-        read_only,
-        ..Connection::new(
-            "test",
-            crate::api::ClientSettings::new(
-                "http://127.0.0.1:1",
-                secrecy::SecretString::from("test-key".to_owned()),
-            ),
-            "env var IBL_API_KEY",
-        )
-    }
-}
+use crate::app::update::tests::session;
 
 fn app(read_only: bool) -> App {
     App::new(session(read_only), Keymap::default())
