@@ -41,11 +41,13 @@ pub enum RestoreError {
     NothingToRestore { path: PathBuf },
     #[error("cannot check {user}'s current memory, so nothing was sent: {source}")]
     Check { user: String, source: ApiError },
-    #[error("user {user} has memory again; erase or edit it instead (nothing was sent)")]
+    #[error(
+        "user {user} has memory again; erase or edit it instead (nothing was sent). If an erase or forget of this user stopped partway, run it again to its end, then restore"
+    )]
     HasMemory { user: String, entries: usize },
     /// The same for mentor or course memory.
     #[error(
-        "user {user} has {store} memory again ({items} item{}); erase or edit it instead (nothing was sent)",
+        "user {user} has {store} memory again ({items} item{}); erase or edit it instead (nothing was sent). If an erase or forget of this user stopped partway, run it again to its end, then restore",
         if *.items == 1 { "" } else { "s" }
     )]
     HasStoreMemory {
