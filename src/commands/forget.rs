@@ -50,7 +50,7 @@ pub fn report_json(user: &str, org: &str, report: &ForgetReport) -> CmdResult<Va
     Ok(doc)
 }
 
-/// One line per store: "chat: erased 2", "mentor: FAILED after 1 erased: ...".
+/// One line per store: "chat: erased 2", "mentor: FAILED after 1 deletes were accepted: ...".
 pub fn report_text(report: &ForgetReport) -> String {
     report
         .stores

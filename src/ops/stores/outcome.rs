@@ -117,8 +117,11 @@ impl StoreOutcome {
             StoreOutcome::Unavailable { reason } => {
                 format!("unavailable, treated as empty: {reason}")
             }
+            // Counted as the server answered: a server that keeps what it accepted makes
+            // these deletes, not erasures.
+            StoreOutcome::Failed { failure, erased: 0 } => format!("FAILED: {failure}"),
             StoreOutcome::Failed { failure, erased } => {
-                format!("FAILED after {erased} erased: {failure}")
+                format!("FAILED after {erased} deletes were accepted: {failure}")
             }
         }
     }
@@ -218,7 +221,7 @@ mod tests {
         );
         assert_eq!(
             report.outcome(StoreKind::Mentor).map(StoreOutcome::summary),
-            Some("FAILED after 1 erased: kept".to_owned())
+            Some("FAILED after 1 deletes were accepted: kept".to_owned())
         );
     }
 
