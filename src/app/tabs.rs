@@ -125,7 +125,8 @@ impl App {
             }
             Action::Erase => self.start_store_erase(false),
             Action::EraseAll => self.start_store_erase(true),
-            Action::EditQueued | Action::Create | Action::UndoErase => {
+            // `u` is not here: an undo restores whatever its backup holds, every store.
+            Action::EditQueued | Action::Create => {
                 self.set_status(
                     Level::Info,
                     format!(

@@ -679,3 +679,18 @@ fn no_write_to_the_user_starts_while_their_forget_runs() {
         "once it ended, writes start again"
     );
 }
+
+#[test]
+fn u_on_a_store_tab_offers_the_undo_of_the_last_erase() {
+    let mut a = loaded();
+    a.update(key('2'));
+    assert_eq!(a.stores.tab, StoreTab::Mentor);
+    let target = a.memory.target.clone().expect("opened");
+    a.last_erase = Some((target, "/data/backups/main/ann.json".into()));
+    a.update(key('u'));
+    assert!(
+        matches!(a.dialog, Some(Dialog::ConfirmRestore(_))),
+        "a backup may hold every store: {:?}",
+        a.status
+    );
+}
