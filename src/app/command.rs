@@ -346,9 +346,10 @@ impl App {
             .iter()
             .filter(|u| names_user(u, &lookup.query))
             .collect();
-        let chosen = match (exact.as_slice(), page.results.as_slice()) {
-            ([one], _) => Some((*one).clone()),
-            ([], [only]) => Some(only.clone()),
+        // Only a user the text names exactly is opened: one search hit that merely contains
+        // it ("nick@example.com" in "no.memory.nick@example.com") is someone else.
+        let chosen = match exact.as_slice() {
+            [one] => Some((*one).clone()),
             _ => None,
         };
         match chosen {
@@ -370,13 +371,18 @@ impl App {
                 Vec::new()
             }
             None => {
-                self.set_status(
-                    Level::Warning,
-                    format!(
+                let text = match page.results.as_slice() {
+                    [only] => format!(
+                        "no user is {shown} exactly in {org_key}; the search found {} only: nothing opened (:user {} opens them)",
+                        crate::text::sanitize_single_line(&only.username),
+                        crate::text::sanitize_single_line(&only.username)
+                    ),
+                    _ => format!(
                         "{} users in {org_key} match {shown}, none exactly: nothing opened (/ lists them)",
                         page.count
                     ),
-                );
+                };
+                self.set_status(Level::Warning, text);
                 Vec::new()
             }
         }

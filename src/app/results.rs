@@ -120,11 +120,16 @@ impl App {
                 result,
             } => match result {
                 Ok(q) => {
+                    // The queued text is kept as a draft until its task is done (the Done
+                    // answer removes it), so a give-up or a quit loses nothing.
+                    let mut fx = Vec::new();
                     if self.editor.as_ref().is_some_and(|e| e.target == target) {
+                        fx.extend(self.draft_effect());
                         self.editor = None;
                     }
                     self.set_status(Level::Info, format!("update queued (task {})", q.task_id));
-                    self.follow_task(target, q.task_id, "update", text)
+                    fx.extend(self.follow_task(target, q.task_id, "update", text));
+                    fx
                 }
                 Err(e) => {
                     let text = self.explain("saving failed; your text is still in the editor", &e);

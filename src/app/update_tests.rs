@@ -325,6 +325,7 @@ fn saving_a_queued_rewrite_replaces_and_tracks_the_task() {
     assert!(a.editor.is_none());
     assert_eq!(a.status.as_ref().unwrap().text, "update queued (task t1)");
     let [
+        Effect::SaveDraft { draft },
         Effect::RecordTask {
             task_id: recorded, ..
         },
@@ -333,6 +334,11 @@ fn saving_a_queued_rewrite_replaces_and_tracks_the_task() {
     else {
         panic!("{fx:?}")
     };
+    assert_eq!(
+        (draft.text.as_str(), draft.original.as_str()),
+        (text.as_str(), "hello"),
+        "the queued text is a draft until its task is done"
+    );
     assert_eq!(recorded.0, "t1", "noted in the data dir for a later run");
     assert_eq!(*after, Duration::from_secs(1));
     assert!(
@@ -971,4 +977,42 @@ fn an_erase_of_text_less_entries_offers_no_undo() {
     let status = &a.status.as_ref().expect("status").text;
     assert!(status.contains("nothing u could write back"), "{status}");
     assert!(!status.contains("(u undoes)"), "{status}");
+}
+
+/// `:user TEXT` as typed on the command line; answers its search with `found`.
+fn look_up(a: &mut App, text: &str, found: &[&str]) {
+    a.update(key(':'));
+    for c in format!("user {text}").chars() {
+        a.update(key(c));
+    }
+    let fx = a.update(code(KeyCode::Enter));
+    // A user already listed opens at once, with no search.
+    let Some(req) = fx.iter().find_map(|e| match e {
+        Effect::LoadUsers { req, .. } => Some(*req),
+        _ => None,
+    }) else {
+        return;
+    };
+    let mut answer = page(1, None, found);
+    answer.count = found.len() as u64;
+    a.update(Input::Msg(Msg::Users {
+        req,
+        result: Ok(answer),
+    }));
+}
+
+#[test]
+fn user_lookup_opens_only_an_exact_match() {
+    let mut a = with_memory(false, Some("hello"));
+    let before = a.memory.target.clone();
+    // The one hit merely contains the text: someone else, not opened.
+    look_up(&mut a, "nick", &["no.memory.nick"]);
+    assert_eq!(a.memory.target, before, "nothing opened");
+    let status = &a.status.as_ref().expect("status").text;
+    assert!(status.contains("nothing opened"), "{status}");
+    look_up(&mut a, "no.memory.nick", &["no.memory.nick"]);
+    assert_eq!(
+        a.memory.target.as_ref().map(|t| t.user.username.as_str()),
+        Some("no.memory.nick")
+    );
 }
