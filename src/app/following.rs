@@ -82,7 +82,11 @@ impl App {
             let target = Target {
                 org: crate::api::OrgScope {
                     key: record.org.clone(),
-                    platform_key: record.platform_key.clone(),
+                    platform_key: if record.platform_key.is_empty() {
+                        record.org.clone()
+                    } else {
+                        record.platform_key.clone()
+                    },
                 },
                 user: crate::api::UserRef {
                     username: record.username.clone(),

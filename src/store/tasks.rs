@@ -25,8 +25,11 @@ pub struct TaskRecord {
     pub profile: String,
     pub base_url: String,
     pub org: String,
+    /// Empty when a record leaves it out: the org key then stands for it.
+    #[serde(default)]
     pub platform_key: String,
     pub username: String,
+    #[serde(default)]
     pub user_id: Option<i64>,
     pub task_id: String,
     pub kind: String,
@@ -227,6 +230,23 @@ mod tests {
                 .len(),
             1
         );
+    }
+
+    #[test]
+    fn a_record_without_the_optional_fields_still_reads() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("tasks.json");
+        fs::write(
+            &path,
+            br#"{"format": "memory-console-tasks", "tasks": [{"profile": "a", "base_url": "http://x",
+                "org": "main", "username": "ann", "task_id": "t1", "kind": "update",
+                "queued_at": "2026-11-28T10:00:00Z"}]}"#,
+        )
+        .expect("write");
+        let loaded = load_tasks(&path, "a", "http://x").expect("load");
+        assert!(loaded.set_aside.is_none());
+        assert_eq!(loaded.tasks.len(), 1);
+        assert_eq!(loaded.tasks[0].platform_key, "");
     }
 
     #[test]
