@@ -197,11 +197,7 @@ impl ApiClient {
         entry_id: i64,
     ) -> Result<EraseOutcome, ApiError> {
         let path = self.memory_path(org, user, Some(entry_id))?;
-        erase_outcome(
-            self.transport
-                .send_retrying(Method::DELETE, &path, &[], None)
-                .await,
-        )
+        self.erase_by_path(&path).await
     }
 
     /// Whether the AI keeps memory for this user.
@@ -317,6 +313,18 @@ fn write_body(org: &OrgScope, user: &UserRef, write: &MemoryWrite) -> Value {
         map.insert("session_id".into(), Value::String(session.clone()));
     }
     body
+}
+
+impl ApiClient {
+    /// DELETE of one item by its own path, tried again for transient failures like a GET:
+    /// a retry after a 429 or a dropped answer deletes nothing new.
+    pub(super) async fn erase_by_path(&self, path: &str) -> Result<EraseOutcome, ApiError> {
+        erase_outcome(
+            self.transport
+                .send_retrying(Method::DELETE, path, &[], None)
+                .await,
+        )
+    }
 }
 
 pub(super) fn erase_outcome(

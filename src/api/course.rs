@@ -81,13 +81,7 @@ impl ApiClient {
         memory_id: &str,
     ) -> Result<EraseOutcome, ApiError> {
         let path = self.course_path(org, user, Some(memory_id))?;
-        // A delete by id is safe to repeat: a retry after a 429 or a dropped answer
-        // deletes nothing new.
-        erase_outcome(
-            self.transport
-                .send_retrying(Method::DELETE, &path, &[], None)
-                .await,
-        )
+        self.erase_by_path(&path).await
     }
 
     fn course_path(

@@ -5,7 +5,7 @@
 use reqwest::Method;
 use serde_json::Value;
 
-use super::client::{ApiClient, erase_outcome, segment};
+use super::client::{ApiClient, segment};
 use super::decode;
 use super::error::ApiError;
 use super::lenient::malformed;
@@ -165,13 +165,7 @@ impl ApiClient {
         entry_id: &str,
     ) -> Result<EraseOutcome, ApiError> {
         let path = self.entry_path(org, user, entry_id)?;
-        // A delete by id is safe to repeat: a retry after a 429 or a dropped answer
-        // deletes nothing new.
-        erase_outcome(
-            self.transport
-                .send_retrying(Method::DELETE, &path, &[], None)
-                .await,
-        )
+        self.erase_by_path(&path).await
     }
 
     /// Erases every memory of a category (`DELETE memory-entries/{category_name}/`). The
@@ -183,13 +177,7 @@ impl ApiClient {
         category: &str,
     ) -> Result<EraseOutcome, ApiError> {
         let path = self.entry_path(org, user, category)?;
-        // A delete by id is safe to repeat: a retry after a 429 or a dropped answer
-        // deletes nothing new.
-        erase_outcome(
-            self.transport
-                .send_retrying(Method::DELETE, &path, &[], None)
-                .await,
-        )
+        self.erase_by_path(&path).await
     }
 
     /// One memory by its unique id or its name.
@@ -212,13 +200,7 @@ impl ApiClient {
         id_or_name: &str,
     ) -> Result<EraseOutcome, ApiError> {
         let path = self.one_memory_path(org, user, id_or_name)?;
-        // A delete by id is safe to repeat: a retry after a 429 or a dropped answer
-        // deletes nothing new.
-        erase_outcome(
-            self.transport
-                .send_retrying(Method::DELETE, &path, &[], None)
-                .await,
-        )
+        self.erase_by_path(&path).await
     }
 
     async fn memory_page(
