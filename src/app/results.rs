@@ -94,20 +94,8 @@ impl App {
             }
             Msg::Created { target, result } => match result {
                 Ok(_) => {
-                    if self.editor.as_ref().is_some_and(|e| e.target == target) {
-                        self.editor = None;
-                    }
-                    self.set_status(
-                        Level::Success,
-                        format!("memory created for {}", target.user.username),
-                    );
-                    let mut fx = vec![Effect::RemoveDraft {
-                        target: target.clone(),
-                    }];
-                    if self.memory.target.as_ref() == Some(&target) {
-                        fx.extend(self.refresh_memory());
-                    }
-                    fx
+                    let text = format!("memory created for {}", target.user.username);
+                    self.saved(&target, text)
                 }
                 Err(e) => {
                     let text = self.explain("saving failed; your text is still in the editor", &e);
@@ -178,20 +166,8 @@ impl App {
             }
             Msg::EntryUpdated { target, result } => match result {
                 Ok(entry) => {
-                    if self.editor.as_ref().is_some_and(|e| e.target == target) {
-                        self.editor = None;
-                    }
-                    self.set_status(
-                        Level::Success,
-                        format!("entry {} of {} saved", entry.id, target.user.username),
-                    );
-                    let mut fx = vec![Effect::RemoveDraft {
-                        target: target.clone(),
-                    }];
-                    if self.memory.target.as_ref() == Some(&target) {
-                        fx.extend(self.refresh_memory());
-                    }
-                    fx
+                    let text = format!("entry {} of {} saved", entry.id, target.user.username);
+                    self.saved(&target, text)
                 }
                 Err(e) => {
                     let text = self.explain("saving failed; your text is still in the editor", &e);
@@ -305,5 +281,21 @@ impl App {
             format!("at the end: {}", self.users.count_label()),
         );
         Vec::new()
+    }
+
+    /// A save the server answered at once: the editor closes, its draft goes, and the
+    /// memory shown is read again.
+    fn saved(&mut self, target: &super::event::Target, text: String) -> Vec<Effect> {
+        if self.editor.as_ref().is_some_and(|e| e.target == *target) {
+            self.editor = None;
+        }
+        self.set_status(Level::Success, text);
+        let mut fx = vec![Effect::RemoveDraft {
+            target: target.clone(),
+        }];
+        if self.memory.target.as_ref() == Some(target) {
+            fx.extend(self.refresh_memory());
+        }
+        fx
     }
 }
