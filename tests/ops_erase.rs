@@ -572,3 +572,60 @@ async fn a_restore_stopped_partway_goes_on_from_where_it_stopped() {
         "`one` is written once"
     );
 }
+
+/// Killed while a POST was in flight: the server wrote the entry, the backup did not note
+/// it. The resumed restore recognises it by its text and session and does not write it
+/// twice, nor refuse it as memory gathered since.
+#[tokio::test]
+async fn a_resumed_restore_takes_an_entry_written_but_not_noted_as_its_own() {
+    use memory_console::api::MemoryEntry;
+    use memory_console::store::{Backup, write_backup};
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(MEM))
+        // Written back with the backup's sessions, under the server's new ids.
+        .respond_with(ok(json!([
+            {"id": 900, "username": "mia", "platform_key": "main", "content": "one", "session_id": "s-1"},
+            {"id": 901, "username": "mia", "platform_key": "main", "content": "two", "session_id": "s-2"}
+        ])))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(MEM))
+        .respond_with(ResponseTemplate::new(201).set_body_json(row(902, "three")))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let entry = |id: i64, text: &str| -> MemoryEntry {
+        serde_json::from_value(row(id, text)).expect("entry")
+    };
+    let mut backup = Backup::new(
+        "test",
+        &server.uri(),
+        &main_org(),
+        &UserRef::by_name("mia"),
+        vec![entry(1, "one"), entry(2, "two"), entry(3, "three")],
+    );
+    backup.restored_rows = vec![(0, 900)];
+    let path = write_backup(&dir.path().join("backups"), &backup).expect("backup");
+
+    let report = ops_for(&server.uri(), KEY, dir.path())
+        .restore(&path, None)
+        .await
+        .expect("the resumed restore goes on");
+    assert_eq!(
+        report.created.iter().map(|e| e.id).collect::<Vec<_>>(),
+        [902]
+    );
+    let posts = server
+        .received_requests()
+        .await
+        .expect("recorded")
+        .iter()
+        .filter(|r| r.method.as_str() == "POST")
+        .count();
+    assert_eq!(posts, 1, "`two` is not written twice");
+    let noted = read_backup(&path).expect("readable").restored_rows;
+    assert!(noted.contains(&(1, 901)), "{noted:?}");
+}

@@ -309,6 +309,7 @@ async fn restore_backup(
     }
     let org = org_scope_override.unwrap_or_else(|| backup.org_scope());
     let user = backup.user_ref();
+    let backup = adopt_unnoted(client, &org, &user, backup_path, backup).await?;
     let done_rows: Vec<usize> = backup.restored_rows.iter().map(|(row, _)| *row).collect();
     let (writes, skipped_null): (Vec<_>, Vec<_>) = backup
         .entries
@@ -430,6 +431,49 @@ async fn restore_backup(
             source,
         }),
     }
+}
+
+/// A restore that was stopped may have had one POST answered by the server but not yet
+/// noted. On resuming, an entry the server shows that is not noted but holds exactly the
+/// text and session of a row not yet noted is that row: it is noted, not written twice,
+/// and the check that follows does not take it for memory gathered since.
+async fn adopt_unnoted(
+    client: &ApiClient,
+    org: &OrgScope,
+    user: &UserRef,
+    backup_path: &Path,
+    mut backup: Backup,
+) -> Result<Backup, RestoreError> {
+    if backup.restored_rows.is_empty() {
+        return Ok(backup);
+    }
+    let current = client
+        .get_memory(org, user)
+        .await
+        .map_err(|source| RestoreError::Check {
+            user: user.username.clone(),
+            source,
+        })?;
+    let mut adopted = false;
+    for shown in &current {
+        if backup.restored_rows.iter().any(|(_, id)| *id == shown.id) {
+            continue;
+        }
+        let row = backup.entries.iter().enumerate().position(|(row, e)| {
+            e.content.is_some()
+                && e.content == shown.content
+                && e.session_id == shown.session_id
+                && !backup.restored_rows.iter().any(|(r, _)| *r == row)
+        });
+        if let Some(row) = row {
+            backup.restored_rows.push((row, shown.id));
+            adopted = true;
+        }
+    }
+    if adopted {
+        rewrite_backup(backup_path, &backup).map_err(RestoreError::Backup)?;
+    }
+    Ok(backup)
 }
 
 /// Refuses when the user has chat memory again, except the entries an erase of one entry
