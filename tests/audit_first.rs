@@ -12,7 +12,7 @@ use std::path::Path;
 use common::console_rig::{Rig, WAIT, quick, rig_full};
 use crossterm::event::KeyCode;
 use memory_console::api::{OrgScope, UserRef};
-use memory_console::app::Target;
+use memory_console::app::{Target, UndoableErase};
 use memory_console::store::{Backup, write_backup};
 use reqwest::Method;
 
@@ -71,7 +71,11 @@ async fn console_restore_sends_nothing_without_an_intent_line() {
     let (org, user) = (OrgScope::new("main"), UserRef::by_name("no.memory.nick"));
     let backup = Backup::new("flows", &r.mock.base_url(), &org, &user, entries);
     let path = write_backup(&r.data.path().join("backups"), &backup).expect("backup written");
-    r.console.app.last_erase = Some((Target { org, user }, path));
+    r.console.app.last_erase = Some(UndoableErase {
+        target: Target { org, user },
+        backup: path,
+        what: "2 entries of chat memory".into(),
+    });
     r.keys("u");
     r.keys("y");
     status_says_audit(&mut r).await;

@@ -5,6 +5,7 @@ mod common;
 
 use common::console_rig::{WAIT, quick, rig};
 use crossterm::event::KeyCode;
+use memory_console::app::Dialog;
 use memory_console::mock::MemoryShape;
 use memory_console::store::read_backup;
 use reqwest::Method;
@@ -110,7 +111,7 @@ async fn erase_all_backs_up_every_entry_and_undo_restores_them() {
         "the erase ends"
     );
     assert!(texts(&r).is_empty(), "all three are erased");
-    let (_, backup) = r.console.app.last_erase.clone().expect("erased");
+    let backup = r.console.app.last_erase.clone().expect("erased").backup;
     let held = read_backup(&backup).expect("backup");
     let mut backed: Vec<String> = held.entries.iter().map(|e| e.text().to_owned()).collect();
     backed.sort();
@@ -119,6 +120,17 @@ async fn erase_all_backs_up_every_entry_and_undo_restores_them() {
     assert!(status.contains("3 entries erased"), "{status}");
 
     r.keys("u");
+    let Some(Dialog::ConfirmRestore(question)) = &r.console.app.dialog else {
+        panic!("u asks first: {:?}", r.console.app.status);
+    };
+    assert_eq!(
+        question.what, "3 entries of chat memory",
+        "it says what it restores"
+    );
+    assert_eq!(question.target.org.key, "main");
+    let screen = r.screen();
+    assert!(screen.contains("3 entries of"), "{screen}");
+    assert!(screen.contains("(org main)"), "{screen}");
     r.keys("y");
     assert!(
         r.console
@@ -188,7 +200,7 @@ async fn an_erase_of_one_then_of_all_comes_back_in_two_undos() {
             .await,
         "the erase of one ends"
     );
-    let first = r.console.app.last_erase.clone().expect("one").1;
+    let first = r.console.app.last_erase.clone().expect("one").backup;
     assert!(
         r.console
             .settle_until(WAIT, |a| a
@@ -206,7 +218,7 @@ async fn an_erase_of_one_then_of_all_comes_back_in_two_undos() {
             .settle_until(WAIT, |a| a
                 .last_erase
                 .as_ref()
-                .is_some_and(|(_, b)| *b != first))
+                .is_some_and(|u| u.backup != first))
             .await,
         "the erase of all ends"
     );
@@ -219,7 +231,7 @@ async fn an_erase_of_one_then_of_all_comes_back_in_two_undos() {
             .settle_until(WAIT, |a| a
                 .last_erase
                 .as_ref()
-                .is_some_and(|(_, b)| *b == first))
+                .is_some_and(|u| u.backup == first))
             .await,
         "the first undo ends and offers the erase before it: {:?}",
         r.console.app.status

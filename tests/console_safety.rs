@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::console_rig::{Rig, WAIT, quick, rig, rig_full, walk};
 use crossterm::event::KeyCode;
 use memory_console::api::TaskPhase;
-use memory_console::app::{Dialog, Load};
+use memory_console::app::{Dialog, Load, UndoableErase};
 use reqwest::Method;
 
 const OLGA: &str = "one.line.olga";
@@ -428,7 +428,11 @@ async fn a_failed_restore_records_the_servers_status_in_the_audit_log() {
     let (org, user) = (OrgScope::new("main"), UserRef::by_name("no.memory.nick"));
     let backup = Backup::new("flows", &r.mock.base_url(), &org, &user, entries);
     let path = write_backup(&r.data.path().join("backups"), &backup).expect("backup written");
-    r.console.app.last_erase = Some((Target { org, user }, path));
+    r.console.app.last_erase = Some(UndoableErase {
+        target: Target { org, user },
+        backup: path,
+        what: "2 entries of chat memory".into(),
+    });
     // The server fails every request: the restore's check cannot read the user.
     r.mock.state().set_error_rate(1.0);
     r.keys("u");

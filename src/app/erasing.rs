@@ -7,6 +7,15 @@ use super::dialogs::{Dialog, EraseDialog, RestoreQuestion};
 use super::event::{Effect, EraseScope, Target};
 use super::state::{App, Level, Load};
 
+/// An erase of this run that `u` can bring back: whose, from which backup, and what it
+/// erased in words ("3 entries of chat memory"), so the undo question says what it restores.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UndoableErase {
+    pub target: Target,
+    pub backup: std::path::PathBuf,
+    pub what: String,
+}
+
 impl App {
     /// Opens the erase confirmation for the selected entry, or for all of the user's chat
     /// memory.
@@ -54,7 +63,11 @@ impl App {
 
     pub(super) fn start_undo_erase(&mut self) -> Vec<Effect> {
         match self.last_erase.clone() {
-            Some((target, backup)) => {
+            Some(UndoableErase {
+                target,
+                backup,
+                what,
+            }) => {
                 let beside = self
                     .restored_ids
                     .iter()
@@ -64,6 +77,7 @@ impl App {
                 self.dialog = Some(Dialog::ConfirmRestore(RestoreQuestion {
                     target,
                     backup,
+                    what,
                     beside,
                 }));
             }
@@ -111,13 +125,24 @@ impl App {
                         ),
                     );
                     if erased.restorable > 0 {
-                        self.remember_erase(target, backup);
+                        let what = match scope {
+                            EraseScope::Entry(id) => format!("chat memory entry {id}"),
+                            EraseScope::All => format!(
+                                "{} of chat memory",
+                                crate::text::count_noun(erased.entries, "entry", "entries")
+                            ),
+                        };
+                        self.remember_erase(target, backup, what);
                     }
                 }
             },
             Err(e) => {
                 if let Some(backup) = e.backup.as_ref().filter(|_| e.erased > 0) {
-                    self.remember_erase(target, backup);
+                    let what = format!(
+                        "the {} of chat memory erased before it stopped",
+                        crate::text::count_noun(e.erased, "entry", "entries")
+                    );
+                    self.remember_erase(target, backup, what);
                 }
                 let what = if e.erased == 0 {
                     "erase failed"
@@ -130,10 +155,19 @@ impl App {
     }
 
     /// The newest erase is what `u` offers; the one it replaces waits its turn.
-    pub(super) fn remember_erase(&mut self, target: &Target, backup: &std::path::Path) {
-        let newest = (target.clone(), backup.to_path_buf());
+    pub(super) fn remember_erase(
+        &mut self,
+        target: &Target,
+        backup: &std::path::Path,
+        what: String,
+    ) {
+        let newest = UndoableErase {
+            target: target.clone(),
+            backup: backup.to_path_buf(),
+            what,
+        };
         if let Some(previous) = self.last_erase.replace(newest)
-            && previous.1 != backup
+            && previous.backup != backup
         {
             self.earlier_erases.push(previous);
         }

@@ -34,6 +34,7 @@ pub use dialogs::{
     RestoreQuestion, Step, ToggleQuestion, TypedConfirm, store_title,
 };
 pub use editor::{EditKind, Editor, Pos, TextBuffer, shown};
+pub use erasing::UndoableErase;
 pub use event::{Effect, EraseScope, Input, Msg, ReqId, StoreErase, Target};
 pub use keymap::{KeyBinding, Keymap};
 pub use runner::Runner;

@@ -199,7 +199,7 @@ impl App {
                     Ok(report) => {
                         self.restored_ids
                             .extend(report.created.iter().map(|e| (target.clone(), e.id)));
-                        if self.last_erase.as_ref().is_some_and(|(t, _)| *t == target) {
+                        if self.last_erase.as_ref().is_some_and(|u| u.target == target) {
                             self.last_erase = self.earlier_erases.pop();
                         }
                         let next = if self.last_erase.is_some() {

@@ -8,6 +8,7 @@ use crate::text::TextView;
 
 use super::dialogs::Dialog;
 use super::editor::Editor;
+use super::erasing::UndoableErase;
 use super::event::{ReqId, Target};
 
 /// Something fetched from the server.
@@ -341,10 +342,10 @@ pub struct App {
     pub next_req: ReqId,
     pub should_quit: bool,
     /// This run's last erase, for `u`.
-    pub last_erase: Option<(Target, std::path::PathBuf)>,
+    pub last_erase: Option<UndoableErase>,
     /// The erases before it in this run, newest last: once `u` restored the last one, the
     /// next `u` offers the one before (a `d` then a `D` come back in two steps).
-    pub earlier_erases: Vec<(Target, std::path::PathBuf)>,
+    pub earlier_erases: Vec<UndoableErase>,
     /// Entries this run's restores wrote, per user: an older backup may be restored beside
     /// them, since they are what an undo just brought back, not memory gathered since.
     pub restored_ids: Vec<(Target, i64)>,

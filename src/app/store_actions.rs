@@ -302,12 +302,13 @@ impl App {
                         done.backup.display()
                     ),
                 );
-                self.remember_erase(&target, &done.backup);
+                self.remember_erase(&target, &done.backup, what.clone());
             }
             Err(e) => {
                 // What was deleted before it stopped is in the backup: `u` brings it back.
                 if let Some(backup) = e.backup.as_ref().filter(|_| e.erased > 0) {
-                    self.remember_erase(&target, backup);
+                    let part = format!("what was erased of {what} before it stopped");
+                    self.remember_erase(&target, backup, part);
                 }
                 let head = if e.erased == 0 {
                     "erase failed"
@@ -379,7 +380,8 @@ impl App {
             .clone()
             .filter(|_| dialog.report.stores.iter().any(|(_, o)| erased_any(o)))
         {
-            self.remember_erase(&target, &path);
+            let what = "what forget erased from every store".to_owned();
+            self.remember_erase(&target, &path, what);
         }
         self.dialog = Some(Dialog::ForgetReport(dialog));
         if self.memory.target.as_ref() != Some(&target) {

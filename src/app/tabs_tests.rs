@@ -686,7 +686,11 @@ fn u_on_a_store_tab_offers_the_undo_of_the_last_erase() {
     a.update(key('2'));
     assert_eq!(a.stores.tab, StoreTab::Mentor);
     let target = a.memory.target.clone().expect("opened");
-    a.last_erase = Some((target, "/data/backups/main/ann.json".into()));
+    a.last_erase = Some(UndoableErase {
+        target,
+        backup: "/data/backups/main/ann.json".into(),
+        what: "mentor memory category \"goals\"".into(),
+    });
     a.update(key('u'));
     assert!(
         matches!(a.dialog, Some(Dialog::ConfirmRestore(_))),

@@ -51,7 +51,7 @@ fn hints(app: &App) -> Vec<Action> {
             if app
                 .last_erase
                 .as_ref()
-                .is_some_and(|(t, _)| app.memory.target.as_ref() == Some(t))
+                .is_some_and(|u| app.memory.target.as_ref() == Some(&u.target))
             {
                 v.push(Action::UndoErase);
             }

@@ -64,6 +64,8 @@ impl ToggleQuestion {
 pub struct RestoreQuestion {
     pub target: Target,
     pub backup: PathBuf,
+    /// What the erase took, in words ("3 entries of chat memory").
+    pub what: String,
     /// Entries an earlier undo of this run wrote for the user.
     pub beside: Vec<i64>,
 }
@@ -93,8 +95,10 @@ impl RestoreQuestion {
             area,
             " Undo erase ",
             format!(
-                "Restore the memory of {} from {}? y: restore, any other key: cancel",
+                "Restore {} of {} (org {}) from {}? y: restore, any other key: cancel",
+                sanitize_single_line(&self.what),
                 sanitize_single_line(&self.target.user.username),
+                sanitize_single_line(&self.target.org.key),
                 display_path(&self.backup)
             ),
             theme,

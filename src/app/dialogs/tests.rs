@@ -84,6 +84,7 @@ fn a_write_step_is_refused_by_the_read_only_gate() {
     a.dialog = Some(Dialog::ConfirmRestore(super::RestoreQuestion {
         target: target("ann"),
         backup: "/tmp/backup.json".into(),
+        what: "3 entries of chat memory".into(),
         beside: vec![7],
     }));
     let fx = a.update(Input::Key(press(KeyCode::Char('y'))));
@@ -97,6 +98,7 @@ fn a_write_step_is_refused_by_the_read_only_gate() {
     a.dialog = Some(Dialog::ConfirmRestore(super::RestoreQuestion {
         target: target("ann"),
         backup: "/tmp/backup.json".into(),
+        what: "3 entries of chat memory".into(),
         beside: vec![7],
     }));
     let fx = a.update(Input::Key(press(KeyCode::Char('y'))));
