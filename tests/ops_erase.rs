@@ -629,3 +629,74 @@ async fn a_resumed_restore_takes_an_entry_written_but_not_noted_as_its_own() {
     let noted = read_backup(&path).expect("readable").restored_rows;
     assert!(noted.contains(&(1, 901)), "{noted:?}");
 }
+
+/// Killed while the very first POST was in flight: no row is noted yet, but the backup says
+/// the restore started, so the resumed one still recognises the entry the server wrote
+/// instead of refusing it as memory gathered since.
+#[tokio::test]
+async fn a_restore_killed_during_its_first_post_resumes() {
+    use memory_console::api::MemoryEntry;
+    use memory_console::ops::RestoreError;
+    use memory_console::store::{Backup, write_backup};
+
+    let written_unheard = json!([
+        {"id": 900, "username": "mia", "platform_key": "main", "content": "one", "session_id": "s-1"}
+    ]);
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(MEM))
+        .respond_with(reads(vec![ok(json!([])), ok(written_unheard)]))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(MEM))
+        // The first answer is lost (as if killed mid-request); the server kept the entry.
+        .respond_with(reads(vec![
+            ResponseTemplate::new(500),
+            ResponseTemplate::new(201).set_body_json(row(901, "two")),
+        ]))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let entry = |id: i64, text: &str| -> MemoryEntry {
+        serde_json::from_value(row(id, text)).expect("entry")
+    };
+    let backup = Backup::new(
+        "test",
+        &server.uri(),
+        &main_org(),
+        &UserRef::by_name("mia"),
+        vec![entry(1, "one"), entry(2, "two")],
+    );
+    let path = write_backup(&dir.path().join("backups"), &backup).expect("backup");
+    let ops = ops_for(&server.uri(), KEY, dir.path());
+
+    let stopped = ops.restore(&path, None).await.expect_err("stopped");
+    assert!(
+        matches!(stopped, RestoreError::Partial { created: 0, .. }),
+        "{stopped}"
+    );
+    let noted = read_backup(&path).expect("readable");
+    assert!(noted.restored_rows.is_empty());
+    assert!(
+        noted.restore_started_at.is_some(),
+        "the start is noted before the first POST"
+    );
+
+    let report = ops
+        .restore(&path, None)
+        .await
+        .expect("the resumed restore goes on");
+    assert_eq!(
+        report.created.iter().map(|e| e.id).collect::<Vec<_>>(),
+        [901],
+        "only `two` is written"
+    );
+    let noted = read_backup(&path).expect("readable");
+    assert!(
+        noted.restored_rows.contains(&(0, 900)),
+        "{:?}",
+        noted.restored_rows
+    );
+    assert!(noted.restored_at.is_some());
+}

@@ -350,6 +350,10 @@ async fn restore_backup(
         })?;
     let mut created = Vec::with_capacity(writes.len());
     let mut progress = backup.clone();
+    if !writes.is_empty() && progress.restore_started_at.is_none() {
+        progress.restore_started_at = Some(OffsetDateTime::now_utc());
+        rewrite_backup(backup_path, &progress).map_err(RestoreError::Backup)?;
+    }
     for (row, entry) in &writes {
         let write = MemoryWrite {
             content: entry.content.clone().unwrap_or_default(),
@@ -444,7 +448,7 @@ async fn adopt_unnoted(
     backup_path: &Path,
     mut backup: Backup,
 ) -> Result<Backup, RestoreError> {
-    if backup.restored_rows.is_empty() {
+    if backup.restored_rows.is_empty() && backup.restore_started_at.is_none() {
         return Ok(backup);
     }
     let current = client

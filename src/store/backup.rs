@@ -58,6 +58,15 @@ pub struct Backup {
     /// from there, beside what it wrote, instead of finding "memory again" and refusing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub restored_rows: Vec<(usize, i64)>,
+    /// Set before a restore's first chat POST: a restore killed while that POST was in
+    /// flight has noted no row yet, and this tells the resumed one to look for the entry
+    /// the server may have written, rather than refuse it as memory gathered since.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
+    pub restore_started_at: Option<OffsetDateTime>,
     /// Set once the entries were written back, so a backup is restored at most once.
     #[serde(with = "time::serde::rfc3339::option")]
     pub restored_at: Option<OffsetDateTime>,
@@ -89,6 +98,7 @@ impl Backup {
             kept_mentor: Vec::new(),
             kept_course: Vec::new(),
             restored_rows: Vec::new(),
+            restore_started_at: None,
             restored_at: None,
         }
     }
