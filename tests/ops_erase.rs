@@ -700,3 +700,32 @@ async fn a_restore_killed_during_its_first_post_resumes() {
     );
     assert!(noted.restored_at.is_some());
 }
+
+/// The audit outcome records the status the server answered, not the one it usually gives:
+/// a server whose DELETE answers 200 with a body is logged as 200.
+#[tokio::test]
+async fn the_audit_line_records_the_delete_status_the_server_gave() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(MEM))
+        .respond_with(reads(vec![
+            ok(json!([row(7, "one"), row(8, "two")])),
+            ok(json!([row(8, "two")])),
+        ]))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(format!("{MEM}7/")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"detail": "deleted"})))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    ops_for(&server.uri(), KEY, dir.path())
+        .erase_entry(&main_org(), &UserRef::by_name("mia"), 7, Action::EntryErase)
+        .await
+        .expect("erased");
+    let records = read_recent(&dir.path().join("audit.jsonl"), 10).expect("audit");
+    let outcome = records.last().expect("an outcome line");
+    assert_eq!(outcome.entry_id, Some(7));
+    assert_eq!(outcome.http_status, Some(200), "{records:?}");
+}

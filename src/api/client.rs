@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use super::decode;
 use super::error::ApiError;
 use super::models::{
-    EraseOutcome, MemoryEntry, MemoryRead, MemoryStatus, MemoryWrite, OrgInfo, QueuedUpdate,
-    TaskId, TaskState, UserRef, UsersPage,
+    Deleted, EraseOutcome, MemoryEntry, MemoryRead, MemoryStatus, MemoryWrite, OrgInfo,
+    QueuedUpdate, TaskId, TaskState, UserRef, UsersPage,
 };
 use super::settings::{ClientSettings, OrgScope, UserPath};
 use super::transport::Transport;
@@ -178,11 +178,7 @@ impl ApiClient {
     }
 
     /// Erases all of the user's memory.
-    pub async fn erase_memory(
-        &self,
-        org: &OrgScope,
-        user: &UserRef,
-    ) -> Result<EraseOutcome, ApiError> {
+    pub async fn erase_memory(&self, org: &OrgScope, user: &UserRef) -> Result<Deleted, ApiError> {
         let path = self.memory_path(org, user, None)?;
         erase_outcome(self.transport.send(Method::DELETE, &path, &[], None).await)
     }
@@ -195,7 +191,7 @@ impl ApiClient {
         org: &OrgScope,
         user: &UserRef,
         entry_id: i64,
-    ) -> Result<EraseOutcome, ApiError> {
+    ) -> Result<Deleted, ApiError> {
         let path = self.memory_path(org, user, Some(entry_id))?;
         self.erase_by_path(&path).await
     }
@@ -318,7 +314,7 @@ fn write_body(org: &OrgScope, user: &UserRef, write: &MemoryWrite) -> Value {
 impl ApiClient {
     /// DELETE of one item by its own path, tried again for transient failures like a GET:
     /// a retry after a 429 or a dropped answer deletes nothing new.
-    pub(super) async fn erase_by_path(&self, path: &str) -> Result<EraseOutcome, ApiError> {
+    pub(super) async fn erase_by_path(&self, path: &str) -> Result<Deleted, ApiError> {
         erase_outcome(
             self.transport
                 .send_retrying(Method::DELETE, path, &[], None)
@@ -329,10 +325,16 @@ impl ApiClient {
 
 pub(super) fn erase_outcome(
     result: Result<super::transport::Reply, ApiError>,
-) -> Result<EraseOutcome, ApiError> {
+) -> Result<Deleted, ApiError> {
     match result {
-        Ok(_) => Ok(EraseOutcome::Erased),
-        Err(ApiError::NotFound { .. }) => Ok(EraseOutcome::NothingThere),
+        Ok(reply) => Ok(Deleted {
+            outcome: EraseOutcome::Erased,
+            status: reply.status.as_u16(),
+        }),
+        Err(ApiError::NotFound { .. }) => Ok(Deleted {
+            outcome: EraseOutcome::NothingThere,
+            status: 404,
+        }),
         Err(e) => Err(e),
     }
 }

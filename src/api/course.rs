@@ -9,7 +9,7 @@ use super::course_models::{CourseMemory, CourseMemoryWrite};
 use super::decode;
 use super::error::ApiError;
 use super::lenient::one_or_many;
-use super::models::{EraseOutcome, UserRef};
+use super::models::{Deleted, UserRef};
 use super::settings::OrgScope;
 use super::store_read::{StoreRead, store_read};
 
@@ -68,7 +68,7 @@ impl ApiClient {
         &self,
         org: &OrgScope,
         user: &UserRef,
-    ) -> Result<EraseOutcome, ApiError> {
+    ) -> Result<Deleted, ApiError> {
         let path = self.course_path(org, user, None)?;
         erase_outcome(self.transport.send(Method::DELETE, &path, &[], None).await)
     }
@@ -79,7 +79,7 @@ impl ApiClient {
         org: &OrgScope,
         user: &UserRef,
         memory_id: &str,
-    ) -> Result<EraseOutcome, ApiError> {
+    ) -> Result<Deleted, ApiError> {
         let path = self.course_path(org, user, Some(memory_id))?;
         self.erase_by_path(&path).await
     }

@@ -14,7 +14,7 @@ use super::mentor_models::{
     MemoryFilter, MentorEntry, MentorEntryUpdate, MentorListing, MentorMemory, MentorMemoryPage,
     MentorMemoryWrite, MentorQuery,
 };
-use super::models::{EraseOutcome, UserRef};
+use super::models::{Deleted, UserRef};
 use super::settings::OrgScope;
 use super::store_read::{StoreRead, store_read};
 
@@ -163,7 +163,7 @@ impl ApiClient {
         org: &OrgScope,
         user: &UserRef,
         entry_id: &str,
-    ) -> Result<EraseOutcome, ApiError> {
+    ) -> Result<Deleted, ApiError> {
         let path = self.entry_path(org, user, entry_id)?;
         self.erase_by_path(&path).await
     }
@@ -175,7 +175,7 @@ impl ApiClient {
         org: &OrgScope,
         user: &UserRef,
         category: &str,
-    ) -> Result<EraseOutcome, ApiError> {
+    ) -> Result<Deleted, ApiError> {
         let path = self.entry_path(org, user, category)?;
         self.erase_by_path(&path).await
     }
@@ -198,7 +198,7 @@ impl ApiClient {
         org: &OrgScope,
         user: &UserRef,
         id_or_name: &str,
-    ) -> Result<EraseOutcome, ApiError> {
+    ) -> Result<Deleted, ApiError> {
         let path = self.one_memory_path(org, user, id_or_name)?;
         self.erase_by_path(&path).await
     }

@@ -28,8 +28,8 @@ pub use mentor_models::{
     MentorMemory, MentorMemoryPage, MentorMemoryWrite, MentorQuery,
 };
 pub use models::{
-    EraseOutcome, MemoryEntry, MemoryRead, MemoryStatus, MemoryWrite, OrgInfo, QueuedUpdate,
-    TaskId, TaskPhase, TaskState, UserRef, UserSummary, UsersPage,
+    Deleted, EraseOutcome, MemoryEntry, MemoryRead, MemoryStatus, MemoryWrite, OrgInfo,
+    QueuedUpdate, TaskId, TaskPhase, TaskState, UserRef, UserSummary, UsersPage,
 };
 pub use paging::{DEFAULT_PAGE_SIZE, PageCursor, PageStep};
 pub use retry::RetryPolicy;

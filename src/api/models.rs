@@ -246,6 +246,20 @@ pub enum EraseOutcome {
     NothingThere,
 }
 
+/// What a DELETE of one item found, with the status the server answered (200, 204, 404),
+/// so the audit line records what the server said rather than what it usually says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deleted {
+    pub outcome: EraseOutcome,
+    pub status: u16,
+}
+
+impl PartialEq<EraseOutcome> for Deleted {
+    fn eq(&self, other: &EraseOutcome) -> bool {
+        self.outcome == *other
+    }
+}
+
 fn int_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     match opt_int_or_string(d)? {
         Some(v) => Ok(v),

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
-use crate::api::{ApiError, EraseOutcome, MemoryEntry, MemoryRead, OrgScope, UserRef};
+use crate::api::{ApiError, Deleted, EraseOutcome, MemoryEntry, MemoryRead, OrgScope, UserRef};
 use crate::store::{Action, Outcome, StoreError, Target};
 
 use super::backup_file::BackupFile;
@@ -354,7 +354,7 @@ impl<'a> Drain<'a> {
         let result = self.ops.client.erase_entry(self.org, self.user, id).await;
         self.deletes += 1;
         self.ops.trail.finish(pending, self.outcome(&result)).await;
-        match result {
+        match result.map(|d| d.outcome) {
             Ok(EraseOutcome::Erased) => {
                 self.erased += 1;
             }
@@ -390,10 +390,9 @@ impl<'a> Drain<'a> {
         }
     }
 
-    fn outcome(&self, result: &Result<EraseOutcome, ApiError>) -> Outcome {
+    fn outcome(&self, result: &Result<Deleted, ApiError>) -> Outcome {
         let outcome = match result {
-            Ok(EraseOutcome::Erased) => Outcome::ok().status(204),
-            Ok(EraseOutcome::NothingThere) => Outcome::ok().status(404),
+            Ok(deleted) => Outcome::ok().status(deleted.status),
             Err(e) => Outcome::api_error(e),
         };
         match self.file.path() {

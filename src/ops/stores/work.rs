@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 
 use crate::api::{
-    ApiError, CourseMemory, EraseOutcome, MentorMemory, MentorQuery, OrgScope, StoreRead, UserRef,
+    ApiError, CourseMemory, Deleted, EraseOutcome, MentorMemory, MentorQuery, OrgScope, StoreRead,
+    UserRef,
 };
 use crate::store::{Action, Outcome, Pending, Target};
 
@@ -108,15 +109,6 @@ impl Address {
         }
     }
 
-    /// The status the contract gives a successful DELETE here (the client keeps only
-    /// "erased" or "nothing there").
-    fn success_status(&self) -> u16 {
-        match self {
-            Address::Course(_) => 204,
-            _ => 200,
-        }
-    }
-
     /// The DELETEs that remove one mentor memory: by its id, else entry by entry. Never by
     /// its name: other memories may share it, unseen and in no backup.
     pub(super) fn of_mentor(m: &MentorMemory) -> Result<Vec<Address>, StoreFailure> {
@@ -146,12 +138,7 @@ impl Address {
         }
     }
 
-    async fn send(
-        &self,
-        ops: &Ops,
-        org: &OrgScope,
-        user: &UserRef,
-    ) -> Result<EraseOutcome, ApiError> {
+    async fn send(&self, ops: &Ops, org: &OrgScope, user: &UserRef) -> Result<Deleted, ApiError> {
         let c = &ops.client;
         match self {
             Address::MentorMemory(id) => c.erase_mentor_memory(org, user, id).await,
@@ -247,8 +234,7 @@ impl<'a> Work<'a> {
         let result = address.send(self.ops, self.org, self.user).await;
         self.deletes += 1;
         let outcome = match &result {
-            Ok(EraseOutcome::Erased) => Outcome::ok().status(address.success_status()),
-            Ok(EraseOutcome::NothingThere) => Outcome::ok().status(404),
+            Ok(deleted) => Outcome::ok().status(deleted.status),
             Err(e) => Outcome::api_error(e),
         };
         let outcome = match self.file.path() {
@@ -256,7 +242,7 @@ impl<'a> Work<'a> {
             None => outcome,
         };
         self.ops.trail.finish(pending, outcome).await;
-        match result {
+        match result.map(|d| d.outcome) {
             Ok(EraseOutcome::Erased) => {
                 self.erased += 1;
                 Ok(EraseOutcome::Erased)
