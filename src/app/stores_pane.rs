@@ -155,7 +155,8 @@ impl StoresPane {
     }
 
     /// How many items the tab's store has, for its title: a number, "…" while loading,
-    /// "n/a" when the server does not offer the store for this user, "!" when the read failed.
+    /// "0" when the server answered 404 (how it says "no memory"), "n/a" when it does not
+    /// offer the store at all (405), "!" when the read failed.
     pub fn count_label(
         &self,
         tab: StoreTab,
@@ -173,13 +174,13 @@ impl StoresPane {
                     let more = if listing.shortfall() > 0 { "+" } else { "" };
                     format!("{}{more}", listing.entries().count())
                 }
-                Load::Ready(StoreRead::Unavailable(_)) => "n/a".into(),
+                Load::Ready(StoreRead::Unavailable(gap)) => gap_label(gap),
                 Load::Failed(_) => "!".into(),
                 _ => "…".into(),
             },
             StoreTab::Course => match &self.course {
                 Load::Ready(StoreRead::Items(items)) => items.len().to_string(),
-                Load::Ready(StoreRead::Unavailable(_)) => "n/a".into(),
+                Load::Ready(StoreRead::Unavailable(gap)) => gap_label(gap),
                 Load::Failed(_) => "!".into(),
                 _ => "…".into(),
             },
@@ -300,6 +301,16 @@ pub fn course_detail(memory: &CourseMemory) -> String {
     )
 }
 
+/// A 404 is how the server says a user has no memory in a store (after a forget, say):
+/// that is "0", not "n/a", which would read as "this server has no such store".
+fn gap_label(gap: &crate::api::StoreGap) -> String {
+    if gap.status == 404 {
+        "0".into()
+    } else {
+        "n/a".into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,6 +361,23 @@ mod tests {
                 "loose"
             ]
         );
+    }
+
+    #[test]
+    fn a_404_counts_as_no_memory_and_only_a_405_as_not_offered() {
+        use crate::api::StoreGap;
+        let mut pane = StoresPane::default();
+        let chat = Load::Ready(Vec::new());
+        pane.course = Load::Ready(StoreRead::Unavailable(StoreGap {
+            status: 404,
+            detail: Some("Not found.".into()),
+        }));
+        pane.mentor = Load::Ready(StoreRead::Unavailable(StoreGap {
+            status: 405,
+            detail: None,
+        }));
+        assert_eq!(pane.count_label(StoreTab::Course, &chat, true), "0");
+        assert_eq!(pane.count_label(StoreTab::Mentor, &chat, true), "n/a");
     }
 
     #[test]

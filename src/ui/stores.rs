@@ -61,6 +61,16 @@ pub fn draw_tab(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             );
         }
         State::Failed(e) => return note(frame, e.to_owned(), theme.error),
+        State::Unavailable(gap) if gap.status == 404 => {
+            return note(
+                frame,
+                format!(
+                    "No {what} for this user ({}).",
+                    sanitize_single_line(&gap.to_string())
+                ),
+                theme.muted,
+            );
+        }
         State::Unavailable(gap) => {
             return note(
                 frame,
