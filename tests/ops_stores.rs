@@ -999,7 +999,10 @@ async fn a_count_the_pages_never_show_is_never_called_empty() {
     assert!(!report.forgotten(), "{report:?}");
     match report.outcome(StoreKind::Mentor) {
         Some(StoreOutcome::Failed { failure, .. }) => {
-            assert!(failure.contains("counts 123"), "{failure}")
+            assert!(
+                failure.contains("counts 123 mentor memories but its pages show only 0"),
+                "{failure}"
+            )
         }
         other => panic!("{other:?}"),
     }

@@ -31,7 +31,10 @@ pub fn mentor_summary(read: &StoreRead<MentorListing>) -> String {
             let categories = group(listing).len();
             let short = match listing.shortfall() {
                 0 => String::new(),
-                n => format!("; the server counted {n} more that its pages did not hold"),
+                n => format!(
+                    "; the server counts {} its pages did not hold",
+                    count_noun(n as usize, "more memory", "more memories")
+                ),
             };
             format!(
                 "{}, {} in {}{short}",

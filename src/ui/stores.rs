@@ -95,7 +95,8 @@ pub fn draw_tab(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         };
         if shortfall > 0 {
             text.push_str(&format!(
-                " (the server counted {shortfall} more memories it did not list)"
+                " it can list (the server counts {} its pages did not hold)",
+                crate::text::count_noun(shortfall as usize, "more memory", "more memories")
             ));
         }
         return note(frame, text, theme.muted);

@@ -9,6 +9,7 @@ use crate::api::{
     UserRef,
 };
 use crate::store::{Action, Outcome, Pending, Target};
+use crate::text::count_noun;
 
 use super::super::Ops;
 use super::super::backup_file::BackupFile;
@@ -65,9 +66,14 @@ pub(super) async fn read_store(
                 StoreRead::Items(listing) if listing.shortfall() > 0 => {
                     return Err(ApiError::Malformed {
                         reason: format!(
-                            "the server counts {} more mentor memories than its pages show ({}); what is not shown cannot be backed up, so none is deleted",
-                            listing.shortfall(),
-                            listing.memories.len()
+                            "the server counts {} but its pages show only {}; the {} not shown cannot be backed up, so none is deleted",
+                            count_noun(
+                                listing.count.unwrap_or_default() as usize,
+                                "mentor memory",
+                                "mentor memories"
+                            ),
+                            listing.memories.len(),
+                            listing.shortfall()
                         ),
                         excerpt: String::new(),
                     });
