@@ -1058,3 +1058,51 @@ async fn a_restore_that_stops_in_one_store_says_where_and_audits_each_store() {
         ]
     );
 }
+
+/// A restore that stops in the last store (course) after chat and mentor memory were written
+/// goes on when run again: what it wrote is noted in the backup, so nothing is written twice
+/// and nothing it wrote is refused as memory gathered since.
+#[tokio::test]
+async fn a_restore_stopped_in_a_later_store_goes_on_without_writing_twice() {
+    let s = setup(MockConfig::default()).await;
+    let mentor_before = s.mentor_pairs("multi.mia");
+    let report = forget_all(&s, "multi.mia").await;
+    let path = report.backup.expect("backup");
+    s.state()
+        .set_store_unavailable(MockStore::Course, Some(405));
+    let err = s.ops.restore(&path, None).await.unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            memory_console::ops::RestoreError::StorePartial {
+                store: StoreKind::Course,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let noted = read_backup(&path).expect("backup");
+    assert_eq!(noted.restored_rows.len(), 3, "chat rows noted");
+    assert_eq!(noted.revived_mentor.len(), 4, "mentor memories noted");
+    assert!(
+        noted.revived_mentor.iter().all(|(_, ids)| !ids.is_empty()),
+        "with the entry ids the server gave: {:?}",
+        noted.revived_mentor
+    );
+
+    s.state().set_store_unavailable(MockStore::Course, None);
+    let done = s
+        .ops
+        .restore(&path, None)
+        .await
+        .expect("the second restore goes on");
+    assert!(done.created.is_empty(), "chat is not written twice");
+    assert_eq!(done.mentor_memories, 0, "mentor is not written twice");
+    assert_eq!(done.course_created.len(), 2);
+    assert_eq!(
+        s.state().memory("main", "multi.mia").map(|m| m.len()),
+        Some(3)
+    );
+    assert_eq!(s.mentor_pairs("multi.mia"), mentor_before);
+    assert!(read_backup(&path).expect("backup").restored_at.is_some());
+}

@@ -74,8 +74,9 @@ pub async fn restore(ctx: &Ctx, path: &Path) -> CmdResult {
         Ok(report) => report,
         Err(e) => {
             // A restore that stopped midway still says what it wrote before the error.
-            if let RestoreError::StorePartial { report, .. } | RestoreError::Mark { report, .. } =
-                &e
+            if let RestoreError::StorePartial { report, .. }
+            | RestoreError::StoreProgress { report, .. }
+            | RestoreError::Mark { report, .. } = &e
             {
                 print_restore(ctx, report)?;
             }

@@ -64,13 +64,23 @@ pub enum RestoreError {
     /// Chat memory (if any) was written, then restoring `store` stopped; `report` says what
     /// was written. The backup is not marked restored.
     #[error(
-        "restoring {user}'s {store} memory stopped; the backup is not marked restored: {source}"
+        "restoring {user}'s {store} memory stopped; the backup notes what was written, so restoring it again goes on from there: {source}"
     )]
     StorePartial {
         user: String,
         store: StoreKind,
         report: Box<RestoreReport>,
         source: ApiError,
+    },
+    /// A store's POST was answered but the backup could not note it.
+    #[error(
+        "restoring {user}'s {store} memory stopped: the backup could not note what was written, so nothing more was sent; check the user's {store} memory before restoring again: {source}"
+    )]
+    StoreProgress {
+        user: String,
+        store: StoreKind,
+        report: Box<RestoreReport>,
+        source: StoreError,
     },
     #[error(
         "restoring {user} stopped after {created} of {total} entries; the backup notes them, so restoring it again goes on from there: {source}"
@@ -139,7 +149,8 @@ impl RestoreError {
     fn outcome_for(&self, store: StoreKind) -> Outcome {
         let failed_in = match self {
             RestoreError::Partial { .. } => StoreKind::Chat,
-            RestoreError::StorePartial { store, .. } => *store,
+            RestoreError::StorePartial { store, .. }
+            | RestoreError::StoreProgress { store, .. } => *store,
             _ => return self.outcome(),
         };
         let order = |k: StoreKind| StoreKind::ALL.iter().position(|&s| s == k);
@@ -161,6 +172,10 @@ impl RestoreError {
             | RestoreError::StorePartial { source, .. } => Outcome::api_error(source),
             // Every entry was written; only the mark on the file is missing.
             RestoreError::Mark { .. } => Outcome::ok().status(201),
+            RestoreError::StoreProgress { source, .. } => {
+                Outcome::failed(format!("written, but not noted in the backup: {source}"))
+                    .status(201)
+            }
             e => Outcome::refused(e.to_string()),
         }
     }
@@ -397,10 +412,10 @@ async fn restore_backup(
         not_restored: Vec::new(),
         restored_at: None,
     };
-    let revived = revive::write(client, &org, &user, &backup).await;
+    let revived = revive::write(client, &org, &user, backup_path, &mut progress).await;
     let (revived, failed) = match revived {
         Ok(done) => (done, None),
-        Err((done, store, source)) => (done, Some((store, source))),
+        Err((done, store, stop)) => (done, Some((store, stop))),
     };
     report.mentor_memories = revived.mentor_memories;
     report.mentor_entries = revived.mentor_entries;
@@ -417,13 +432,24 @@ async fn restore_backup(
             }
         ));
     }
-    if let Some((store, source)) = failed {
-        return Err(RestoreError::StorePartial {
-            user: user.username.clone(),
-            store,
-            report: Box::new(report),
-            source,
-        });
+    match failed {
+        Some((store, revive::Stop::Api(source))) => {
+            return Err(RestoreError::StorePartial {
+                user: user.username.clone(),
+                store,
+                report: Box::new(report),
+                source,
+            });
+        }
+        Some((store, revive::Stop::Note(source))) => {
+            return Err(RestoreError::StoreProgress {
+                user: user.username.clone(),
+                store,
+                report: Box::new(report),
+                source,
+            });
+        }
+        None => {}
     }
     match mark_restored(backup_path) {
         Ok(b) => {

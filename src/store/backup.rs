@@ -67,6 +67,14 @@ pub struct Backup {
         with = "time::serde::rfc3339::option"
     )]
     pub restore_started_at: Option<OffsetDateTime>,
+    /// Mentor memories (rows of `mentor`) a restore already re-created, each with the
+    /// unique ids the server gave its entries, noted as each is written (like
+    /// `restored_rows`): a restore stopped partway goes on after them, beside them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revived_mentor: Vec<(usize, Vec<String>)>,
+    /// Course memories (rows of `course`) a restore already re-created, with their new ids.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revived_course: Vec<(usize, String)>,
     /// Set once the entries were written back, so a backup is restored at most once.
     #[serde(with = "time::serde::rfc3339::option")]
     pub restored_at: Option<OffsetDateTime>,
@@ -99,6 +107,8 @@ impl Backup {
             kept_course: Vec::new(),
             restored_rows: Vec::new(),
             restore_started_at: None,
+            revived_mentor: Vec::new(),
+            revived_course: Vec::new(),
             restored_at: None,
         }
     }

@@ -3,11 +3,13 @@
 //! Before anything is sent, each store is checked for memory gathered since; afterwards the
 //! report says what the API could not bring back (new ids, the server's times and expiry).
 
+use std::path::Path;
+
 use crate::api::{
     ApiClient, ApiError, CourseMemory, CourseMemoryWrite, MentorMemory, MentorMemoryWrite,
     MentorQuery, OrgScope, StoreRead, UserRef,
 };
-use crate::store::Backup;
+use crate::store::{Backup, StoreError, rewrite_backup};
 
 use super::StoreKind;
 
@@ -17,6 +19,15 @@ pub(in crate::ops) enum Refusal {
     /// The store holds this many items that are neither left by the erase nor new.
     HasMemory(StoreKind, usize),
     Check(StoreKind, ApiError),
+}
+
+/// Why re-creating a store's memories stopped.
+#[derive(Debug)]
+pub(in crate::ops) enum Stop {
+    /// The server refused or failed a POST.
+    Api(ApiError),
+    /// A POST was answered but the backup could not note it, so nothing more was sent.
+    Note(StoreError),
 }
 
 /// What was written to the stores beside chat memory.
@@ -43,6 +54,12 @@ pub(in crate::ops) async fn check(
         // A 404/405 reads as empty: the POST will say if the store is really missing.
         let memories = read.into_items().memories;
         let backed: Vec<&str> = entry_ids(&backup.mentor).collect();
+        // What an earlier, stopped restore of this backup wrote is its own, not new memory.
+        let revived: Vec<&str> = backup
+            .revived_mentor
+            .iter()
+            .flat_map(|(_, ids)| ids.iter().map(String::as_str))
+            .collect();
         let foreign = memories
             .iter()
             .flat_map(|m| {
@@ -54,6 +71,7 @@ pub(in crate::ops) async fn check(
                 ids
             })
             .filter(|id| match id {
+                Some(id) if revived.contains(id) => false,
                 Some(id) => !backup.kept_mentor.iter().any(|k| k == id) || backed.contains(id),
                 None => true,
             })
@@ -74,6 +92,7 @@ pub(in crate::ops) async fn check(
         };
         let foreign = current
             .iter()
+            .filter(|c| !backup.revived_course.iter().any(|(_, id)| *id == c.id))
             .filter(|c| {
                 !backup.kept_course.contains(&c.id) || backup.course.iter().any(|b| b.id == c.id)
             })
@@ -85,17 +104,24 @@ pub(in crate::ops) async fn check(
     Ok(())
 }
 
-/// Re-creates the backup's mentor memories, then its course memories; on an error, what was
-/// written so far and the store that failed.
+/// Re-creates the backup's mentor memories, then its course memories, skipping those an
+/// earlier restore noted and noting each one in the backup at `path` before the next POST
+/// (`progress` is the backup as last written). On a stop, what was written so far and the
+/// store that stopped.
 pub(in crate::ops) async fn write(
     client: &ApiClient,
     org: &OrgScope,
     user: &UserRef,
-    backup: &Backup,
-) -> Result<Revived, (Revived, StoreKind, ApiError)> {
+    path: &Path,
+    progress: &mut Backup,
+) -> Result<Revived, (Revived, StoreKind, Stop)> {
     let mut done = Revived::default();
     let mut expiry_lost = 0usize;
-    for memory in &backup.mentor {
+    let mentor = progress.mentor.clone();
+    for (row, memory) in mentor.iter().enumerate() {
+        if progress.revived_mentor.iter().any(|(r, _)| *r == row) {
+            continue;
+        }
         let mut write = MentorMemoryWrite::recreate(memory);
         // The memory goes to the org restored into, which an override may have changed.
         if write.platform.is_some() {
@@ -106,21 +132,52 @@ pub(in crate::ops) async fn write(
                 done.mentor_memories += 1;
                 done.mentor_entries += memory.entries.len();
                 expiry_lost += lost_expiry(memory, &page.results);
+                let ids = created_entry_ids(memory, &page.results);
+                progress.revived_mentor.push((row, ids));
+                if let Err(e) = rewrite_backup(path, progress) {
+                    return Err((done, StoreKind::Mentor, Stop::Note(e)));
+                }
             }
-            Err(e) => return Err((done, StoreKind::Mentor, e)),
+            Err(e) => return Err((done, StoreKind::Mentor, Stop::Api(e))),
         }
     }
-    for memory in &backup.course {
+    let course = progress.course.clone();
+    for (row, memory) in course.iter().enumerate() {
+        if progress.revived_course.iter().any(|(r, _)| *r == row) {
+            continue;
+        }
         match client
             .create_course_memory(org, user, &CourseMemoryWrite::recreate(memory))
             .await
         {
-            Ok(created) => done.course.push(created),
-            Err(e) => return Err((done, StoreKind::Course, e)),
+            Ok(created) => {
+                progress.revived_course.push((row, created.id.clone()));
+                done.course.push(created);
+                if let Err(e) = rewrite_backup(path, progress) {
+                    return Err((done, StoreKind::Course, Stop::Note(e)));
+                }
+            }
+            Err(e) => return Err((done, StoreKind::Course, Stop::Api(e))),
         }
     }
-    done.not_restored = not_restored(backup, expiry_lost);
+    done.not_restored = not_restored(progress, expiry_lost);
     Ok(done)
+}
+
+/// The unique ids the server gave the entries of the memory it re-created from `memory`
+/// (the answer's memory of the same category and entry count); none when it is not there,
+/// which leaves a resumed restore to refuse those entries as memory gathered since.
+fn created_entry_ids(memory: &MentorMemory, answer: &[MentorMemory]) -> Vec<String> {
+    answer
+        .iter()
+        .find(|a| a.category == memory.category && a.entries.len() == memory.entries.len())
+        .map(|a| {
+            a.entries
+                .iter()
+                .filter_map(|e| e.unique_id.clone())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The unique ids of every entry of `memories`.
