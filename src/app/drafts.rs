@@ -1,6 +1,7 @@
 //! Drafts of unsaved editor text: when to write them and what to do when one is found.
 
 use super::dialogs::{Dialog, RestoreDraftDialog};
+use super::editor::EditKind;
 use super::event::{Effect, Target};
 use super::state::App;
 use super::update::DRAFT_EVERY;
@@ -12,26 +13,25 @@ impl App {
         let profile = self.session.profile.clone();
         let now = self.clock;
         let ed = self.editor.as_mut()?;
-        // A draft is offered back as chat memory; a mentor entry's edit is not one.
-        if matches!(ed.kind, super::editor::EditKind::MentorEntry { .. }) {
-            return None;
-        }
         let text = ed.text();
         // Marked even when nothing is written, so the next tick does not compare again.
         ed.mark_drafted(now);
         if text == ed.original {
             return None;
         }
-        Some(Effect::SaveDraft {
-            draft: crate::store::Draft::new(
-                &profile,
-                &ed.target.org.key,
-                &ed.target.user.username,
-                ed.kind.entry(),
-                ed.original.clone(),
-                text,
-            ),
-        })
+        let draft = crate::store::Draft::new(
+            &profile,
+            &ed.target.org.key,
+            &ed.target.user.username,
+            ed.kind.entry(),
+            ed.original.clone(),
+            text,
+        );
+        let draft = match &ed.kind {
+            EditKind::MentorEntry { entry_id, seen } => draft.of_mentor_entry(entry_id, seen),
+            _ => draft,
+        };
+        Some(Effect::SaveDraft { draft })
     }
 
     pub(super) fn autosave_draft(&mut self) -> Vec<Effect> {
@@ -58,16 +58,21 @@ impl App {
         {
             return Vec::new();
         }
-        let server_text = match draft.entry_id {
-            Some(id) => self
+        let server_text = match (&draft.mentor, draft.entry_id) {
+            (Some(mentor), _) => self.stores.mentor_entry_by_id(&mentor.entry_id).map(|e| {
+                super::store_actions::mentor_text(&e.key, e.value.as_deref().unwrap_or(""))
+            }),
+            (None, Some(id)) => self
                 .memory
                 .entries()
                 .iter()
                 .find(|e| e.id == id)
                 .map(|e| e.text().to_owned()),
-            None => self.memory.entries().first().map(|e| e.text().to_owned()),
+            (None, None) => self.memory.entries().first().map(|e| e.text().to_owned()),
         };
-        if self.memory.entries.ready().is_some() && server_text.as_deref() == Some(&draft.text) {
+        if (draft.mentor.is_some() || self.memory.entries.ready().is_some())
+            && server_text.as_deref() == Some(&draft.text)
+        {
             // The server already holds this text: the draft's save went through.
             return vec![Effect::RemoveDraft { target }];
         }

@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::api::{MemoryEntry, TaskPhase};
 
-use super::dialogs::{ConflictDialog, Dialog, ToggleQuestion};
+use super::dialogs::{ConflictDialog, Dialog, RestoreDraftDialog, ToggleQuestion};
 use super::editor::{EditKind, Editor};
 use super::event::{Effect, Target};
 use super::state::{App, Level, Load};
@@ -57,7 +57,24 @@ impl App {
     }
 
     /// Shows `ed`; its draft clock starts at the console's clock, not the wall's.
+    /// Opens the editor, unless a draft of this user waits for a decision: that is offered
+    /// first, since the new edit's draft would replace it.
     pub(super) fn open_editor(&mut self, mut ed: Editor) {
+        if let Some((target, draft)) = self
+            .deferred_draft
+            .as_ref()
+            .filter(|(t, _)| *t == ed.target)
+        {
+            self.dialog = Some(Dialog::RestoreDraft(RestoreDraftDialog {
+                target: target.clone(),
+                draft: draft.clone(),
+            }));
+            self.set_status(
+                Level::Info,
+                "restore or discard the unsaved draft first: a user keeps one draft, and a new edit would replace it",
+            );
+            return;
+        }
         ed.draft_at = self.clock;
         self.editor = Some(ed);
     }

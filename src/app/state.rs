@@ -341,6 +341,10 @@ pub struct App {
     pub clock: Instant,
     pub next_req: ReqId,
     pub should_quit: bool,
+    /// A found draft the operator chose to decide on later. A user has one draft file, so
+    /// no editor opens for that user until it is restored or discarded: a new edit's
+    /// autosave would overwrite it.
+    pub deferred_draft: Option<(Target, crate::store::Draft)>,
     /// This run's last erase, for `u`.
     pub last_erase: Option<UndoableErase>,
     /// The erases before it in this run, newest last: once `u` restored the last one, the

@@ -243,7 +243,11 @@ impl App {
                     Level::Success,
                     format!("mentor memory entry of {} saved", target.user.username),
                 );
-                self.reload_stores(&target)
+                let mut fx = vec![Effect::RemoveDraft {
+                    target: target.clone(),
+                }];
+                fx.extend(self.reload_stores(&target));
+                fx
             }
             Err(WriteError::EntryChanged { server }) => {
                 let now = match server {

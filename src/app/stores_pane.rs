@@ -138,6 +138,15 @@ impl StoresPane {
         0
     }
 
+    /// The mentor entry with this unique id, when the store is read and holds it.
+    pub fn mentor_entry_by_id(&self, entry_id: &str) -> Option<&MentorEntry> {
+        let listing = self.mentor.ready().and_then(StoreRead::items)?;
+        listing
+            .entries()
+            .map(|(_, entry)| entry)
+            .find(|e| e.unique_id.as_deref() == Some(entry_id))
+    }
+
     pub fn selected_mentor(&self) -> Option<MentorItem<'_>> {
         self.mentor_items().get(self.mentor_selected).copied()
     }

@@ -440,7 +440,7 @@ fn e_on_the_mentor_tab_edits_key_on_the_first_line_and_value_below() {
 }
 
 #[test]
-fn a_mentor_edit_with_an_empty_key_sends_nothing_and_writes_no_draft() {
+fn a_mentor_edit_with_an_empty_key_sends_nothing_and_its_draft_names_the_mentor_entry() {
     let mut a = loaded();
     a.update(key('2'));
     a.update(key('e'));
@@ -452,9 +452,79 @@ fn a_mentor_edit_with_an_empty_key_sends_nothing_and_writes_no_draft() {
     assert!(a.editor.as_ref().is_some_and(|e| e.error.is_some()));
     let later = a.clock + Duration::from_secs(10);
     let fx = a.update(Input::Tick(later));
+    let [Effect::SaveDraft { draft }] = fx.as_slice() else {
+        panic!("an edit is drafted every few seconds: {fx:?}")
+    };
+    let mentor = draft
+        .mentor
+        .as_ref()
+        .expect("a mentor entry's draft says so");
+    assert_eq!(mentor.entry_id, "e3");
+    assert_eq!(mentor.seen.key, "fractions", "as the edit first saw it");
+    assert_eq!(draft.entry_id, None, "no chat entry");
+    assert!(!draft.text.starts_with("fractions"));
+}
+
+/// A mentor draft found on opening the user comes back into a mentor entry edit, saved
+/// only if the server still holds the entry as first seen; Esc keeps it for later, and no
+/// other edit of the user opens (its draft would replace this one) until it is settled.
+#[test]
+fn a_found_mentor_draft_restores_into_a_mentor_edit_and_blocks_other_edits_until_settled() {
+    let mut a = loaded();
+    let target = a.memory.target.clone().expect("open");
+    let seen = a
+        .stores
+        .mentor_entry_by_id("e1")
+        .expect("the fixture's entry")
+        .clone();
+    let draft = crate::store::Draft::new(
+        "default",
+        &target.org.key,
+        &target.user.username,
+        None,
+        "name\nAnn",
+        "full_name\nAnn Smith",
+    )
+    .of_mentor_entry("e1", &seen);
+    a.update(Input::Msg(Msg::DraftFound {
+        target: target.clone(),
+        draft,
+    }));
+    assert!(matches!(a.dialog, Some(Dialog::RestoreDraft(_))));
+    a.update(code(KeyCode::Esc));
+    assert!(a.dialog.is_none());
+    a.update(key('2'));
+    a.update(key('e'));
+    assert!(a.editor.is_none(), "no edit replaces the waiting draft");
     assert!(
-        fx.is_empty(),
-        "a mentor edit is not a chat memory draft: {fx:?}"
+        matches!(a.dialog, Some(Dialog::RestoreDraft(_))),
+        "the draft is offered again: {:?}",
+        a.status
+    );
+    a.update(key('r'));
+    let ed = a.editor.as_ref().expect("restored into the editor");
+    assert_eq!(ed.text(), "full_name\nAnn Smith");
+    let EditKind::MentorEntry {
+        entry_id,
+        seen: kept,
+    } = &ed.kind
+    else {
+        panic!("a mentor edit: {:?}", ed.kind)
+    };
+    assert_eq!((entry_id.as_str(), kept.as_ref()), ("e1", &seen));
+    let fx = a.update(ctrl('s'));
+    assert!(
+        matches!(&fx[..], [Effect::UpdateMentorEntry { key, .. }] if key == "full_name"),
+        "{fx:?}"
+    );
+    let fx = a.update(Input::Msg(Msg::MentorEntrySaved {
+        target: target.clone(),
+        result: Ok(()),
+    }));
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::RemoveDraft { target: t } if *t == target)),
+        "the draft goes once its save went through: {fx:?}"
     );
 }
 

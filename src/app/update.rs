@@ -54,6 +54,7 @@ impl App {
             clock: std::time::Instant::now(),
             next_req: 1,
             should_quit: false,
+            deferred_draft: None,
             last_erase: None,
             earlier_erases: Vec::new(),
             restored_ids: Vec::new(),

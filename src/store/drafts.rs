@@ -11,9 +11,17 @@ use time::OffsetDateTime;
 use super::names::safe_name;
 use super::private_file::write_atomic;
 use super::{StoreError, now_utc};
+use crate::api::MentorEntry;
 
 /// The `format` word that marks a file as a draft.
 pub const DRAFT_FORMAT: &str = "memory-console-draft";
+
+/// The mentor memory entry a draft edits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MentorDraft {
+    pub entry_id: String,
+    pub seen: MentorEntry,
+}
 
 /// One unsaved edit of a user's memory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,6 +34,11 @@ pub struct Draft {
     pub username: String,
     /// The entry being edited, when the edit is of one entry.
     pub entry_id: Option<i64>,
+    /// Set when the edit is of a mentor memory entry (first line its key, the rest its
+    /// value), not of chat memory: which entry, and the entry as the edit first saw it, so a
+    /// restored draft is saved only if the server still holds that.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mentor: Option<MentorDraft>,
     /// The server's text when the edit started.
     pub original: String,
     /// The text in the editor.
@@ -49,9 +62,19 @@ impl Draft {
             org: org.into(),
             username: username.into(),
             entry_id,
+            mentor: None,
             original: original.into(),
             text: text.into(),
         }
+    }
+
+    /// The same draft, of the mentor memory entry `entry_id` as first seen (`seen`).
+    pub fn of_mentor_entry(mut self, entry_id: &str, seen: &MentorEntry) -> Draft {
+        self.mentor = Some(MentorDraft {
+            entry_id: entry_id.to_owned(),
+            seen: seen.clone(),
+        });
+        self
     }
 
     /// True when the server's text is no longer what the edit started from, so saving the

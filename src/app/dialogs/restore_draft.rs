@@ -34,9 +34,14 @@ impl RestoreDraftDialog {
                     Some(id) => entries.iter().find(|e| e.id == id),
                     None => entries.first(),
                 };
-                let kind = match edited {
-                    None => EditKind::Create,
-                    Some(e) => EditKind::Replace {
+                let kind = match (&draft.mentor, edited) {
+                    // Saved only if the server still holds the entry as the edit first saw it.
+                    (Some(m), _) => EditKind::MentorEntry {
+                        entry_id: m.entry_id.clone(),
+                        seen: Box::new(m.seen.clone()),
+                    },
+                    (None, None) => EditKind::Create,
+                    (None, Some(e)) => EditKind::Replace {
                         session_id: e.session_id.clone(),
                         entry: draft.entry_id,
                     },
@@ -49,16 +54,28 @@ impl RestoreDraftDialog {
                     &draft.text,
                 );
                 ed.mark_drafted(ctx.clock);
-                vec![Step::Close, Step::OpenEditor(Box::new(ed))]
+                vec![
+                    Step::Close,
+                    Step::DraftSettled(self.target.clone()),
+                    Step::OpenEditor(Box::new(ed)),
+                ]
             }
             KeyCode::Char('d') => vec![
                 Step::Close,
+                Step::DraftSettled(self.target.clone()),
                 Step::status(Level::Info, "draft discarded"),
                 Step::Run(Effect::RemoveDraft {
                     target: self.target.clone(),
                 }),
             ],
-            KeyCode::Esc => vec![Step::Close],
+            KeyCode::Esc => vec![
+                Step::Close,
+                Step::DeferDraft(self.target.clone(), Box::new(self.draft.clone())),
+                Step::status(
+                    Level::Info,
+                    "the draft is kept; it is offered again before any edit of this user",
+                ),
+            ],
             _ => Vec::new(),
         }
     }
@@ -70,9 +87,16 @@ impl RestoreDraftDialog {
             area,
             " Unsaved draft ",
             format!(
-                "You have an unsaved edit of {}'s memory from {} ({} bytes). \
+                "You have an unsaved edit of {}'s {} from {} ({} bytes). \
                  r: restore it into the editor   d: discard it   Esc: decide later",
                 sanitize_single_line(&draft.username),
+                match &draft.mentor {
+                    Some(m) => format!(
+                        "mentor memory entry \"{}\"",
+                        sanitize_single_line(&m.seen.key)
+                    ),
+                    None => "memory".to_owned(),
+                },
                 human_time(draft.saved_at),
                 draft.text.len()
             ),

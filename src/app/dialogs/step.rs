@@ -44,6 +44,10 @@ pub enum Step {
         effect: Effect,
     },
     OpenEditor(Box<Editor>),
+    /// A found draft is left for later: it is offered again before any edit of its user.
+    DeferDraft(Target, Box<crate::store::Draft>),
+    /// The found draft of `target` was restored or discarded.
+    DraftSettled(Target),
     /// The editor closes; what it held stays in its draft.
     CloseEditor,
     /// Read the memory again, when the open user is `target`.
@@ -102,6 +106,16 @@ impl App {
                     }
                 },
                 Step::OpenEditor(ed) => self.open_editor(*ed),
+                Step::DeferDraft(target, draft) => self.deferred_draft = Some((target, *draft)),
+                Step::DraftSettled(target) => {
+                    if self
+                        .deferred_draft
+                        .as_ref()
+                        .is_some_and(|(t, _)| *t == target)
+                    {
+                        self.deferred_draft = None;
+                    }
+                }
                 Step::CloseEditor => self.editor = None,
                 Step::RefreshMemory(target) => {
                     if self.memory.target.as_ref() == Some(&target) {
