@@ -14,6 +14,9 @@ pub struct Shape {
     pub org_label: usize,
     /// A user is open: their details get a box.
     pub details: bool,
+    /// Cells the user's details need on one row, so a second row is given when they do
+    /// not fit above the memory.
+    pub details_summary: usize,
 }
 
 impl Shape {
@@ -36,6 +39,11 @@ impl Shape {
             tasks: app.tasks.items.len(),
             org_label,
             details: app.memory.target.is_some(),
+            details_summary: app
+                .memory
+                .user
+                .as_ref()
+                .map_or(0, super::user_details::summary_width),
         }
     }
 }
@@ -138,7 +146,11 @@ pub fn areas_for(area: Rect, shape: Shape) -> Areas {
             .areas(memory);
         (m, d)
     } else if memory.height >= 12 {
-        let [d, m] = Layout::vertical([Constraint::Length(3), Constraint::Min(1)]).areas(memory);
+        // A second row when the details do not fit on one and the memory keeps ten rows.
+        let two =
+            shape.details_summary > memory.width.saturating_sub(2) as usize && memory.height >= 14;
+        let rows = if two { 4 } else { 3 };
+        let [d, m] = Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(memory);
         (m, d)
     } else {
         (memory, Rect::default())
