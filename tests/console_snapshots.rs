@@ -737,15 +737,23 @@ fn long_names_paths_and_hostile_text() {
             assert!(screen.contains(want), "{w}x{h}: {want}\n{screen}");
         }
     }
-    // The status line keeps the start and the file name of the path.
+    // The status line takes two rows at 80x24: the start, the path shortened in its
+    // middle (home as `~`, the file name whole) and the advice.
     let t = draw(&mut app, 80, 24);
-    let status = text(t.backend().buffer())
-        .lines()
-        .nth(23)
-        .unwrap_or("")
-        .to_owned();
-    assert!(status.starts_with("memory erased"), "{status}");
-    assert!(status.trim_end().ends_with("(u undoes)"), "{status}");
+    let screen = text(t.backend().buffer());
+    let rows: Vec<&str> = screen.lines().skip(22).map(str::trim_end).collect();
+    assert!(
+        rows[0].starts_with("memory erased for maximilian"),
+        "{rows:?}"
+    );
+    assert!(rows[1].contains("~/.local/"), "{rows:?}");
+    assert!(rows[1].ends_with("210405Z.json (u undoes)"), "{rows:?}");
+    // At 40x10 there is one row: the end that says what to do stays.
+    let t = draw(&mut app, 40, 10);
+    let screen = text(t.backend().buffer());
+    let last = screen.lines().nth(9).unwrap_or("").trim_end();
+    assert!(last.starts_with("memory era"), "{last}");
+    assert!(last.ends_with("(u undoes)"), "{last}");
 }
 
 #[test]
@@ -755,9 +763,16 @@ fn quit_and_help_stay_in_the_footer() {
             let mut app = long_names_app();
             app.focus = pane;
             let t = draw(&mut app, w, h);
+            // A long status message may take two rows under the footer.
+            let at = ui::layout::areas_for(
+                ratatui::layout::Rect::new(0, 0, w, h),
+                ui::layout::Shape::of(&app),
+            )
+            .footer
+            .y;
             let footer = text(t.backend().buffer())
                 .lines()
-                .nth(usize::from(h) - 2)
+                .nth(usize::from(at))
                 .unwrap_or("")
                 .to_owned();
             assert!(footer.contains("q quit"), "{pane:?} {w}x{h}: {footer}");

@@ -107,7 +107,7 @@ impl App {
                         Level::Success,
                         format!(
                             "{what} for {user}, verified gone; backup at {} {undo}",
-                            backup.display()
+                            crate::text::display_path(backup)
                         ),
                     );
                     if erased.restorable > 0 {

@@ -68,7 +68,7 @@ impl App {
                 Level::Warning,
                 format!(
                     "the tasks file was unreadable; it was moved to {} and no earlier task is followed",
-                    aside.display()
+                    crate::text::display_path(aside)
                 ),
             );
         }
@@ -174,14 +174,16 @@ impl App {
             let after = crate::text::human_age(policy.give_up);
             let shown = self.memory.target.as_ref() == Some(&target);
             let check = if shown {
-                "the memory was read again: if it does not show your change, press e"
+                "memory read again: if your change is missing, press e"
             } else {
-                "open the user: if the memory does not show your change, press e"
+                "open the user: if your change is missing, press e"
             };
+            // The id's start is enough to find it in the Tasks pane; the advice is the end.
+            let short_id = crate::text::truncate_with_ellipsis(&id.0, 9);
             self.set_status(
                 Level::Warning,
                 format!(
-                    "task {id} ({user}) has no end after {after}; {check} (your draft is kept); the next start asks about the task again"
+                    "update of {user} (task {short_id}) has no end after {after}; {check} (your draft is kept; the next start asks about the task again)"
                 ),
             );
             if shown {

@@ -299,7 +299,7 @@ impl App {
                     format!(
                         "{what} of {user} erased ({}), verified gone; backup at {} (u undoes)",
                         count_noun(done.items, "item", "items"),
-                        done.backup.display()
+                        crate::text::display_path(&done.backup)
                     ),
                 );
                 self.remember_erase(&target, &done.backup);
@@ -363,7 +363,7 @@ impl App {
             report,
         };
         let backup = match &dialog.report.backup {
-            Some(p) => format!("; backup at {}", p.display()),
+            Some(p) => format!("; backup at {}", crate::text::display_path(p)),
             None => String::new(),
         };
         let level = if dialog.report.forgotten() {

@@ -17,6 +17,8 @@ pub struct Shape {
     /// Cells the user's details need on one row, so a second row is given when they do
     /// not fit above the memory.
     pub details_summary: usize,
+    /// Cells the status message needs, so a long one gets a second row.
+    pub status: usize,
 }
 
 impl Shape {
@@ -44,6 +46,8 @@ impl Shape {
                 .user
                 .as_ref()
                 .map_or(0, super::user_details::summary_width),
+            status: super::chrome::shown_status(app)
+                .map_or(0, |(text, _)| crate::text::display_width(&text)),
         }
     }
 }
@@ -119,11 +123,17 @@ pub fn areas_for(area: Rect, shape: Shape) -> Areas {
     if too_small(area) {
         return Areas::default();
     }
+    // A long message gets a second row where the panes can spare it (not at 40x10).
+    let status_rows = if shape.status > area.width as usize && area.height >= 16 {
+        2
+    } else {
+        1
+    };
     let [header, body, footer, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
         Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(status_rows),
     ])
     .areas(area);
     // A third of the width, more when org names need it (up to two fifths).
