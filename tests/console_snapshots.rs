@@ -863,7 +863,9 @@ fn conflict_dialog_wraps_its_first_line_and_keys() {
     let mut app = ordinary_memory();
     app.dialog = Some(Dialog::Conflict(memory_console::app::ConflictDialog {
         target: target("maximilian.alexander.von.hohenzollern-sigmaringen"),
-        mine: "likes chess\nnew line \u{1b}[31m".into(),
+        mine: "likes chess\nnew line \u{1b}[31m, then a sentence long enough to pass the \
+               edge of a forty column terminal"
+            .into(),
         server: "likes chess\nold line \u{202e}".into(),
         session_id: None,
         creating: false,
@@ -876,6 +878,8 @@ fn conflict_dialog_wraps_its_first_line_and_keys() {
     // The last words of the explanation and of the key hints are on screen.
     assert!(screen.contains("sent."), "{screen}");
     assert!(screen.contains("↑↓ scroll"), "{screen}");
+    // A diff line wraps between words rather than running off the dialog.
+    assert!(screen.contains("+ edge of a forty column"), "{screen}");
 }
 
 #[test]
