@@ -84,7 +84,8 @@ impl App {
         let user = &target.user.username;
         match result {
             Ok(erased) => match &erased.backup {
-                None => self.set_status(
+                None => self.set_status_for(
+                    target,
                     Level::Success,
                     format!("the server had no memory to erase for {user}"),
                 ),
@@ -103,7 +104,8 @@ impl App {
                     } else {
                         "(it held no text, so there is nothing u could write back)"
                     };
-                    self.set_status(
+                    self.set_status_for(
+                        target,
                         Level::Success,
                         format!(
                             "{what} for {user}, verified gone; backup at {} {undo}",
@@ -124,7 +126,7 @@ impl App {
                 } else {
                     "erase stopped partway"
                 };
-                self.set_status(Level::Error, format!("{what}: {e}"));
+                self.set_status_for(target, Level::Error, format!("{what}: {e}"));
             }
         }
     }

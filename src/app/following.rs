@@ -149,7 +149,8 @@ impl App {
                 task_id: id.clone(),
             }];
             if phase == TaskPhase::Done {
-                self.set_status(
+                self.set_status_for(
+                    &target,
                     Level::Success,
                     format!("update of {user} completed (task {id})"),
                 );
@@ -157,7 +158,8 @@ impl App {
                     target: target.clone(),
                 });
             } else {
-                self.set_status(
+                self.set_status_for(
+                    &target,
                     Level::Error,
                     format!("update of {user} failed (task {id}); press e on that user to edit your text again"),
                 );
@@ -180,7 +182,8 @@ impl App {
             };
             // The id's start is enough to find it in the Tasks pane; the advice is the end.
             let short_id = crate::text::truncate_with_ellipsis(&id.0, 9);
-            self.set_status(
+            self.set_status_for(
+                    &target,
                 Level::Warning,
                 format!(
                     "update of {user} (task {short_id}) has no end after {after}; {check} (your draft is kept; the next start asks about the task again)"

@@ -308,10 +308,25 @@ pub enum Level {
     Error,
 }
 
+/// What a status message reports on, so that a later outcome of the same thing replaces
+/// it (a read that works again clears the error of the one that failed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Topic {
+    #[default]
+    General,
+    /// Reading the users list.
+    Users,
+    /// Reading the open user's chat memory.
+    Memory,
+}
+
 #[derive(Debug, Clone)]
 pub struct Status {
     pub text: String,
     pub level: Level,
+    /// The user the message is about: opening another user drops it.
+    pub about: Option<super::event::Target>,
+    pub topic: Topic,
 }
 
 /// The whole console.

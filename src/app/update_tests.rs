@@ -31,7 +31,7 @@ pub(in crate::app) fn session(read_only: bool) -> Connection {
     }
 }
 
-fn app(read_only: bool) -> App {
+pub(in crate::app) fn app(read_only: bool) -> App {
     let orgs = ["main", "acme"]
         .into_iter()
         .map(|k| OrgChoice {
@@ -48,11 +48,11 @@ fn app(read_only: bool) -> App {
     )
 }
 
-fn key(c: char) -> Input {
+pub(in crate::app) fn key(c: char) -> Input {
     Input::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
-fn code(c: KeyCode) -> Input {
+pub(in crate::app) fn code(c: KeyCode) -> Input {
     Input::Key(KeyEvent::new(c, KeyModifiers::NONE))
 }
 
@@ -64,7 +64,7 @@ fn user(name: &str) -> UserSummary {
     serde_json::from_value(serde_json::json!({"username": name, "user_id": 1})).unwrap()
 }
 
-fn page(n: u32, next: Option<u32>, names: &[&str]) -> UsersPage {
+pub(in crate::app) fn page(n: u32, next: Option<u32>, names: &[&str]) -> UsersPage {
     UsersPage {
         count: 1000,
         page: n,
@@ -92,7 +92,7 @@ fn entry(text: &str) -> MemoryEntry {
     }
 }
 
-fn users_req(fx: &[Effect]) -> ReqId {
+pub(in crate::app) fn users_req(fx: &[Effect]) -> ReqId {
     fx.iter()
         .find_map(|e| match e {
             Effect::LoadUsers { req, .. } => Some(*req),
@@ -102,7 +102,7 @@ fn users_req(fx: &[Effect]) -> ReqId {
 }
 
 /// Edits the memory (a leading X), saves, and has the server queue task t1.
-fn queue_an_edit(a: &mut App) {
+pub(in crate::app) fn queue_an_edit(a: &mut App) {
     a.update(key('E'));
     a.update(key('X'));
     let fx = a.update(ctrl('s'));
@@ -120,7 +120,7 @@ fn queue_an_edit(a: &mut App) {
 }
 
 /// The request id of the memory load among `fx`.
-fn memory_req(fx: &[Effect]) -> ReqId {
+pub(in crate::app) fn memory_req(fx: &[Effect]) -> ReqId {
     fx.iter()
         .find_map(|e| match e {
             Effect::LoadMemory { req, .. } => Some(*req),
@@ -130,7 +130,7 @@ fn memory_req(fx: &[Effect]) -> ReqId {
 }
 
 /// An app with org "main" open, one page of users, and `ann`'s memory loaded with `text`.
-fn with_memory(read_only: bool, text: Option<&str>) -> App {
+pub(in crate::app) fn with_memory(read_only: bool, text: Option<&str>) -> App {
     let mut a = app(read_only);
     let fx = a.start();
     let req = users_req(&fx);
