@@ -250,6 +250,7 @@ fn task(name: &str, state: Option<&str>) -> TaskItem {
         unknown_reason: None,
         // Drawn well within a second of now, so every age reads "0 s".
         created: Instant::now(),
+        queued_before: Some(Duration::ZERO),
         next_delay: Duration::from_secs(1),
         gave_up: false,
         text: String::new(),

@@ -31,6 +31,7 @@ impl App {
             state: None,
             unknown_reason: None,
             created: self.clock,
+            queued_before: Some(std::time::Duration::ZERO),
             next_delay: first,
             gave_up: false,
             text,
@@ -106,6 +107,7 @@ impl App {
                 state: None,
                 unknown_reason: None,
                 created: self.clock,
+                queued_before: record.queued_at.map(age_of),
                 next_delay: first,
                 gave_up: false,
                 text: String::new(),
@@ -203,4 +205,11 @@ impl App {
             after,
         }]
     }
+}
+
+/// How long ago `queued_at` was (a time in the future, from a skewed clock, counts as now).
+fn age_of(queued_at: time::OffsetDateTime) -> std::time::Duration {
+    (time::OffsetDateTime::now_utc() - queued_at)
+        .try_into()
+        .unwrap_or(std::time::Duration::ZERO)
 }

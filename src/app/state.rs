@@ -269,7 +269,13 @@ pub struct TaskItem {
     pub state: Option<TaskState>,
     /// Why the state could not be read, while it cannot.
     pub unknown_reason: Option<String>,
+    /// When this run started following it: polling gives up counting from here, so a
+    /// task of an earlier run is asked about again, not given up at once.
     pub created: Instant,
+    /// How long before `created` it was queued (zero for a task of this run; for one of
+    /// an earlier run, from the tasks file), so its age counts from the queueing; `None`
+    /// when an older tasks file did not say.
+    pub queued_before: Option<Duration>,
     pub next_delay: Duration,
     pub gave_up: bool,
     /// The text sent, kept so a failed update loses nothing (empty for a task of an earlier
@@ -285,6 +291,12 @@ impl TaskItem {
             .as_ref()
             .map(|s| s.phase)
             .unwrap_or(TaskPhase::Queued)
+    }
+
+    /// How long ago it was queued, at `now` on this run's clock; `None` when unknown.
+    pub fn age(&self, now: Instant) -> Option<Duration> {
+        self.queued_before
+            .map(|before| now.saturating_duration_since(self.created) + before)
     }
 
     pub fn is_open(&self) -> bool {

@@ -1016,3 +1016,35 @@ fn user_lookup_opens_only_an_exact_match() {
         Some("no.memory.nick")
     );
 }
+
+#[test]
+fn a_task_of_an_earlier_run_is_as_old_as_its_queueing_not_this_start() {
+    let mut a = with_memory(false, Some("hello"));
+    let mut old = recorded("old-1", "ann");
+    old.queued_at = Some(time::OffsetDateTime::now_utc() - time::Duration::hours(2));
+    let mut unknown = recorded("old-2", "bob");
+    unknown.queued_at = None;
+    a.update(Input::Msg(Msg::TasksLoaded {
+        result: Ok(crate::store::LoadedTasks {
+            tasks: vec![old, unknown],
+            set_aside: None,
+        }),
+    }));
+    let age = a.tasks.items[0].age(a.clock).expect("known");
+    assert!(age >= Duration::from_secs(7_199), "{age:?}");
+    assert_eq!(crate::text::human_age(age), "2 h");
+    assert_eq!(
+        a.tasks.items[1].age(a.clock),
+        None,
+        "an older file did not say"
+    );
+    // Polling gives up counting from this start: the two-hour-old task is asked about.
+    let fx = a.update(Input::Msg(Msg::TaskPolled {
+        task: 0,
+        result: Ok(TaskState::from_word("PENDING")),
+    }));
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::PollTask { .. })),
+        "{fx:?}"
+    );
+}
