@@ -128,6 +128,7 @@ fn with_users(session: Connection, users: Vec<UserSummary>) -> App {
             page: 1,
             next_page: None,
             previous_page: None,
+            unreadable: 0,
             results: users,
         }),
     }));
@@ -377,6 +378,7 @@ fn users_list_with_a_search_applied_and_selection_moved() {
             page: 1,
             next_page: None,
             previous_page: None,
+            unreadable: 0,
             results: matching,
         }),
     }));
@@ -696,6 +698,7 @@ fn long_names_app() -> App {
             page: 1,
             next_page: Some(2),
             previous_page: None,
+            unreadable: 0,
             results: users,
         }),
     }));

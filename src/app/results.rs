@@ -30,9 +30,21 @@ impl App {
                         // A page that came: an earlier "loading users failed" is over.
                         self.clear_status_on(Topic::Users, None);
                         let count = page.count;
+                        let unreadable = page.unreadable;
                         let step = self.users.cursor.take(page);
                         self.users.items.extend(step.users);
                         self.users.count = Some(count);
+                        if unreadable > 0 {
+                            // Shown with a count rather than hiding the page over them.
+                            self.users.unreadable += unreadable;
+                            self.set_status(
+                                Level::Warning,
+                                format!(
+                                    "{} could not be read (no username); the rest are shown",
+                                    crate::text::count_noun(unreadable, "user", "users")
+                                ),
+                            );
+                        }
                         if let Some(warning) = step.warning {
                             // A misbehaving server ends a load to the end here, and the
                             // warning stays in view.

@@ -123,11 +123,22 @@ pub struct UsersPane {
     pub load_to_end: bool,
     /// When the page in flight was asked for.
     pub asked_at: Option<Instant>,
+    /// Users the server listed that could not be read at all (no username), so the
+    /// counts say why fewer are shown.
+    pub unreadable: usize,
 }
 
 impl UsersPane {
     /// "164 users · 50 loaded", or "164 users" once all are in.
     pub fn count_label(&self) -> String {
+        let label = self.loaded_label();
+        match self.unreadable {
+            0 => label,
+            n => format!("{label} · {n} unreadable"),
+        }
+    }
+
+    fn loaded_label(&self) -> String {
         match self.count {
             Some(n) if n as usize > self.items.len() => {
                 format!(

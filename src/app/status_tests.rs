@@ -126,3 +126,22 @@ fn an_outcome_for_someone_else_names_them() {
     let text = &a.status.as_ref().expect("a status").text;
     assert!(text.starts_with("ann: switching memory failed"), "{text}");
 }
+
+#[test]
+fn a_page_with_an_unreadable_user_shows_the_rest_and_counts_it() {
+    let mut a = with_memory(false, Some("hello"));
+    a.focus = Pane::Users;
+    let fx = a.update(key('r'));
+    let mut p = page(1, None, &["ann", "bob"]);
+    p.count = 3;
+    p.unreadable = 1;
+    a.update(Input::Msg(Msg::Users {
+        req: users_req(&fx),
+        result: Ok(p),
+    }));
+    assert_eq!(a.users.items.len(), 2, "the rest of the page is shown");
+    let s = a.status.as_ref().expect("a status");
+    assert_eq!(s.level, Level::Warning);
+    assert!(s.text.starts_with("1 user could not be read"), "{}", s.text);
+    assert_eq!(a.users.count_label(), "3 users · 2 loaded · 1 unreadable");
+}

@@ -70,6 +70,7 @@ pub(in crate::app) fn page(n: u32, next: Option<u32>, names: &[&str]) -> UsersPa
         page: n,
         next_page: next,
         previous_page: None,
+        unreadable: 0,
         results: names.iter().map(|n| user(n)).collect(),
     }
 }
