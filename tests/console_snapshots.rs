@@ -1023,7 +1023,7 @@ fn mentor_fixture() -> MentorListing {
             {"unique_id": "e-1", "key": "name", "value": "Hannah \u{1b}[31mHostile\u{1b}[0m",
              "updated_at": "2025-09-03T09:12:00+00:00", "expires_at": null},
             {"unique_id": "e-2", "key": "\u{1b}]0;pwned\u{7}title", "value": "invoice\u{202e}fdp.exe and zero\u{200b}width",
-             "updated_at": "2025-09-04T10:00:00+00:00", "expires_at": "2027-06-30T00:00:00+00:00"}
+             "updated_at": "2025-09-04T10:00:00.123456789+00:00", "expires_at": "2027-06-30T00:00:00+00:00"}
          ]},
         {"unique_id": "m-2", "category": "knowledge_gaps",
          "entries": [
@@ -1161,6 +1161,14 @@ fn mentor_tab_groups_by_category_and_escapes() {
         screen.contains(r"invoice\u{202e}fdp.exe and zero\u{200b}width"),
         "{screen}"
     );
+    // Its times as the console shows times: to the minute, no nanoseconds.
+    let t = draw(&mut app, 200, 50);
+    let screen = text(t.backend().buffer());
+    assert!(
+        screen.contains("updated 2025-09-04 10:00 UTC · expires 2027-06-30 00:00 UTC"),
+        "{screen}"
+    );
+    assert!(!screen.contains("123456789"), "{screen}");
 }
 
 #[test]
