@@ -80,6 +80,7 @@ fn editing(content: &str) -> App {
             page: 1,
             next_page: None,
             previous_page: None,
+            unreadable: 0,
             results: vec![UserSummary {
                 username: "learner.1".into(),
                 user_id: Some(1),

@@ -89,6 +89,7 @@ fn app_with_users(users: usize, selected: usize) -> App {
             page: 1,
             next_page: None,
             previous_page: None,
+            unreadable: 0,
             results: (0..users).map(user).collect(),
         }),
     }));

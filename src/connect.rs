@@ -20,6 +20,8 @@ pub struct Resolved {
     /// The config's `[ui]` table (empty without a config file).
     pub ui: toml::Table,
     pub warnings: Vec<String>,
+    /// The config file read, `None` when `--base-url` and the environment were all.
+    pub config_file: Option<std::path::PathBuf>,
 }
 
 /// Resolves the connection from the config file (with `--base-url` overriding its URL), or
@@ -27,6 +29,7 @@ pub struct Resolved {
 /// `--read-only` is applied here, once, for the console and every subcommand.
 pub fn resolve(cli: &Cli) -> Result<Option<Resolved>, String> {
     let loaded = config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
+    let config_file = loaded.as_ref().map(|l| l.path.clone());
     let (mut connection, ui, warnings) = match loaded {
         Some(loaded) => {
             let mut c = loaded
@@ -79,5 +82,6 @@ pub fn resolve(cli: &Cli) -> Result<Option<Resolved>, String> {
         client,
         ui,
         warnings,
+        config_file,
     }))
 }

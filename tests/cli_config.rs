@@ -52,6 +52,13 @@ fn base_url_and_the_env_key_make_a_connection() {
     assert!(t.contains("base_url:  https://ibl.example"), "{t}");
     assert!(t.contains("from env var IBL_API_KEY"), "{t}");
     assert!(t.contains("org:       main"), "{t}");
+    // No file was read: it says so and where it looked, naming no path as if read.
+    assert!(
+        t.contains("config:    none read (--base-url and the environment only)"),
+        "{t}"
+    );
+    assert!(t.contains("config.toml  not found"), "{t}");
+    assert!(!t.contains("config:    /"), "{t}");
 }
 
 #[test]

@@ -521,6 +521,30 @@ async fn a_slow_server_times_out() {
 }
 
 #[tokio::test]
+async fn a_silent_server_is_given_up_on_within_the_total_timeout_not_tried_thrice() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    let mut s = settings(&server);
+    s.timeouts.read = Duration::from_millis(300);
+    s.timeouts.total = Duration::from_millis(500);
+    s.retry.max_attempts = 3;
+    let e = ApiClient::new(&s)
+        .unwrap()
+        .get_memory(&org(), &john())
+        .await
+        .unwrap_err();
+    assert_eq!(e, ApiError::Timeout);
+    let asked = server.received_requests().await.unwrap_or_default().len();
+    assert_eq!(
+        asked, 1,
+        "a second try could not end within the total timeout"
+    );
+}
+
+#[tokio::test]
 async fn an_unreachable_server_is_a_connection_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();

@@ -128,6 +128,7 @@ fn with_users(session: Connection, users: Vec<UserSummary>) -> App {
             page: 1,
             next_page: None,
             previous_page: None,
+            unreadable: 0,
             results: users,
         }),
     }));
@@ -250,6 +251,7 @@ fn task(name: &str, state: Option<&str>) -> TaskItem {
         unknown_reason: None,
         // Drawn well within a second of now, so every age reads "0 s".
         created: Instant::now(),
+        queued_before: Some(Duration::ZERO),
         next_delay: Duration::from_secs(1),
         gave_up: false,
         text: String::new(),
@@ -376,6 +378,7 @@ fn users_list_with_a_search_applied_and_selection_moved() {
             page: 1,
             next_page: None,
             previous_page: None,
+            unreadable: 0,
             results: matching,
         }),
     }));
@@ -695,6 +698,7 @@ fn long_names_app() -> App {
             page: 1,
             next_page: Some(2),
             previous_page: None,
+            unreadable: 0,
             results: users,
         }),
     }));
@@ -716,22 +720,44 @@ fn long_names_paths_and_hostile_text() {
     let t = draw(&mut app, 200, 50);
     let screen = text(t.backend().buffer());
     assert!(screen.contains(LONG_ORG), "{screen}");
-    assert!(
-        screen.contains("email   maximilian.alexander.von"),
-        "{screen}"
-    );
+    // The long email takes more rows of the box rather than losing its end.
+    assert!(screen.contains("email   maximilian.alexander."), "{screen}");
+    assert!(screen.contains("university.edu"), "{screen}");
     assert!(screen.contains("id      4200017"), "{screen}");
     assert!(screen.contains("admin   yes"), "{screen}");
     assert!(screen.contains("joined  2024-03-01"), "{screen}");
-    // The status line keeps the start and the file name of the path.
+    // Narrower, the details above the memory take a second row: no flag is lost, and a
+    // cut value ends with "…".
+    for (w, h) in [(80u16, 24u16), (100, 30)] {
+        let t = draw(&mut app, w, h);
+        let screen = text(t.backend().buffer());
+        for want in [
+            "id 4200017",
+            "active no",
+            "admin yes",
+            "joined 2024-03-01",
+            "maximilian.alexan",
+        ] {
+            assert!(screen.contains(want), "{w}x{h}: {want}\n{screen}");
+        }
+    }
+    // The status line takes two rows at 80x24: the start, the path shortened in its
+    // middle (home as `~`, the file name whole) and the advice.
     let t = draw(&mut app, 80, 24);
-    let status = text(t.backend().buffer())
-        .lines()
-        .nth(23)
-        .unwrap_or("")
-        .to_owned();
-    assert!(status.starts_with("memory erased"), "{status}");
-    assert!(status.trim_end().ends_with("(u undoes)"), "{status}");
+    let screen = text(t.backend().buffer());
+    let rows: Vec<&str> = screen.lines().skip(22).map(str::trim_end).collect();
+    assert!(
+        rows[0].starts_with("memory erased for maximilian"),
+        "{rows:?}"
+    );
+    assert!(rows[1].contains("~/.local/"), "{rows:?}");
+    assert!(rows[1].ends_with("210405Z.json (u undoes)"), "{rows:?}");
+    // At 40x10 there is one row: the end that says what to do stays.
+    let t = draw(&mut app, 40, 10);
+    let screen = text(t.backend().buffer());
+    let last = screen.lines().nth(9).unwrap_or("").trim_end();
+    assert!(last.starts_with("memory era"), "{last}");
+    assert!(last.ends_with("(u undoes)"), "{last}");
 }
 
 #[test]
@@ -741,9 +767,16 @@ fn quit_and_help_stay_in_the_footer() {
             let mut app = long_names_app();
             app.focus = pane;
             let t = draw(&mut app, w, h);
+            // A long status message may take two rows under the footer.
+            let at = ui::layout::areas_for(
+                ratatui::layout::Rect::new(0, 0, w, h),
+                ui::layout::Shape::of(&app),
+            )
+            .footer
+            .y;
             let footer = text(t.backend().buffer())
                 .lines()
-                .nth(usize::from(h) - 2)
+                .nth(usize::from(at))
                 .unwrap_or("")
                 .to_owned();
             assert!(footer.contains("q quit"), "{pane:?} {w}x{h}: {footer}");
@@ -834,7 +867,9 @@ fn conflict_dialog_wraps_its_first_line_and_keys() {
     let mut app = ordinary_memory();
     app.dialog = Some(Dialog::Conflict(memory_console::app::ConflictDialog {
         target: target("maximilian.alexander.von.hohenzollern-sigmaringen"),
-        mine: "likes chess\nnew line \u{1b}[31m".into(),
+        mine: "likes chess\nnew line \u{1b}[31m, then a sentence long enough to pass the \
+               edge of a forty column terminal"
+            .into(),
         server: "likes chess\nold line \u{202e}".into(),
         session_id: None,
         creating: false,
@@ -847,6 +882,8 @@ fn conflict_dialog_wraps_its_first_line_and_keys() {
     // The last words of the explanation and of the key hints are on screen.
     assert!(screen.contains("sent."), "{screen}");
     assert!(screen.contains("↑↓ scroll"), "{screen}");
+    // A diff line wraps between words rather than running off the dialog.
+    assert!(screen.contains("+ edge of a forty column"), "{screen}");
 }
 
 #[test]
@@ -986,7 +1023,7 @@ fn mentor_fixture() -> MentorListing {
             {"unique_id": "e-1", "key": "name", "value": "Hannah \u{1b}[31mHostile\u{1b}[0m",
              "updated_at": "2025-09-03T09:12:00+00:00", "expires_at": null},
             {"unique_id": "e-2", "key": "\u{1b}]0;pwned\u{7}title", "value": "invoice\u{202e}fdp.exe and zero\u{200b}width",
-             "updated_at": "2025-09-04T10:00:00+00:00", "expires_at": "2027-06-30T00:00:00+00:00"}
+             "updated_at": "2025-09-04T10:00:00.123456789+00:00", "expires_at": "2027-06-30T00:00:00+00:00"}
          ]},
         {"unique_id": "m-2", "category": "knowledge_gaps",
          "entries": [
@@ -1124,6 +1161,14 @@ fn mentor_tab_groups_by_category_and_escapes() {
         screen.contains(r"invoice\u{202e}fdp.exe and zero\u{200b}width"),
         "{screen}"
     );
+    // Its times as the console shows times: to the minute, no nanoseconds.
+    let t = draw(&mut app, 200, 50);
+    let screen = text(t.backend().buffer());
+    assert!(
+        screen.contains("updated 2025-09-04 10:00 UTC · expires 2027-06-30 00:00 UTC"),
+        "{screen}"
+    );
+    assert!(!screen.contains("123456789"), "{screen}");
 }
 
 #[test]

@@ -74,6 +74,7 @@ fn app_with_hostile_memory() -> App {
             page: 1,
             next_page: None,
             previous_page: None,
+            unreadable: 0,
             results: vec![user],
         }),
     }));

@@ -1,5 +1,6 @@
 //! Tolerant decoding of response bodies: the shapes real servers send, not just the documented ones.
 
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -132,13 +133,15 @@ pub fn users_page(body: &[u8], requested_page: u32) -> Result<UsersPage, ApiErro
         Some(v) => v,
         None => map.remove("data").unwrap_or(Value::Null),
     };
-    let results: Vec<UserSummary> = match results {
+    // One user at a time: a bad field in one must not hide the rest of the page.
+    let items = match results {
         Value::Null => Vec::new(),
-        v @ Value::Array(_) => {
-            serde_json::from_value(v).map_err(|e| malformed(format!("users: {e}"), body))?
-        }
+        Value::Array(items) => items,
         _ => return Err(malformed("`results` is not a list", body)),
     };
+    let listed = items.len();
+    let results: Vec<UserSummary> = items.iter().filter_map(user_leniently).collect();
+    let unreadable = listed - results.len();
     let number = |v: Option<Value>| -> Option<u64> {
         match v? {
             Value::Number(n) => n.as_u64(),
@@ -154,7 +157,31 @@ pub fn users_page(body: &[u8], requested_page: u32) -> Result<UsersPage, ApiErro
         next_page: page_number(map.remove("next_page")),
         previous_page: page_number(map.remove("previous_page")),
         results,
+        unreadable,
     })
+}
+
+/// A user as far as it decodes: whole when it does; else its username with each other
+/// field that decodes on its own (a malformed `user_id` or `active` is left out, not the
+/// user); `None` when it has no username to address it by.
+fn user_leniently(item: &Value) -> Option<UserSummary> {
+    if let Ok(user) = UserSummary::deserialize(item) {
+        return Some(user);
+    }
+    let map = item.as_object()?;
+    let username = map.get("username")?.as_str()?;
+    let mut kept = serde_json::Map::new();
+    kept.insert("username".into(), Value::String(username.to_owned()));
+    for (key, value) in map {
+        if key == "username" {
+            continue;
+        }
+        kept.insert(key.clone(), value.clone());
+        if UserSummary::deserialize(&Value::Object(kept.clone())).is_err() {
+            kept.remove(key);
+        }
+    }
+    UserSummary::deserialize(&Value::Object(kept)).ok()
 }
 
 /// Org info is documented as one object; a list of them is accepted too.
@@ -369,5 +396,29 @@ mod tests {
         assert_eq!(p.count, 3);
         assert_eq!(p.next_page, None);
         assert_eq!(p.results[0].username, "a");
+        assert_eq!(p.unreadable, 0);
+    }
+
+    #[test]
+    fn one_bad_field_hides_neither_its_user_nor_the_page() {
+        let body = br#"{"count": 4, "results": [
+            {"username": "ann", "user_id": 1, "email": "ann@example.edu"},
+            {"username": "bob", "user_id": {"oops": 1}, "active": "maybe", "email": "bob@example.edu"},
+            {"user_id": 3, "email": "no-username@example.edu"},
+            {"username": "dee\u001b[2J", "name": ["not", "a", "string"], "is_admin": true}
+        ]}"#;
+        let p = users_page(body, 1).expect("the page decodes");
+        let names: Vec<&str> = p.results.iter().map(|u| u.username.as_str()).collect();
+        assert_eq!(names, ["ann", "bob", "dee\u{1b}[2J"]);
+        assert_eq!(p.unreadable, 1, "the user with no username");
+        let bob = &p.results[1];
+        assert_eq!(
+            bob.email.as_deref(),
+            Some("bob@example.edu"),
+            "what decodes stays"
+        );
+        assert_eq!((bob.user_id, bob.active), (None, None));
+        assert_eq!(p.results[2].is_admin, Some(true));
+        assert_eq!(p.results[2].name, None);
     }
 }

@@ -91,6 +91,9 @@ pub struct UsersPage {
     pub next_page: Option<u32>,
     pub previous_page: Option<u32>,
     pub results: Vec<UserSummary>,
+    /// Users listed on the page that could not be read at all (no username); the rest
+    /// of the page is in `results`.
+    pub unreadable: usize,
 }
 
 /// What the server says about an org (platform).

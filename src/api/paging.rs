@@ -153,6 +153,7 @@ mod tests {
             page: n,
             next_page: next,
             previous_page: None,
+            unreadable: 0,
             results: names.iter().map(|s| user(s)).collect(),
         }
     }

@@ -30,6 +30,10 @@ pub struct Transport {
     max_body: usize,
     retry: RetryPolicy,
     throttle: Throttle,
+    /// A silent server is tried again only while another try can still end within
+    /// `timeouts.total` of the first: an agent waits that long, not three read timeouts.
+    read_timeout: std::time::Duration,
+    budget: std::time::Duration,
 }
 
 impl std::fmt::Debug for Transport {
@@ -90,6 +94,8 @@ impl Transport {
             max_body: settings.max_body_bytes,
             retry: settings.retry.clone(),
             throttle: Throttle::default(),
+            read_timeout: settings.timeouts.read,
+            budget: settings.timeouts.total,
         })
     }
 
@@ -130,6 +136,7 @@ impl Transport {
         retryable: bool,
     ) -> Result<Reply, ApiError> {
         let mut attempt = 1;
+        let first = Instant::now();
         loop {
             if let Some(wait) = self.throttle.remaining() {
                 tokio::time::sleep(wait).await;
@@ -159,6 +166,10 @@ impl Transport {
             let Some(pause) = self.retry.delay(attempt, retry_after) else {
                 return Err(err);
             };
+            if err == ApiError::Timeout && first.elapsed() + pause + self.read_timeout > self.budget
+            {
+                return Err(err);
+            }
             tracing::info!(%method, path, attempt, pause_ms = pause.as_millis() as u64, error = %err, "retrying");
             tokio::time::sleep(pause).await;
             attempt += 1;

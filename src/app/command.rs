@@ -42,6 +42,8 @@ pub struct Lookup {
     /// Orgs asked so far: the open org first, then the profile's others in order, since a
     /// ticket's email does not say which org the user is in.
     pub tried: usize,
+    /// When the org being searched was asked, so silence is said in words.
+    pub asked_at: std::time::Instant,
 }
 
 /// A parsed command line.
@@ -309,6 +311,7 @@ impl App {
             org,
             query: query.clone(),
             tried,
+            asked_at: std::time::Instant::now(),
         });
         vec![Effect::LoadUsers {
             req,

@@ -198,7 +198,7 @@ impl App {
             }
             fx.extend(self.draft_effect());
         }
-        self.set_status(Level::Error, text);
+        self.set_status_for(target, Level::Error, text);
         fx
     }
 

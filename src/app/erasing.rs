@@ -98,7 +98,8 @@ impl App {
         let user = &target.user.username;
         match result {
             Ok(erased) => match &erased.backup {
-                None => self.set_status(
+                None => self.set_status_for(
+                    target,
                     Level::Success,
                     format!("the server had no memory to erase for {user}"),
                 ),
@@ -117,11 +118,12 @@ impl App {
                     } else {
                         "(it held no text, so there is nothing u could write back)"
                     };
-                    self.set_status(
+                    self.set_status_for(
+                        target,
                         Level::Success,
                         format!(
                             "{what} for {user}, verified gone; backup at {} {undo}",
-                            backup.display()
+                            crate::text::display_path(backup)
                         ),
                     );
                     if erased.restorable > 0 {
@@ -149,7 +151,7 @@ impl App {
                 } else {
                     "erase stopped partway"
                 };
-                self.set_status(Level::Error, format!("{what}: {e}"));
+                self.set_status_for(target, Level::Error, format!("{what}: {e}"));
             }
         }
     }

@@ -31,6 +31,7 @@ impl App {
             state: None,
             unknown_reason: None,
             created: self.clock,
+            queued_before: Some(std::time::Duration::ZERO),
             next_delay: first,
             gave_up: false,
             text,
@@ -68,7 +69,7 @@ impl App {
                 Level::Warning,
                 format!(
                     "the tasks file was unreadable; it was moved to {} and no earlier task is followed",
-                    aside.display()
+                    crate::text::display_path(aside)
                 ),
             );
         }
@@ -106,6 +107,7 @@ impl App {
                 state: None,
                 unknown_reason: None,
                 created: self.clock,
+                queued_before: record.queued_at.map(age_of),
                 next_delay: first,
                 gave_up: false,
                 text: String::new(),
@@ -149,7 +151,8 @@ impl App {
                 task_id: id.clone(),
             }];
             if phase == TaskPhase::Done {
-                self.set_status(
+                self.set_status_for(
+                    &target,
                     Level::Success,
                     format!("update of {user} completed (task {id})"),
                 );
@@ -157,7 +160,8 @@ impl App {
                     target: target.clone(),
                 });
             } else {
-                self.set_status(
+                self.set_status_for(
+                    &target,
                     Level::Error,
                     format!("update of {user} failed (task {id}); press e on that user to edit your text again"),
                 );
@@ -174,14 +178,17 @@ impl App {
             let after = crate::text::human_age(policy.give_up);
             let shown = self.memory.target.as_ref() == Some(&target);
             let check = if shown {
-                "the memory was read again: if it does not show your change, press e"
+                "memory read again: if your change is missing, press e"
             } else {
-                "open the user: if the memory does not show your change, press e"
+                "open the user: if your change is missing, press e"
             };
-            self.set_status(
+            // The id's start is enough to find it in the Tasks pane; the advice is the end.
+            let short_id = crate::text::truncate_with_ellipsis(&id.0, 9);
+            self.set_status_for(
+                    &target,
                 Level::Warning,
                 format!(
-                    "task {id} ({user}) has no end after {after}; {check} (your draft is kept); the next start asks about the task again"
+                    "update of {user} (task {short_id}) has no end after {after}; {check} (your draft is kept; the next start asks about the task again)"
                 ),
             );
             if shown {
@@ -198,4 +205,11 @@ impl App {
             after,
         }]
     }
+}
+
+/// How long ago `queued_at` was (a time in the future, from a skewed clock, counts as now).
+fn age_of(queued_at: time::OffsetDateTime) -> std::time::Duration {
+    (time::OffsetDateTime::now_utc() - queued_at)
+        .try_into()
+        .unwrap_or(std::time::Duration::ZERO)
 }

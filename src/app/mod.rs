@@ -39,7 +39,7 @@ pub use event::{Effect, EraseScope, Input, Msg, ReqId, StoreErase, Target};
 pub use keymap::{KeyBinding, Keymap};
 pub use runner::Runner;
 pub use state::{
-    App, Level, ListCursor, Load, MemoryPane, OrgItem, Pane, Status, TaskItem, TasksPane,
+    App, Level, ListCursor, Load, MemoryPane, OrgItem, Pane, Status, TaskItem, TasksPane, Topic,
     UsersPane, plural,
 };
 pub use stores_pane::{

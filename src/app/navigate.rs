@@ -111,6 +111,8 @@ impl App {
 
     /// Opens a user: their chat memory and on/off state, and the stores beside it.
     pub(super) fn open_target(&mut self, target: Target) -> Vec<Effect> {
+        // A message about someone else does not belong beside this user's memory.
+        self.drop_status_about_others(&target);
         let same = self.memory.target.as_ref() == Some(&target);
         let mut fx = self.open_chat(target.clone());
         fx.extend(self.load_stores(&target, same));

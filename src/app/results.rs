@@ -2,7 +2,7 @@
 
 use super::dialogs::Dialog;
 use super::event::{Effect, Msg};
-use super::state::{App, Level, Load};
+use super::state::{App, Level, Load, Topic};
 
 impl App {
     pub(super) fn on_msg(&mut self, msg: Msg) -> Vec<Effect> {
@@ -27,10 +27,24 @@ impl App {
                 self.users.loading = None;
                 match result {
                     Ok(page) => {
+                        // A page that came: an earlier "loading users failed" is over.
+                        self.clear_status_on(Topic::Users, None);
                         let count = page.count;
+                        let unreadable = page.unreadable;
                         let step = self.users.cursor.take(page);
                         self.users.items.extend(step.users);
                         self.users.count = Some(count);
+                        if unreadable > 0 {
+                            // Shown with a count rather than hiding the page over them.
+                            self.users.unreadable += unreadable;
+                            self.set_status(
+                                Level::Warning,
+                                format!(
+                                    "{} could not be read (no username); the rest are shown",
+                                    crate::text::count_noun(unreadable, "user", "users")
+                                ),
+                            );
+                        }
                         if let Some(warning) = step.warning {
                             // A misbehaving server ends a load to the end here, and the
                             // warning stays in view.
@@ -46,7 +60,7 @@ impl App {
                         self.users.load_to_end = false;
                         let text = self.explain("loading users failed", &e);
                         self.users.error = Some(text.clone());
-                        self.set_status(Level::Error, text);
+                        self.set_status_on(Topic::Users, None, Level::Error, text);
                         Vec::new()
                     }
                 }
@@ -57,6 +71,8 @@ impl App {
                 }
                 match result {
                     Ok(read) => {
+                        let target = self.memory.target.clone();
+                        self.clear_status_on(Topic::Memory, target.as_ref());
                         self.memory.set_entries(read);
                         if let Some(target) = self
                             .memory
@@ -70,7 +86,8 @@ impl App {
                     Err(e) => {
                         let text = self.explain("loading memory failed", &e);
                         self.memory.entries = Load::Failed(text.clone());
-                        self.set_status(Level::Error, text);
+                        let target = self.memory.target.clone();
+                        self.set_status_on(Topic::Memory, target.as_ref(), Level::Error, text);
                     }
                 }
                 Vec::new()
@@ -132,14 +149,15 @@ impl App {
                             self.memory.enabled = Load::Ready(s.enabled);
                         }
                         let word = if s.enabled { "on" } else { "off" };
-                        self.set_status(
+                        self.set_status_for(
+                            &target,
                             Level::Success,
                             format!("memory switched {word} for {}", target.user.username),
                         );
                     }
                     Err(e) => {
                         let text = self.explain("switching memory failed", &e);
-                        self.set_status(Level::Error, text);
+                        self.set_status_for(&target, Level::Error, text);
                         if current {
                             let status_req = self.next_req();
                             self.memory.status_req = status_req;
@@ -207,9 +225,17 @@ impl App {
                         } else {
                             ""
                         };
-                        self.set_status(Level::Success, format!("{}{next}", report.summary()));
+                        self.set_status_for(
+                            &target,
+                            Level::Success,
+                            format!("{}{next}", report.summary()),
+                        );
                     }
-                    Err(why) => self.set_status(Level::Error, format!("restore refused: {why}")),
+                    Err(why) => self.set_status_for(
+                        &target,
+                        Level::Error,
+                        format!("restore refused: {why}"),
+                    ),
                 }
                 if self.memory.target.as_ref() == Some(&target) {
                     // A backup may hold mentor and course memory too.
@@ -289,7 +315,7 @@ impl App {
         if self.editor.as_ref().is_some_and(|e| e.target == *target) {
             self.editor = None;
         }
-        self.set_status(Level::Success, text);
+        self.set_status_for(target, Level::Success, text);
         let mut fx = vec![Effect::RemoveDraft {
             target: target.clone(),
         }];

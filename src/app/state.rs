@@ -124,11 +124,22 @@ pub struct UsersPane {
     pub load_to_end: bool,
     /// When the page in flight was asked for.
     pub asked_at: Option<Instant>,
+    /// Users the server listed that could not be read at all (no username), so the
+    /// counts say why fewer are shown.
+    pub unreadable: usize,
 }
 
 impl UsersPane {
     /// "164 users · 50 loaded", or "164 users" once all are in.
     pub fn count_label(&self) -> String {
+        let label = self.loaded_label();
+        match self.unreadable {
+            0 => label,
+            n => format!("{label} · {n} unreadable"),
+        }
+    }
+
+    fn loaded_label(&self) -> String {
         match self.count {
             Some(n) if n as usize > self.items.len() => {
                 format!(
@@ -270,7 +281,13 @@ pub struct TaskItem {
     pub state: Option<TaskState>,
     /// Why the state could not be read, while it cannot.
     pub unknown_reason: Option<String>,
+    /// When this run started following it: polling gives up counting from here, so a
+    /// task of an earlier run is asked about again, not given up at once.
     pub created: Instant,
+    /// How long before `created` it was queued (zero for a task of this run; for one of
+    /// an earlier run, from the tasks file), so its age counts from the queueing; `None`
+    /// when an older tasks file did not say.
+    pub queued_before: Option<Duration>,
     pub next_delay: Duration,
     pub gave_up: bool,
     /// The text sent, kept so a failed update loses nothing (empty for a task of an earlier
@@ -286,6 +303,12 @@ impl TaskItem {
             .as_ref()
             .map(|s| s.phase)
             .unwrap_or(TaskPhase::Queued)
+    }
+
+    /// How long ago it was queued, at `now` on this run's clock; `None` when unknown.
+    pub fn age(&self, now: Instant) -> Option<Duration> {
+        self.queued_before
+            .map(|before| now.saturating_duration_since(self.created) + before)
     }
 
     pub fn is_open(&self) -> bool {
@@ -309,10 +332,25 @@ pub enum Level {
     Error,
 }
 
+/// What a status message reports on, so that a later outcome of the same thing replaces
+/// it (a read that works again clears the error of the one that failed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Topic {
+    #[default]
+    General,
+    /// Reading the users list.
+    Users,
+    /// Reading the open user's chat memory.
+    Memory,
+}
+
 #[derive(Debug, Clone)]
 pub struct Status {
     pub text: String,
     pub level: Level,
+    /// The user the message is about: opening another user drops it.
+    pub about: Option<super::event::Target>,
+    pub topic: Topic,
 }
 
 /// The whole console.

@@ -239,7 +239,8 @@ impl App {
                 if self.editor.as_ref().is_some_and(|e| e.target == target) {
                     self.editor = None;
                 }
-                self.set_status(
+                self.set_status_for(
+                    &target,
                     Level::Success,
                     format!("mentor memory entry of {} saved", target.user.username),
                 );
@@ -298,12 +299,13 @@ impl App {
         };
         match result {
             Ok(done) => {
-                self.set_status(
+                self.set_status_for(
+                    &target,
                     Level::Success,
                     format!(
                         "{what} of {user} erased ({}), verified gone; backup at {} (u undoes)",
                         count_noun(done.items, "item", "items"),
-                        done.backup.display()
+                        crate::text::display_path(&done.backup)
                     ),
                 );
                 self.remember_erase(&target, &done.backup, what.clone());
@@ -319,7 +321,11 @@ impl App {
                 } else {
                     "erase stopped partway"
                 };
-                self.set_status(Level::Error, format!("{head}: {what} of {user}: {e}"));
+                self.set_status_for(
+                    &target,
+                    Level::Error,
+                    format!("{head}: {what} of {user}: {e}"),
+                );
             }
         }
         self.reload_stores(&target)
@@ -368,7 +374,7 @@ impl App {
             report,
         };
         let backup = match &dialog.report.backup {
-            Some(p) => format!("; backup at {}", p.display()),
+            Some(p) => format!("; backup at {}", crate::text::display_path(p)),
             None => String::new(),
         };
         let level = if dialog.report.forgotten() {
@@ -376,7 +382,7 @@ impl App {
         } else {
             Level::Error
         };
-        self.set_status(level, format!("{}{backup}", dialog.headline()));
+        self.set_status_for(&target, level, format!("{}{backup}", dialog.headline()));
         // Whatever was erased is in the one backup: `u` restores what the API allows.
         if let Some(path) = dialog
             .report

@@ -87,6 +87,8 @@ pub struct StoresPane {
     pub view: Option<TextView>,
     /// How far the detail text is scrolled.
     pub scroll: usize,
+    /// When the mentor and course stores were asked for, so silence is said in words.
+    pub asked_at: Option<std::time::Instant>,
 }
 
 impl StoresPane {

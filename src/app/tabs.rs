@@ -19,6 +19,7 @@ impl App {
         s.course_req = course_req;
         s.mentor = Load::Loading;
         s.course = Load::Loading;
+        s.asked_at = Some(std::time::Instant::now());
         if !same {
             s.mentor_selected = 0;
             s.course_selected = 0;

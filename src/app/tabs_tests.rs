@@ -74,6 +74,7 @@ fn opened() -> (App, Vec<Effect>) {
             page: 1,
             next_page: None,
             previous_page: None,
+            unreadable: 0,
             results: vec![ann],
         }),
     }));

@@ -10,9 +10,10 @@ use crate::ui::layout::{self, Areas};
 
 use super::action::Action;
 use super::dialogs::Dialog;
-use super::event::{Effect, Input};
+use super::event::{Effect, Input, Target};
 use super::state::{
-    App, Level, ListCursor, Load, MemoryPane, OrgItem, Pane, Status, TaskItem, TasksPane, UsersPane,
+    App, Level, ListCursor, Load, MemoryPane, OrgItem, Pane, Status, TaskItem, TasksPane, Topic,
+    UsersPane,
 };
 
 /// The org list of a connection, nothing loaded yet.
@@ -141,11 +142,71 @@ impl App {
         self.next_req
     }
 
+    /// A newer outcome replaces whatever the status line said.
     pub fn set_status(&mut self, level: Level, text: impl Into<String>) {
         self.status = Some(Status {
             text: text.into(),
             level,
+            about: None,
+            topic: Topic::General,
         });
+    }
+
+    /// [`Self::set_status`] for a message about one user, dropped when another is opened.
+    /// While someone else is open, a message that does not name its user is prefixed with
+    /// the username, so it is not read as being about the user on screen.
+    pub(super) fn set_status_for(
+        &mut self,
+        target: &Target,
+        level: Level,
+        text: impl Into<String>,
+    ) {
+        let mut text = text.into();
+        let name = &target.user.username;
+        if self.memory.target.as_ref() != Some(target) && !text.contains(name.as_str()) {
+            text = format!("{name}: {text}");
+        }
+        self.set_status(level, text);
+        if let Some(s) = self.status.as_mut() {
+            s.about = Some(target.clone());
+        }
+    }
+
+    /// A message about `topic` (and `about`, when given) that a later success clears.
+    pub(super) fn set_status_on(
+        &mut self,
+        topic: Topic,
+        about: Option<&Target>,
+        level: Level,
+        text: impl Into<String>,
+    ) {
+        self.set_status(level, text);
+        if let Some(s) = self.status.as_mut() {
+            s.topic = topic;
+            s.about = about.cloned();
+        }
+    }
+
+    /// `topic` went well (for `about`, when given): its earlier failure is no longer true.
+    pub(super) fn clear_status_on(&mut self, topic: Topic, about: Option<&Target>) {
+        if self
+            .status
+            .as_ref()
+            .is_some_and(|s| s.topic == topic && (about.is_none() || s.about.as_ref() == about))
+        {
+            self.status = None;
+        }
+    }
+
+    /// Another user is open: what was said about someone else no longer belongs here.
+    pub(super) fn drop_status_about_others(&mut self, open: &Target) {
+        if self
+            .status
+            .as_ref()
+            .is_some_and(|s| s.about.as_ref().is_some_and(|a| a != open))
+        {
+            self.status = None;
+        }
     }
 
     pub(super) fn explain(&self, what: &str, e: &ApiError) -> String {
@@ -349,3 +410,7 @@ fn cycle(pane: Pane, step: isize) -> Pane {
 #[cfg(test)]
 #[path = "update_tests.rs"]
 pub(super) mod tests;
+
+#[cfg(test)]
+#[path = "status_tests.rs"]
+mod status_tests;

@@ -31,7 +31,7 @@ pub(in crate::app) fn session(read_only: bool) -> Connection {
     }
 }
 
-fn app(read_only: bool) -> App {
+pub(in crate::app) fn app(read_only: bool) -> App {
     let orgs = ["main", "acme"]
         .into_iter()
         .map(|k| OrgChoice {
@@ -48,11 +48,11 @@ fn app(read_only: bool) -> App {
     )
 }
 
-fn key(c: char) -> Input {
+pub(in crate::app) fn key(c: char) -> Input {
     Input::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
-fn code(c: KeyCode) -> Input {
+pub(in crate::app) fn code(c: KeyCode) -> Input {
     Input::Key(KeyEvent::new(c, KeyModifiers::NONE))
 }
 
@@ -64,12 +64,13 @@ fn user(name: &str) -> UserSummary {
     serde_json::from_value(serde_json::json!({"username": name, "user_id": 1})).unwrap()
 }
 
-fn page(n: u32, next: Option<u32>, names: &[&str]) -> UsersPage {
+pub(in crate::app) fn page(n: u32, next: Option<u32>, names: &[&str]) -> UsersPage {
     UsersPage {
         count: 1000,
         page: n,
         next_page: next,
         previous_page: None,
+        unreadable: 0,
         results: names.iter().map(|n| user(n)).collect(),
     }
 }
@@ -92,7 +93,7 @@ fn entry(text: &str) -> MemoryEntry {
     }
 }
 
-fn users_req(fx: &[Effect]) -> ReqId {
+pub(in crate::app) fn users_req(fx: &[Effect]) -> ReqId {
     fx.iter()
         .find_map(|e| match e {
             Effect::LoadUsers { req, .. } => Some(*req),
@@ -102,7 +103,7 @@ fn users_req(fx: &[Effect]) -> ReqId {
 }
 
 /// Edits the memory (a leading X), saves, and has the server queue task t1.
-fn queue_an_edit(a: &mut App) {
+pub(in crate::app) fn queue_an_edit(a: &mut App) {
     a.update(key('E'));
     a.update(key('X'));
     let fx = a.update(ctrl('s'));
@@ -120,7 +121,7 @@ fn queue_an_edit(a: &mut App) {
 }
 
 /// The request id of the memory load among `fx`.
-fn memory_req(fx: &[Effect]) -> ReqId {
+pub(in crate::app) fn memory_req(fx: &[Effect]) -> ReqId {
     fx.iter()
         .find_map(|e| match e {
             Effect::LoadMemory { req, .. } => Some(*req),
@@ -130,7 +131,7 @@ fn memory_req(fx: &[Effect]) -> ReqId {
 }
 
 /// An app with org "main" open, one page of users, and `ann`'s memory loaded with `text`.
-fn with_memory(read_only: bool, text: Option<&str>) -> App {
+pub(in crate::app) fn with_memory(read_only: bool, text: Option<&str>) -> App {
     let mut a = app(read_only);
     let fx = a.start();
     let req = users_req(&fx);
@@ -1014,5 +1015,37 @@ fn user_lookup_opens_only_an_exact_match() {
     assert_eq!(
         a.memory.target.as_ref().map(|t| t.user.username.as_str()),
         Some("no.memory.nick")
+    );
+}
+
+#[test]
+fn a_task_of_an_earlier_run_is_as_old_as_its_queueing_not_this_start() {
+    let mut a = with_memory(false, Some("hello"));
+    let mut old = recorded("old-1", "ann");
+    old.queued_at = Some(time::OffsetDateTime::now_utc() - time::Duration::hours(2));
+    let mut unknown = recorded("old-2", "bob");
+    unknown.queued_at = None;
+    a.update(Input::Msg(Msg::TasksLoaded {
+        result: Ok(crate::store::LoadedTasks {
+            tasks: vec![old, unknown],
+            set_aside: None,
+        }),
+    }));
+    let age = a.tasks.items[0].age(a.clock).expect("known");
+    assert!(age >= Duration::from_secs(7_199), "{age:?}");
+    assert_eq!(crate::text::human_age(age), "2 h");
+    assert_eq!(
+        a.tasks.items[1].age(a.clock),
+        None,
+        "an older file did not say"
+    );
+    // Polling gives up counting from this start: the two-hour-old task is asked about.
+    let fx = a.update(Input::Msg(Msg::TaskPolled {
+        task: 0,
+        result: Ok(TaskState::from_word("PENDING")),
+    }));
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::PollTask { .. })),
+        "{fx:?}"
     );
 }

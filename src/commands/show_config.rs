@@ -24,8 +24,14 @@ pub async fn run(cli: &Cli, args: &ConfigArgs) -> CmdResult {
         eprintln!("warning: {w}");
     }
     let c = &r.connection;
-    if let Some((path, _)) = config::config_path(cli.config.as_deref()) {
-        println!("config:    {}", path.display());
+    match &r.config_file {
+        Some(path) => println!("config:    {}", path.display()),
+        None => {
+            // Only the command line and the environment: say so, and where a file was
+            // looked for, rather than name a path as if it had been read.
+            println!("config:    none read (--base-url and the environment only)");
+            checked(cli);
+        }
     }
     println!("profile:   {}", c.profile);
     println!("base_url:  {}", r.client.base_url());
@@ -154,6 +160,17 @@ fn words(v: &Verdict) -> &'static str {
 /// Says where a config file was looked for, and what to do next.
 fn no_config(cli: &Cli) {
     println!("no config file: memory-console runs in demo mode");
+    let default = checked(cli);
+    let target = default
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "a file you pass with --config".into());
+    println!(
+        "next: copy config.example.toml (in the source tree) to {target}, set base_url and the orgs, export IBL_API_KEY, then run `memory-console config` again"
+    );
+}
+
+/// Lists the places a config file was looked for; answers the default one.
+fn checked(cli: &Cli) -> Option<std::path::PathBuf> {
     println!("checked:");
     match &cli.config {
         Some(p) => println!("  --config {}", p.display()),
@@ -170,10 +187,5 @@ fn no_config(cli: &Cli) {
         Some(p) => println!("  {}  not found", p.display()),
         None => println!("  (no config directory is known for this user)"),
     }
-    let target = default
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| "a file you pass with --config".into());
-    println!(
-        "next: copy config.example.toml (in the source tree) to {target}, set base_url and the orgs, export IBL_API_KEY, then run `memory-console config` again"
-    );
+    default
 }

@@ -33,8 +33,10 @@ pub struct TaskRecord {
     pub user_id: Option<i64>,
     pub task_id: String,
     pub kind: String,
-    #[serde(with = "time::serde::rfc3339")]
-    pub queued_at: OffsetDateTime,
+    /// When the update was queued, so its age counts from then after a restart. An
+    /// older writer left it out: such a record still reads, its age unknown.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub queued_at: Option<OffsetDateTime>,
 }
 
 impl TaskRecord {
@@ -56,7 +58,7 @@ impl TaskRecord {
             user_id: user.user_id,
             task_id: task_id.into(),
             kind: kind.into(),
-            queued_at: now_utc(),
+            queued_at: Some(now_utc()),
         }
     }
 
@@ -247,6 +249,37 @@ mod tests {
         assert!(loaded.set_aside.is_none());
         assert_eq!(loaded.tasks.len(), 1);
         assert_eq!(loaded.tasks[0].platform_key, "");
+        assert_eq!(
+            loaded.tasks[0].queued_at.map(|t| t.unix_timestamp()),
+            Some(1_795_860_000)
+        );
+    }
+
+    #[test]
+    fn a_record_without_its_queued_time_still_reads() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("tasks.json");
+        fs::write(
+            &path,
+            br#"{"format": "memory-console-tasks", "tasks": [{"profile": "a", "base_url": "http://x",
+                "org": "main", "username": "ann", "task_id": "t1", "kind": "update"}]}"#,
+        )
+        .expect("write");
+        let loaded = load_tasks(&path, "a", "http://x").expect("load");
+        assert!(loaded.set_aside.is_none(), "an older file is not set aside");
+        assert_eq!(loaded.tasks.len(), 1);
+        assert_eq!(loaded.tasks[0].queued_at, None);
+    }
+
+    #[test]
+    fn the_queued_time_is_written_and_read_back() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("tasks.json");
+        let t = task("a", "t1");
+        record_task(&path, &t).expect("record");
+        let back = load_tasks(&path, "a", "http://x").expect("load");
+        assert!(t.queued_at.is_some());
+        assert_eq!(back.tasks[0].queued_at, t.queued_at);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::app::{Action, App, Level, Pane};
-use crate::text::{display_width, sanitize_single_line, truncate_middle};
+use crate::text::{display_width, sanitize_single_line};
 
 use super::theme::Theme;
 
@@ -186,25 +186,36 @@ pub fn status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         );
         return;
     }
-    // Why the console waits beats an informational line: a spinner alone says nothing.
-    if app.status.as_ref().is_none_or(|s| s.level == Level::Info)
-        && let Some(note) = app.waiting_note()
-    {
-        let text = truncate_middle(&note, area.width as usize).into_owned();
-        frame.render_widget(Paragraph::new(Line::styled(text, theme.warning)), area);
-        return;
-    }
-    let Some(status) = &app.status else {
+    let Some((text, level)) = shown_status(app) else {
         return;
     };
-    let style = match status.level {
+    let style = match level {
         Level::Info => theme.muted,
         Level::Success => theme.success,
         Level::Warning => theme.warning,
         Level::Error => theme.error,
     };
-    // Cut in the middle: the start says what happened, the end what to do (or the file).
-    let clean = sanitize_single_line(&status.text);
-    let text = truncate_middle(&clean, area.width as usize).into_owned();
-    frame.render_widget(Paragraph::new(Line::styled(text, style)), area);
+    // Wrapped onto the rows the layout gave; paths shortened in the middle first, then the
+    // middle of the message, so the start says what happened and the end what to do.
+    let lines: Vec<Line> =
+        super::status_line::fit(&text, area.width as usize, area.height as usize)
+            .into_iter()
+            .map(|l| Line::styled(l, style))
+            .collect();
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The status line's message and level, sanitized: why the console waits beats an
+/// informational line (a spinner alone says nothing).
+pub fn shown_status(app: &App) -> Option<(String, Level)> {
+    if app.status.as_ref().is_none_or(|s| s.level == Level::Info)
+        && let Some(note) = app.waiting_note()
+    {
+        return Some((note, Level::Warning));
+    }
+    let status = app.status.as_ref()?;
+    Some((
+        sanitize_single_line(&status.text).into_owned(),
+        status.level,
+    ))
 }

@@ -14,6 +14,11 @@ pub struct Shape {
     pub org_label: usize,
     /// A user is open: their details get a box.
     pub details: bool,
+    /// Cells the user's details need on one row, so a second row is given when they do
+    /// not fit above the memory.
+    pub details_summary: usize,
+    /// Cells the status message needs, so a long one gets a second row.
+    pub status: usize,
 }
 
 impl Shape {
@@ -36,6 +41,13 @@ impl Shape {
             tasks: app.tasks.items.len(),
             org_label,
             details: app.memory.target.is_some(),
+            details_summary: app
+                .memory
+                .user
+                .as_ref()
+                .map_or(0, super::user_details::summary_width),
+            status: super::chrome::shown_status(app)
+                .map_or(0, |(text, _)| crate::text::display_width(&text)),
         }
     }
 }
@@ -111,11 +123,17 @@ pub fn areas_for(area: Rect, shape: Shape) -> Areas {
     if too_small(area) {
         return Areas::default();
     }
+    // A long message gets a second row where the panes can spare it (not at 40x10).
+    let status_rows = if shape.status > area.width as usize && area.height >= 16 {
+        2
+    } else {
+        1
+    };
     let [header, body, footer, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
         Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(status_rows),
     ])
     .areas(area);
     // A third of the width, more when org names need it (up to two fifths).
@@ -138,7 +156,11 @@ pub fn areas_for(area: Rect, shape: Shape) -> Areas {
             .areas(memory);
         (m, d)
     } else if memory.height >= 12 {
-        let [d, m] = Layout::vertical([Constraint::Length(3), Constraint::Min(1)]).areas(memory);
+        // A second row when the details do not fit on one and the memory keeps ten rows.
+        let two =
+            shape.details_summary > memory.width.saturating_sub(2) as usize && memory.height >= 14;
+        let rows = if two { 4 } else { 3 };
+        let [d, m] = Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(memory);
         (m, d)
     } else {
         (memory, Rect::default())

@@ -6,6 +6,7 @@ pub mod layout;
 mod memory;
 mod orgs;
 pub mod settings;
+mod status_line;
 mod stores;
 mod tasks;
 pub mod theme;

@@ -219,10 +219,19 @@ fn mentor_meta(item: MentorItem<'_>) -> String {
     sanitize_single_line(&format!(
         "{} · updated {} · expires {} · memory {memory}",
         e.key,
-        e.updated_at.as_deref().unwrap_or("-"),
-        e.expires_at.as_deref().unwrap_or("never"),
+        e.updated_at.as_deref().map_or("-".into(), shown_time),
+        e.expires_at.as_deref().map_or("never".into(), shown_time),
     ))
     .into_owned()
+}
+
+/// A server time as the console shows times ("2025-09-04 10:00 UTC"), never its
+/// nanoseconds; a text that is not an RFC 3339 time is shown as it is (escaped later).
+fn shown_time(ts: &str) -> String {
+    match time::OffsetDateTime::parse(ts, &time::format_description::well_known::Rfc3339) {
+        Ok(t) => super::widgets::human_time(t),
+        Err(_) => ts.to_owned(),
+    }
 }
 
 fn course_rows(app: &App, width: usize, theme: &Theme) -> Vec<(String, ratatui::style::Style)> {

@@ -55,7 +55,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                     sanitize_single_line(&t.target.user.username),
                     sanitize_single_line(&t.target.org.key),
                     t.kind,
-                    human_age(app.clock.saturating_duration_since(t.created)),
+                    t.age(app.clock)
+                        .map_or_else(|| "age ?".to_owned(), human_age),
                 );
                 let text = truncate_with_ellipsis(
                     &format!("{who}{}{earlier}", sanitize_single_line(&word)),

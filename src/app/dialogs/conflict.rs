@@ -132,10 +132,16 @@ impl ConflictDialog {
         ]));
         let body_rows = (inner.height as usize).saturating_sub(key_rows + lines.len());
         lines.extend(
-            diff_lines(&self.server, &self.mine, theme)
-                .into_iter()
-                .skip(self.scroll)
-                .take(body_rows),
+            diff_lines(
+                &self.server,
+                &self.mine,
+                theme,
+                width,
+                self.scroll + body_rows,
+            )
+            .into_iter()
+            .skip(self.scroll)
+            .take(body_rows),
         );
         frame.render_widget(Paragraph::new(lines), inner);
         let key_rows16 = key_rows as u16;
@@ -156,14 +162,27 @@ impl ConflictDialog {
     }
 }
 
-/// A line diff of the two texts, escaped for display; unchanged lines are kept for context.
-pub fn diff_lines(server: &str, mine: &str, theme: &Theme) -> Vec<Line<'static>> {
+/// A line diff of the two texts, escaped for display and wrapped between words to
+/// `width` cells, at most `limit` rows (what a frame shows, so a 5 MB line costs no more
+/// rows than fit). Every row of a changed line carries its sign, so a wrapped deletion
+/// never reads as unchanged text; unchanged lines are kept for context.
+pub fn diff_lines(
+    server: &str,
+    mine: &str,
+    theme: &Theme,
+    width: u16,
+    limit: usize,
+) -> Vec<Line<'static>> {
     let diff = TextDiff::configure()
         .timeout(std::time::Duration::from_millis(200))
         .diff_lines(server, mine);
+    let room = width.saturating_sub(2).max(1);
     let mut out = Vec::new();
-    for change in diff.iter_all_changes() {
-        if out.len() == MAX_DIFF_LINES {
+    for (n, change) in diff.iter_all_changes().enumerate() {
+        if out.len() >= limit {
+            break;
+        }
+        if n == MAX_DIFF_LINES {
             out.push(Line::styled("… (diff cut short)", theme.muted));
             break;
         }
@@ -173,10 +192,16 @@ pub fn diff_lines(server: &str, mine: &str, theme: &Theme) -> Vec<Line<'static>>
             ChangeTag::Equal => ("  ", theme.muted),
         };
         let text = change.value().strip_suffix('\n').unwrap_or(change.value());
-        out.push(Line::styled(
-            format!("{sign}{}", sanitize_single_line(text)),
-            style,
-        ));
+        let view = TextView::new(&sanitize_single_line(text));
+        let rows = view.total_rows(room).max(1);
+        let wanted = rows.min(limit - out.len());
+        let pieces = view.visual_row_strs(room, 0, wanted);
+        if pieces.is_empty() {
+            out.push(Line::styled(sign.to_owned(), style));
+        }
+        for piece in pieces {
+            out.push(Line::styled(format!("{sign}{}", piece.trim_end()), style));
+        }
     }
     out
 }
@@ -185,10 +210,37 @@ pub fn diff_lines(server: &str, mine: &str, theme: &Theme) -> Vec<Line<'static>>
 mod tests {
     use super::*;
 
+    fn rows(server: &str, mine: &str, width: u16, limit: usize) -> Vec<String> {
+        diff_lines(server, mine, &Theme::plain(), width, limit)
+            .iter()
+            .map(|l| l.to_string())
+            .collect()
+    }
+
     #[test]
     fn the_diff_marks_both_sides_and_escapes() {
-        let lines = diff_lines("same\nold \u{1b}[31m\n", "same\nnew\n", &Theme::plain());
-        let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        let text = rows("same\nold \u{1b}[31m\n", "same\nnew\n", 80, 100);
         assert_eq!(text, ["  same", "- old \\x1b[31m", "+ new"]);
+    }
+
+    #[test]
+    fn long_diff_lines_wrap_between_words_each_row_signed() {
+        let server = "likes chess and plays every Tuesday evening at the club \u{202e}rlo\n";
+        let mine = "likes chess and plays every Thursday evening at the club\n";
+        let text = rows(server, mine, 24, 100);
+        assert_eq!(
+            text,
+            [
+                "- likes chess and plays",
+                "- every Tuesday evening",
+                "- at the club",
+                "- \\u{202e}rlo",
+                "+ likes chess and plays",
+                "+ every Thursday evening",
+                "+ at the club",
+            ]
+        );
+        // Only the rows a frame shows are built.
+        assert_eq!(rows(&server.repeat(500), mine, 24, 5).len(), 5);
     }
 }
