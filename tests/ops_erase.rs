@@ -852,3 +852,34 @@ async fn a_429_after_an_accepted_delete_keeps_the_backup_of_what_was_erased() {
     let backup = read_backup(path).expect("readable");
     assert_eq!(backup.entries[0].text(), "erased first");
 }
+
+#[tokio::test]
+async fn a_failed_delete_of_one_entry_still_names_the_entries_it_left() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(MEM))
+        .respond_with(ok(json!([
+            row(1, "left"),
+            row(2, "the one"),
+            row(3, "left")
+        ])))
+        .mount(&server)
+        .await;
+    // A 5xx may have deleted: the backup stays, and undo needs to know which entries
+    // beside it were there before, though no read after the delete said so.
+    Mock::given(method("DELETE"))
+        .and(path(format!("{MEM}2/")))
+        .respond_with(ResponseTemplate::new(501))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let err = ops_for(&server.uri(), KEY, dir.path())
+        .erase_entry(&main_org(), &UserRef::by_name("mia"), 2, Action::EntryErase)
+        .await
+        .expect_err("the delete failed");
+    let backup = read_backup(err.backup.as_deref().expect("kept")).expect("readable");
+    assert_eq!(backup.entries.len(), 1);
+    assert_eq!(backup.entries[0].text(), "the one");
+    assert_eq!(backup.kept_ids, [1, 3]);
+}
