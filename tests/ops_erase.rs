@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use memory_console::api::{ApiClient, ClientSettings, OrgScope, UserRef};
+use memory_console::api::{ApiClient, ApiError, ClientSettings, OrgScope, UserRef};
 use memory_console::mock::{MemoryShape, MockConfig};
 use memory_console::ops::{EraseFailure, Ops, Trail, VerifyPolicy};
 use memory_console::store::{Action, AuditContext, AuditLog, read_backup, read_recent};
@@ -65,6 +65,7 @@ async fn erase_multi_mia(shape: MemoryShape) {
         .await
         .expect("erase succeeds");
     assert_eq!(erased.entries, 3);
+    assert!(!erased.nothing_there(), "three entries were erased");
     assert_eq!(
         state.memory("main", "multi.mia").map(|m| m.len()),
         Some(0),
@@ -179,6 +180,7 @@ async fn an_entry_that_stays_after_its_delete_stops_the_erase() {
         matches!(err.failure, EraseFailure::StillThere { id: 1 }),
         "{err}"
     );
+    assert!(err.api().is_none(), "the server answered every request");
     let said = err.to_string();
     assert!(
         said.contains("accepted 1 delete") && !said.contains("erased"),
@@ -728,4 +730,256 @@ async fn the_audit_line_records_the_delete_status_the_server_gave() {
     let outcome = records.last().expect("an outcome line");
     assert_eq!(outcome.entry_id, Some(7));
     assert_eq!(outcome.http_status, Some(200), "{records:?}");
+}
+
+// Found by `cargo mutants` (docs/mutants.md): each test below fails against a mutant the
+// suite let through.
+
+/// An `Ops` whose client retries at once: tests of "retries ran out" need not wait.
+fn ops_quick_retry(base_url: &str, dir: &Path) -> Ops {
+    let mut settings = ClientSettings::new(base_url.to_owned(), SecretString::from(KEY));
+    settings.retry.base_delay = Duration::from_millis(1);
+    settings.retry.max_delay = Duration::from_millis(2);
+    let client = ApiClient::new(&settings).expect("client");
+    let log = AuditLog::open(dir.join("audit.jsonl")).expect("audit log");
+    let ctx = AuditContext::new("test", base_url, &SecretString::from(KEY));
+    Ops::new(client, Trail::new(log, ctx), "test", dir.join("backups")).with_verify(fast())
+}
+
+#[tokio::test]
+async fn a_server_that_erases_in_the_background_is_waited_for() {
+    let server = MockServer::start().await;
+    // The delete is accepted, the next read still shows the entry, the one after does not.
+    Mock::given(method("GET"))
+        .and(path(MEM))
+        .respond_with(reads(vec![
+            ok(row(1, "gone a little later")),
+            ok(row(1, "gone a little later")),
+            ResponseTemplate::new(404),
+        ]))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(format!("{MEM}1/")))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let erased = ops_for(&server.uri(), KEY, dir.path())
+        .erase_all(&main_org(), &UserRef::by_name("mia"), Action::Erase)
+        .await
+        .expect("a late erase is still an erase");
+    assert_eq!((erased.entries, erased.deletes), (1, 1));
+    assert!(!erased.nothing_there());
+}
+
+#[tokio::test]
+async fn a_delete_that_fails_on_the_server_keeps_the_backup_and_names_the_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(MEM))
+        .respond_with(ok(json!([row(1, "one"), row(2, "two")])))
+        .mount(&server)
+        .await;
+    // 501 is not retried, and a 5xx may have deleted: the backup must stay.
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(501))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let err = ops_for(&server.uri(), KEY, dir.path())
+        .erase_all(&main_org(), &UserRef::by_name("mia"), Action::Erase)
+        .await
+        .expect_err("the delete failed");
+    assert!(
+        matches!(err.failure, EraseFailure::Delete { id: 1, .. }),
+        "{err}"
+    );
+    assert!(
+        matches!(err.api(), Some(ApiError::Server { status: 501, .. })),
+        "{:?}",
+        err.api()
+    );
+    assert_eq!(err.erased, 0);
+    let path = err.backup.as_deref().expect("the backup is kept");
+    let texts: Vec<_> = read_backup(path)
+        .expect("readable")
+        .entries
+        .iter()
+        .map(|e| e.text().to_owned())
+        .collect();
+    assert_eq!(texts, ["one", "two"]);
+}
+
+#[tokio::test]
+async fn a_delete_refused_with_429_until_retries_run_out_leaves_no_backup() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(MEM))
+        .respond_with(ok(json!([row(1, "one"), row(2, "two")])))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(429))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let err = ops_quick_retry(&server.uri(), dir.path())
+        .erase_all(&main_org(), &UserRef::by_name("mia"), Action::Erase)
+        .await
+        .expect_err("rate limited");
+    assert!(
+        matches!(
+            err.failure,
+            EraseFailure::Delete {
+                source: ApiError::RateLimited { .. },
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // A 429 deletes nothing, so the server still holds everything the file would.
+    assert_eq!(err.backup, None);
+    assert!(walk(&dir.path().join("backups")).is_empty(), "no orphan");
+}
+
+#[tokio::test]
+async fn a_read_that_fails_sends_no_delete_and_names_the_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(MEM))
+        .respond_with(ResponseTemplate::new(403))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let err = ops_for(&server.uri(), KEY, dir.path())
+        .erase_all(&main_org(), &UserRef::by_name("mia"), Action::Erase)
+        .await
+        .expect_err("cannot read");
+    assert!(matches!(err.failure, EraseFailure::Read(_)), "{err}");
+    assert!(
+        matches!(err.api(), Some(ApiError::Forbidden { .. })),
+        "{:?}",
+        err.api()
+    );
+    assert_eq!(err.backup, None);
+}
+
+/// Shows entries 1 and 2 until a set time after the DELETE of 1, then 2 alone: a server
+/// that erases in the background, by the clock rather than by the count of reads.
+struct LateErase(Arc<std::sync::Mutex<Option<std::time::Instant>>>, Duration);
+
+impl Respond for LateErase {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let mut deleted = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if req.method == Method::DELETE {
+            *deleted = Some(std::time::Instant::now());
+            return ResponseTemplate::new(204);
+        }
+        match *deleted {
+            Some(at) if at.elapsed() >= self.1 => ok(json!([row(2, "stays")])),
+            _ => ok(json!([row(1, "goes"), row(2, "stays")])),
+        }
+    }
+}
+
+#[tokio::test]
+async fn erasing_one_entry_waits_between_reads_for_a_server_that_erases_later() {
+    let server = MockServer::start().await;
+    // The entry is gone 150 ms after its delete; the pauses between re-reads add up to
+    // 300 ms, so an erase that waits as it should always sees it gone. Reads without the
+    // pauses come back within a few milliseconds and still see it.
+    let deleted = Arc::default();
+    let after = Duration::from_millis(150);
+    Mock::given(method("GET"))
+        .and(path(MEM))
+        .respond_with(LateErase(Arc::clone(&deleted), after))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(format!("{MEM}1/")))
+        .respond_with(LateErase(deleted, after))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ops = ops_for(&server.uri(), KEY, dir.path()).with_verify(VerifyPolicy {
+        tries: 2,
+        first_pause: Duration::from_millis(100),
+        ..VerifyPolicy::default()
+    });
+    let erased = ops
+        .erase_entry(&main_org(), &UserRef::by_name("mia"), 1, Action::EntryErase)
+        .await
+        .expect("erased once the server caught up");
+    assert_eq!((erased.entries, erased.deletes), (1, 1));
+}
+
+#[tokio::test]
+async fn a_429_after_an_accepted_delete_keeps_the_backup_of_what_was_erased() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(MEM))
+        .respond_with(ok(json!([row(1, "erased first"), row(2, "then refused")])))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(format!("{MEM}1/")))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(format!("{MEM}2/")))
+        .respond_with(ResponseTemplate::new(429))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let err = ops_quick_retry(&server.uri(), dir.path())
+        .erase_all(&main_org(), &UserRef::by_name("mia"), Action::Erase)
+        .await
+        .expect_err("rate limited on the second entry");
+    assert_eq!(err.erased, 1);
+    // Entry 1 is gone from the server: its backup is the only copy and must stay.
+    let path = err.backup.as_deref().expect("the backup is kept");
+    let backup = read_backup(path).expect("readable");
+    assert_eq!(backup.entries[0].text(), "erased first");
+}
+
+#[tokio::test]
+async fn a_failed_delete_of_one_entry_still_names_the_entries_it_left() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(MEM))
+        .respond_with(ok(json!([
+            row(1, "left"),
+            row(2, "the one"),
+            row(3, "left")
+        ])))
+        .mount(&server)
+        .await;
+    // A 5xx may have deleted: the backup stays, and undo needs to know which entries
+    // beside it were there before, though no read after the delete said so.
+    Mock::given(method("DELETE"))
+        .and(path(format!("{MEM}2/")))
+        .respond_with(ResponseTemplate::new(501))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let err = ops_for(&server.uri(), KEY, dir.path())
+        .erase_entry(&main_org(), &UserRef::by_name("mia"), 2, Action::EntryErase)
+        .await
+        .expect_err("the delete failed");
+    let backup = read_backup(err.backup.as_deref().expect("kept")).expect("readable");
+    assert_eq!(backup.entries.len(), 1);
+    assert_eq!(backup.entries[0].text(), "the one");
+    assert_eq!(backup.kept_ids, [1, 3]);
 }
