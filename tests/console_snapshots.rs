@@ -1124,6 +1124,18 @@ fn chat_tab_counts_every_store() {
     snap_both!("tab_chat", &mut app);
 }
 
+/// A mentor list taller than its room says how many rows are out of view, above and below,
+/// so no category is missed unseen.
+#[test]
+fn a_mentor_list_without_room_counts_the_rows_out_of_view() {
+    let mut app = stores_app(StoreTab::Mentor);
+    let t = draw(&mut app, 80, 17);
+    let screen = text(t.backend().buffer());
+    assert!(screen.contains("↓ "), "{screen}");
+    assert!(screen.contains("more rows"), "{screen}");
+    insta::assert_snapshot!("tab_mentor_cramped_80x17", t.backend());
+}
+
 #[test]
 fn mentor_tab_groups_by_category_and_escapes() {
     let mut app = stores_app(StoreTab::Mentor);

@@ -108,6 +108,7 @@ pub fn draw_tab(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         _ => s.course_selected,
     };
     let offset = crate::app::list_offset(selected_row, list_height);
+    let hidden = hidden_rows(rows.len(), offset, list_height);
     let list: Vec<Line> = rows
         .into_iter()
         .skip(offset)
@@ -126,6 +127,11 @@ pub fn draw_tab(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         _ => s.selected_course().map(course_meta),
     }
     .unwrap_or_default();
+    // Rows the list has no room for are named first, so none is missed unseen.
+    let meta = match hidden {
+        Some(h) => format!("{h} · {meta}"),
+        None => meta,
+    };
     frame.render_widget(
         Paragraph::new(Line::styled(
             truncate_with_ellipsis(&meta, area.width as usize).into_owned(),
@@ -138,6 +144,23 @@ pub fn draw_tab(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let rows = view.visual_rows(width, s.scroll, text_area.height as usize);
         frame.render_widget(Paragraph::new(rows), text_area);
     }
+}
+
+/// "↓ 3 more rows", "↑ 2 ↓ 1 more rows": list rows out of view above and below, when any.
+fn hidden_rows(rows: usize, offset: usize, shown: usize) -> Option<String> {
+    let below = rows.saturating_sub(offset + shown);
+    let mut parts = Vec::new();
+    if offset > 0 {
+        parts.push(format!("↑ {offset}"));
+    }
+    if below > 0 {
+        parts.push(format!("↓ {below}"));
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    let rows = if offset + below == 1 { "row" } else { "rows" };
+    Some(format!("{} more {rows}", parts.join(" ")))
 }
 
 /// What a store's load amounts to, for drawing.
@@ -295,4 +318,17 @@ fn first_line(text: &str, width: usize) -> &str {
         None => text,
     };
     head.split('\n').next().unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hidden_rows;
+
+    #[test]
+    fn rows_out_of_view_are_counted_above_and_below() {
+        assert_eq!(hidden_rows(5, 0, 5), None, "all shown");
+        assert_eq!(hidden_rows(10, 0, 7).as_deref(), Some("↓ 3 more rows"));
+        assert_eq!(hidden_rows(10, 2, 7).as_deref(), Some("↑ 2 ↓ 1 more rows"));
+        assert_eq!(hidden_rows(8, 1, 7).as_deref(), Some("↑ 1 more row"));
+    }
 }
