@@ -1106,3 +1106,59 @@ async fn a_restore_stopped_in_a_later_store_goes_on_without_writing_twice() {
     assert_eq!(s.mentor_pairs("multi.mia"), mentor_before);
     assert!(read_backup(&path).expect("backup").restored_at.is_some());
 }
+
+/// Killed while a mentor POST and a course POST were answered but not yet noted: the
+/// resumed restore knows them by their contents (category and keys and values; catalog
+/// item, lessons and next steps) and goes on, writing neither twice nor refusing them.
+#[tokio::test]
+async fn a_restore_killed_during_a_store_post_adopts_what_the_server_wrote() {
+    use memory_console::api::CourseMemoryWrite;
+    let s = setup(MockConfig::default()).await;
+    let mentor_before = s.mentor_pairs("multi.mia");
+    let report = forget_all(&s, "multi.mia").await;
+    let path = report.backup.expect("backup");
+    let mut held = read_backup(&path).expect("backup");
+    // The killed run: chat written and noted, then one mentor memory and one course
+    // memory written by the server whose answers never came back.
+    held.restore_started_at = Some(time::OffsetDateTime::now_utc());
+    memory_console::store::rewrite_backup(&path, &held).expect("noted start");
+    let client = s.ops.client();
+    client
+        .create_mentor_memory(
+            &main_org(),
+            &mia(),
+            &MentorMemoryWrite::recreate(&held.mentor[1]),
+        )
+        .await
+        .expect("written");
+    client
+        .create_course_memory(
+            &main_org(),
+            &mia(),
+            &CourseMemoryWrite::recreate(&held.course[0]),
+        )
+        .await
+        .expect("written");
+
+    let done = s
+        .ops
+        .restore(&path, None)
+        .await
+        .expect("the resumed restore goes on");
+    assert_eq!(
+        done.mentor_memories, 3,
+        "the adopted one is not written again"
+    );
+    assert_eq!(done.course_created.len(), 1);
+    assert_eq!(s.mentor_pairs("multi.mia"), mentor_before, "no duplicate");
+    assert_eq!(
+        s.state()
+            .course_memories("main", "multi.mia")
+            .map(|c| c.len()),
+        Some(2)
+    );
+    let noted = read_backup(&path).expect("backup");
+    assert!(noted.revived_mentor.iter().any(|(row, _)| *row == 1));
+    assert!(noted.revived_course.iter().any(|(row, _)| *row == 0));
+    assert!(noted.restored_at.is_some());
+}

@@ -324,7 +324,12 @@ async fn restore_backup(
     }
     let org = org_scope_override.unwrap_or_else(|| backup.org_scope());
     let user = backup.user_ref();
-    let backup = adopt_unnoted(client, &org, &user, backup_path, backup).await?;
+    let mut backup = adopt_unnoted(client, &org, &user, backup_path, backup).await?;
+    match revive::adopt_unnoted(client, &org, &user, &mut backup).await {
+        Ok(false) => {}
+        Ok(true) => rewrite_backup(backup_path, &backup).map_err(RestoreError::Backup)?,
+        Err(refusal) => return Err(store_refusal(&user, refusal)),
+    }
     let done_rows: Vec<usize> = backup.restored_rows.iter().map(|(row, _)| *row).collect();
     let (writes, skipped_null): (Vec<_>, Vec<_>) = backup
         .entries
@@ -351,21 +356,12 @@ async fn restore_backup(
     }
     revive::check(client, &org, &user, &backup)
         .await
-        .map_err(|r| match r {
-            Refusal::HasMemory(store, items) => RestoreError::HasStoreMemory {
-                user: user.username.clone(),
-                store,
-                items,
-            },
-            Refusal::Check(store, source) => RestoreError::StoreCheck {
-                user: user.username.clone(),
-                store,
-                source,
-            },
-        })?;
+        .map_err(|r| store_refusal(&user, r))?;
     let mut created = Vec::with_capacity(writes.len());
     let mut progress = backup.clone();
-    if !writes.is_empty() && progress.restore_started_at.is_none() {
+    let store_writes = progress.revived_mentor.len() < progress.mentor.len()
+        || progress.revived_course.len() < progress.course.len();
+    if (!writes.is_empty() || store_writes) && progress.restore_started_at.is_none() {
         progress.restore_started_at = Some(OffsetDateTime::now_utc());
         rewrite_backup(backup_path, &progress).map_err(RestoreError::Backup)?;
     }
@@ -460,6 +456,21 @@ async fn restore_backup(
             report: Box::new(report),
             source,
         }),
+    }
+}
+
+fn store_refusal(user: &UserRef, refusal: Refusal) -> RestoreError {
+    match refusal {
+        Refusal::HasMemory(store, items) => RestoreError::HasStoreMemory {
+            user: user.username.clone(),
+            store,
+            items,
+        },
+        Refusal::Check(store, source) => RestoreError::StoreCheck {
+            user: user.username.clone(),
+            store,
+            source,
+        },
     }
 }
 

@@ -39,6 +39,92 @@ pub(in crate::ops) struct Revived {
     pub not_restored: Vec<String>,
 }
 
+/// A restore that was killed may have had one POST answered by the server but not noted.
+/// On resuming (the backup says a restore started), a mentor memory the server shows that
+/// no note or erase accounts for, holding exactly the category and keys and values of a row
+/// not yet noted, is that row: it is noted with its entry ids. The same for a course memory
+/// with the catalog item, lessons and next steps of a row not yet noted. Returns whether
+/// anything was adopted (the caller writes the backup).
+pub(in crate::ops) async fn adopt_unnoted(
+    client: &ApiClient,
+    org: &OrgScope,
+    user: &UserRef,
+    backup: &mut Backup,
+) -> Result<bool, Refusal> {
+    if backup.restore_started_at.is_none() {
+        return Ok(false);
+    }
+    let mut adopted = false;
+    if backup.revived_mentor.len() < backup.mentor.len() {
+        let shown = client
+            .all_mentor_memories(org, user, &MentorQuery::default())
+            .await
+            .map_err(|e| Refusal::Check(StoreKind::Mentor, e))?
+            .into_items()
+            .memories;
+        for memory in &shown {
+            let ids: Vec<String> = memory
+                .entries
+                .iter()
+                .filter_map(|e| e.unique_id.clone())
+                .collect();
+            let accounted = ids.iter().any(|id| {
+                backup.kept_mentor.contains(id)
+                    || backup.revived_mentor.iter().any(|(_, r)| r.contains(id))
+            });
+            if ids.is_empty() || accounted {
+                continue;
+            }
+            let row = backup.mentor.iter().enumerate().position(|(row, b)| {
+                !backup.revived_mentor.iter().any(|(r, _)| *r == row) && same_pairs(b, memory)
+            });
+            if let Some(row) = row {
+                backup.revived_mentor.push((row, ids));
+                adopted = true;
+            }
+        }
+    }
+    if backup.revived_course.len() < backup.course.len() {
+        let shown = client
+            .course_memories(org, user)
+            .await
+            .map_err(|e| Refusal::Check(StoreKind::Course, e))?
+            .into_items();
+        for memory in &shown {
+            let accounted = backup.kept_course.contains(&memory.id)
+                || backup.revived_course.iter().any(|(_, id)| *id == memory.id);
+            if accounted {
+                continue;
+            }
+            let row = backup.course.iter().enumerate().position(|(row, b)| {
+                !backup.revived_course.iter().any(|(r, _)| *r == row)
+                    && b.catalog_item == memory.catalog_item
+                    && b.lessons == memory.lessons
+                    && b.next_steps == memory.next_steps
+            });
+            if let Some(row) = row {
+                backup.revived_course.push((row, memory.id.clone()));
+                adopted = true;
+            }
+        }
+    }
+    Ok(adopted)
+}
+
+/// The same category and the same keys with the same values, in any order.
+fn same_pairs(a: &MentorMemory, b: &MentorMemory) -> bool {
+    let pairs = |m: &MentorMemory| {
+        let mut p: Vec<(String, Option<String>)> = m
+            .entries
+            .iter()
+            .map(|e| (e.key.clone(), e.value.clone()))
+            .collect();
+        p.sort();
+        p
+    };
+    a.category == b.category && pairs(a) == pairs(b)
+}
+
 /// Refuses when a store the backup holds has memory again (beyond what the erase left).
 pub(in crate::ops) async fn check(
     client: &ApiClient,
