@@ -419,6 +419,32 @@ fn memory_ordinary() {
 }
 
 #[test]
+fn at_40x10_the_memory_text_comes_before_the_chrome() {
+    let mut app = memory_app(Ok(vec![
+        entry(1, ORDINARY, None),
+        entry(2, "second entry\nwith two lines\nand a third", Some("s-2")),
+    ]));
+    app.focus = Pane::Memory;
+    app.perform(Action::NextEntry);
+    let t = draw(&mut app, 40, 10);
+    let screen = text(t.backend().buffer());
+    // The Tasks pane, the tab bar and the entry list give way; where the reader is stays.
+    for want in [
+        "entry 2 of 2",
+        "second entry",
+        "with two lines",
+        "and a third",
+    ] {
+        assert!(screen.contains(want), "{want} missing:\n{screen}");
+    }
+    assert!(!screen.contains("Tasks"), "{screen}");
+    // With the focus on it, the Tasks pane is back.
+    app.focus = Pane::Tasks;
+    let t = draw(&mut app, 40, 10);
+    assert!(text(t.backend().buffer()).contains("Tasks (0 open)"));
+}
+
+#[test]
 fn memory_several_entries_scrolled() {
     let mut app = memory_app(Ok(vec![
         entry(1, ORDINARY, None),

@@ -231,6 +231,10 @@ impl App {
     pub(super) fn on_esc(&mut self) -> Vec<Effect> {
         if self.users.load_to_end {
             self.users.load_to_end = false;
+            // The page in flight is let go: arriving after the stop, it would make the
+            // title count past what the status line says it stopped at (scrolling on asks
+            // for it again).
+            self.users.loading = None;
             self.set_status(
                 super::state::Level::Info,
                 format!("stopped loading: {}", self.users.count_label()),

@@ -250,9 +250,11 @@ impl MemoryPane {
             return 0;
         }
         let wanted = n.min(Self::MAX_LIST_ROWS);
+        // The text comes first: on a short pane the list gives way, and "entry 2 of 4" on
+        // the line above the text still says where the reader is.
         if inner_height >= wanted + 1 + 3 {
             wanted
-        } else if inner_height > 2 {
+        } else if inner_height > 5 {
             1
         } else {
             0

@@ -145,3 +145,36 @@ fn a_page_with_an_unreadable_user_shows_the_rest_and_counts_it() {
     assert!(s.text.starts_with("1 user could not be read"), "{}", s.text);
     assert_eq!(a.users.count_label(), "3 users · 2 loaded · 1 unreadable");
 }
+
+#[test]
+fn stopping_a_load_to_the_end_says_the_counts_the_title_shows() {
+    let mut a = with_memory(false, Some("hello"));
+    a.focus = Pane::Users;
+    let fx = a.update(key('r'));
+    // Two users fill no screen: the next page is asked for at once, or by G.
+    let mut fx = a.update(Input::Msg(Msg::Users {
+        req: users_req(&fx),
+        result: Ok(page(1, Some(2), &["ann", "bob"])),
+    }));
+    fx.extend(a.update(key('G')));
+    assert!(a.users.load_to_end);
+    let in_flight = users_req(&fx);
+    a.update(code(KeyCode::Esc));
+    // The page asked for before Esc arrives after it.
+    let fx = a.update(Input::Msg(Msg::Users {
+        req: in_flight,
+        result: Ok(page(2, Some(3), &["cat", "dan"])),
+    }));
+    assert!(fx.is_empty(), "stopped means no more pages: {fx:?}");
+    let title = a.users.count_label();
+    assert_eq!(title, "1000 users · 2 loaded");
+    let text = &a.status.as_ref().expect("a status").text;
+    assert_eq!(text, &format!("stopped loading: {title}"));
+    // Scrolling on asks for the page again.
+    a.users.list.selected = 1;
+    let fx = a.update(code(KeyCode::Down));
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::LoadUsers { .. })),
+        "{fx:?}"
+    );
+}

@@ -222,9 +222,12 @@ impl App {
         None
     }
 
-    /// The tab bar takes the first row of the Memory pane while a user is open.
+    /// The tab bar takes the first row of the Memory pane while a user is open, except on
+    /// the chat tab of a pane too short to spare it: there the memory text comes first
+    /// (1, 2 and 3 still switch tabs, and bring the bar back).
     pub fn tab_bar_rows(&self) -> usize {
-        usize::from(self.memory.target.is_some())
+        let short = self.areas().inner_height(Pane::Memory) < 6;
+        usize::from(self.memory.target.is_some() && !(short && self.stores.tab == StoreTab::Chat))
     }
 }
 

@@ -19,6 +19,8 @@ pub struct Shape {
     pub details_summary: usize,
     /// Cells the status message needs, so a long one gets a second row.
     pub status: usize,
+    /// The Tasks pane has the focus: it stays in view on a short terminal.
+    pub tasks_focused: bool,
 }
 
 impl Shape {
@@ -48,12 +50,17 @@ impl Shape {
                 .map_or(0, super::user_details::summary_width),
             status: super::chrome::shown_status(app)
                 .map_or(0, |(text, _)| crate::text::display_width(&text)),
+            tasks_focused: app.focus == Pane::Tasks,
         }
     }
 }
 
 /// Width of the user details box when it stands beside the memory.
 pub const DETAILS_WIDTH: u16 = 34;
+
+/// Below this many rows between the header and the footer, the Tasks pane is left out
+/// unless it has the focus.
+pub const TASKS_FROM_BODY_ROWS: u16 = 12;
 
 /// Below this size only a "terminal too small" note is drawn.
 pub const MIN_WIDTH: u16 = 20;
@@ -145,7 +152,13 @@ pub fn areas_for(area: Rect, shape: Shape) -> Areas {
     let org_rows = (org_count as u16 + 2).clamp(3, (body.height / 3).max(3));
     let [orgs, users] =
         Layout::vertical([Constraint::Length(org_rows), Constraint::Min(1)]).areas(left);
-    let task_rows = (task_count as u16 + 2).clamp(3, (body.height / 3).max(3));
+    // On a short terminal the memory text comes before the Tasks pane, which shows again
+    // when it has the focus (Tab reaches it).
+    let task_rows = if body.height < TASKS_FROM_BODY_ROWS && !shape.tasks_focused {
+        0
+    } else {
+        (task_count as u16 + 2).clamp(3, (body.height / 3).max(3))
+    };
     let [memory, tasks] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(task_rows)]).areas(right);
     // Details beside the memory when wide, above it when tall enough, else not at all.

@@ -41,7 +41,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         );
         return;
     }
-    let inner = super::stores::tab_bar(frame, inner, app, theme);
+    let inner = if app.tab_bar_rows() > 0 {
+        super::stores::tab_bar(frame, inner, app, theme)
+    } else {
+        inner
+    };
     if app.stores.tab != StoreTab::Chat {
         super::stores::draw_tab(frame, inner, app, theme);
         return;

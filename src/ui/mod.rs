@@ -50,7 +50,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         users::draw(frame, a.users, app, theme);
         memory::draw(frame, a.memory, app, theme);
         user_details::draw(frame, a.details, app, theme);
-        tasks::draw(frame, a.tasks, app, theme);
+        if !a.tasks.is_empty() {
+            tasks::draw(frame, a.tasks, app, theme);
+        }
     }
     chrome::footer(frame, a.footer, app, theme);
     chrome::status(frame, a.status, app, theme);
