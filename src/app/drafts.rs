@@ -31,6 +31,7 @@ impl App {
             EditKind::MentorEntry { entry_id, seen } => draft.of_mentor_entry(entry_id, seen),
             _ => draft,
         };
+        ed.owns_draft = true;
         Some(Effect::SaveDraft { draft })
     }
 

@@ -120,10 +120,11 @@ impl App {
             KeyCode::Esc => {
                 if editor.is_changed() {
                     self.dialog = Some(Dialog::ConfirmDiscard);
+                    Vec::new()
                 } else {
-                    self.editor = None;
+                    // Typed and undone again: an autosave may have written what was undone.
+                    self.drop_editor()
                 }
-                Vec::new()
             }
             _ => {
                 editor.key(key);
@@ -132,6 +133,14 @@ impl App {
                 }
                 Vec::new()
             }
+        }
+    }
+
+    /// Closes the editor, dropping what it held: its draft too, when the draft is this edit's.
+    pub(super) fn drop_editor(&mut self) -> Vec<Effect> {
+        match self.editor.take() {
+            Some(ed) if ed.owns_draft => vec![Effect::RemoveDraft { target: ed.target }],
+            _ => Vec::new(),
         }
     }
 

@@ -1049,3 +1049,50 @@ fn a_task_of_an_earlier_run_is_as_old_as_its_queueing_not_this_start() {
         "{fx:?}"
     );
 }
+
+/// Dropped changes do not come back as an "unsaved edit": discarding an edit whose autosave
+/// wrote a draft removes that draft, and so does leaving after typing and deleting again.
+#[test]
+fn a_discarded_edit_takes_its_draft_with_it() {
+    let mut a = with_memory(false, Some("hello"));
+    let start = a.clock;
+    a.update(key('e'));
+    a.update(key('X'));
+    let fx = a.update(Input::Tick(start + Duration::from_secs(3)));
+    assert!(
+        matches!(fx.as_slice(), [Effect::SaveDraft { .. }]),
+        "{fx:?}"
+    );
+    a.update(Input::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+    assert!(matches!(a.dialog, Some(Dialog::ConfirmDiscard)));
+    let fx = a.update(key('y'));
+    assert!(a.editor.is_none());
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::RemoveDraft { .. })),
+        "discarded: {fx:?}"
+    );
+
+    // Typed, autosaved, deleted again: the draft holds what was deleted.
+    a.update(key('e'));
+    a.update(key('Y'));
+    let fx = a.update(Input::Tick(start + Duration::from_secs(7)));
+    assert!(
+        matches!(fx.as_slice(), [Effect::SaveDraft { .. }]),
+        "{fx:?}"
+    );
+    a.update(Input::Key(KeyEvent::new(
+        KeyCode::Backspace,
+        KeyModifiers::NONE,
+    )));
+    let fx = a.update(Input::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+    assert!(a.editor.is_none(), "unchanged: no question");
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::RemoveDraft { .. })),
+        "{fx:?}"
+    );
+
+    // No draft was written: nothing to remove.
+    a.update(key('e'));
+    let fx = a.update(Input::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+    assert!(fx.is_empty(), "{fx:?}");
+}

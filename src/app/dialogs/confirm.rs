@@ -131,7 +131,7 @@ pub fn discard_on_key(key: KeyEvent, _ctx: &mut KeyCtx) -> Vec<Step> {
     if is_yes(&key) {
         return vec![
             Step::Close,
-            Step::CloseEditor,
+            Step::DiscardEditor,
             Step::status(Level::Info, "changes discarded"),
         ];
     }

@@ -54,6 +54,7 @@ impl RestoreDraftDialog {
                     &draft.text,
                 );
                 ed.mark_drafted(ctx.clock);
+                ed.owns_draft = true;
                 vec![
                     Step::Close,
                     Step::DraftSettled(self.target.clone()),

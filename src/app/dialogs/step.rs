@@ -50,6 +50,8 @@ pub enum Step {
     DraftSettled(Target),
     /// The editor closes; what it held stays in its draft.
     CloseEditor,
+    /// The editor closes and what it held is dropped, its draft too.
+    DiscardEditor,
     /// Read the memory again, when the open user is `target`.
     RefreshMemory(Target),
     /// Switch memory on or off (gated and shown as loading by the console).
@@ -117,6 +119,7 @@ impl App {
                     }
                 }
                 Step::CloseEditor => self.editor = None,
+                Step::DiscardEditor => fx.extend(self.drop_editor()),
                 Step::RefreshMemory(target) => {
                     if self.memory.target.as_ref() == Some(&target) {
                         fx.extend(self.refresh_memory());

@@ -68,6 +68,9 @@ pub struct Editor {
     /// The buffer's version last written as a draft, and when.
     pub drafted: Option<u64>,
     pub draft_at: Instant,
+    /// The user's draft file holds this edit (written by it, or restored into it): dropping
+    /// the edit drops the draft too, or it would come back as an "unsaved edit" later.
+    pub owns_draft: bool,
     /// The undo state of the text as opened (or as last checked equal to `original`).
     clean_state: u64,
 }
@@ -94,6 +97,7 @@ impl Editor {
                 .count(),
             drafted: None,
             draft_at: Instant::now(),
+            owns_draft: false,
         }
     }
 
