@@ -231,11 +231,28 @@ impl App {
                             format!("{}{next}", report.summary()),
                         );
                     }
-                    Err(why) => self.set_status_for(
-                        &target,
-                        Level::Error,
-                        format!("restore refused: {why}"),
-                    ),
+                    Err(why) => {
+                        let wrote = why.wrote_something();
+                        if wrote
+                            && let Some(undo) =
+                                self.last_erase.as_mut().filter(|u| u.target == target)
+                            && !undo.what.starts_with("what is left of ")
+                        {
+                            // The next `u` goes on from there: it offers the rest, not all.
+                            undo.what = format!("what is left of {}", undo.what);
+                        }
+                        let head = if wrote {
+                            "restore stopped partway"
+                        } else {
+                            "restore refused"
+                        };
+                        self.set_status_for(&target, Level::Error, format!("{head}: {why}"));
+                        if !wrote {
+                            // Nothing changed: a re-read would only bury why (a failing server
+                            // fails it too, and its message would replace this one).
+                            return Vec::new();
+                        }
+                    }
                 }
                 if self.memory.target.as_ref() == Some(&target) {
                     // A backup may hold mentor and course memory too.

@@ -1096,3 +1096,53 @@ fn a_discarded_edit_takes_its_draft_with_it() {
     let fx = a.update(Input::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
     assert!(fx.is_empty(), "{fx:?}");
 }
+
+/// A restore refused before sending anything says "refused" and stays on screen (no re-read
+/// whose failure would replace it); one that wrote part says "stopped partway", re-reads,
+/// and the next `u` offers what is left rather than all of it.
+#[test]
+fn a_failed_undo_says_whether_it_wrote_and_the_next_offers_what_is_left() {
+    use crate::ops::RestoreError;
+    let mut a = with_memory(false, Some("hello"));
+    let target = a.memory.target.clone().expect("open");
+    a.last_erase = Some(UndoableErase {
+        target: target.clone(),
+        backup: "/data/backups/main/ann.json".into(),
+        what: "3 entries of chat memory".into(),
+    });
+    let fx = a.update(Input::Msg(Msg::Restored {
+        target: target.clone(),
+        result: Err(RestoreError::HasMemory {
+            user: "ann".into(),
+            entries: 1,
+        }),
+    }));
+    assert!(fx.is_empty(), "nothing changed, nothing re-read: {fx:?}");
+    let status = a.status.clone().expect("status").text;
+    assert!(status.starts_with("restore refused"), "{status}");
+    assert_eq!(
+        a.last_erase.as_ref().map(|u| u.what.as_str()),
+        Some("3 entries of chat memory")
+    );
+
+    let fx = a.update(Input::Msg(Msg::Restored {
+        target: target.clone(),
+        result: Err(RestoreError::Partial {
+            user: "ann".into(),
+            created: 2,
+            total: 3,
+            written: Vec::new(),
+            source: crate::api::ApiError::NotFound { detail: None },
+        }),
+    }));
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::LoadMemory { .. })),
+        "what was written is read: {fx:?}"
+    );
+    let status = a.status.clone().expect("status").text;
+    assert!(status.starts_with("restore stopped partway"), "{status}");
+    assert_eq!(
+        a.last_erase.as_ref().map(|u| u.what.as_str()),
+        Some("what is left of 3 entries of chat memory")
+    );
+}

@@ -133,6 +133,23 @@ pub struct RestoreReport {
 }
 
 impl RestoreError {
+    /// Whether the restore wrote anything before it stopped (the rest of the variants stop
+    /// before the first request).
+    pub fn wrote_something(&self) -> bool {
+        match self {
+            RestoreError::Partial { created, .. } | RestoreError::Progress { created, .. } => {
+                *created > 0
+            }
+            RestoreError::StorePartial { report, .. } => {
+                !report.created.is_empty()
+                    || report.mentor_memories > 0
+                    || !report.course_created.is_empty()
+            }
+            RestoreError::StoreProgress { .. } | RestoreError::Mark { .. } => true,
+            _ => false,
+        }
+    }
+
     /// The server's error, when the server is why it failed.
     pub fn api(&self) -> Option<&ApiError> {
         match self {
