@@ -440,7 +440,7 @@ async fn a_server_that_keeps_data_after_delete_is_visible() {
 }
 
 #[tokio::test]
-async fn store_reads_ride_out_the_mocks_faults_and_writes_do_not_retry() {
+async fn store_reads_ride_out_the_mocks_faults_and_writes_retry_only_a_429() {
     let (server, client) = mock(MockConfig::default()).await;
     let mia = user("multi.mia");
     server.state().set_throttle_rate(1.0);
@@ -457,10 +457,24 @@ async fn store_reads_ride_out_the_mocks_faults_and_writes_do_not_retry() {
         ),
         "{e:?}"
     );
+    let deletes = server.state().count(Method::DELETE);
+    assert!(
+        deletes > 1,
+        "a 429 was not taken, so the DELETE is sent again: {deletes}"
+    );
+    server.state().set_throttle_rate(0.0);
+    server.state().set_error_rate(1.0);
+    server.state().clear_requests();
+    assert!(
+        client
+            .erase_course_memories(&org(), &mia)
+            .await
+            .is_err()
+    );
     assert_eq!(
         server.state().count(Method::DELETE),
         1,
-        "a DELETE is sent once"
+        "a 500 may have been taken: the DELETE is sent once"
     );
     server.state().set_throttle_rate(0.0);
     server.state().set_error_rate(0.5);

@@ -103,7 +103,10 @@ impl Transport {
         &self.base
     }
 
-    /// Sends a request; only GETs are tried again, and only for transient failures.
+    /// Sends a request; GETs are tried again for transient failures, and any request after
+    /// a 429: the server throttled it before taking it, so sending it again after its
+    /// Retry-After cannot write twice. Other failures of a write may have been taken, so a
+    /// write is not sent again after them.
     pub async fn send(
         &self,
         method: Method,
@@ -160,7 +163,8 @@ impl Transport {
             if let Some(wait) = retry_after {
                 self.throttle.hold_for(wait.min(self.retry.retry_after_cap));
             }
-            if !retryable || !err.is_transient() {
+            let not_taken = matches!(err, ApiError::RateLimited { .. });
+            if !(retryable || not_taken) || !err.is_transient() {
                 return Err(err);
             }
             let Some(pause) = self.retry.delay(attempt, retry_after) else {
