@@ -484,3 +484,23 @@ pub fn failed(user: String, reason: impl Into<String>) -> Record {
         bytes: 0,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_counts_everything_and_keeps_only_its_first_entries() {
+        let mut failures = Listed::default();
+        for i in 0..(LISTED as u64 * 3 + 7) {
+            failures.push(i);
+        }
+        assert_eq!(failures.count, LISTED as u64 * 3 + 7);
+        assert_eq!(failures.first.len(), LISTED);
+        assert_eq!(failures.first[LISTED - 1], LISTED as u64 - 1);
+        assert!(failures.cut());
+        let mut few = Listed::default();
+        few.push("ann");
+        assert!(!few.cut());
+    }
+}
