@@ -438,3 +438,42 @@ async fn a_resume_after_sigkill_names_what_the_killed_run_erased() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn purge_all_pages_the_org_as_it_goes_and_resumes() {
+    // 250 users: three pages of 100, fed to the workers one page at a time.
+    let env = Env::start(config(3).with_extra_users(246)).await;
+    let out_dir = env.path("job");
+    let dir = out_dir.to_str().expect("UTF-8");
+    let args = [
+        "purge", "--org", "main", "--all", "--yes", "--json", "--out", dir, "--stores", "chat",
+    ];
+    let mut first = args.to_vec();
+    first.extend(["--stop-after", "30", "--concurrency", "2"]);
+    let out = env.run(&first).await;
+    assert_eq!(out.code, 130, "{}", out.stderr);
+    let pages = |env: &Env| {
+        env.mock
+            .state()
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/api/core/platform/users/")
+            .count()
+    };
+    assert_eq!(pages(&env), 1, "a stopped job did not page on");
+    let out = env.run(&args).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    let users = env.mock.state().user_count("main").expect("org");
+    assert_eq!(v["total"].as_u64(), Some(users as u64), "{v}");
+    for u in env.mock.state().usernames("main").expect("org") {
+        assert!(
+            env.mock
+                .state()
+                .memory("main", &u)
+                .expect("user")
+                .is_empty(),
+            "{u}"
+        );
+    }
+}

@@ -133,11 +133,14 @@ where
         label,
         journal,
     } = job;
+    // After a stop, the rest of a file is still counted for the summary; the org's list is
+    // not paged on (that would be requests, for a number).
+    let count_rest = matches!(source, Source::File { .. });
     let lines = source.lines()?;
     let mut progress = Progress::new(label, todo);
     let stop = Arc::new(AtomicBool::new(false));
     let (feed_tx, feed_rx) = mpsc::channel::<String>(concurrency * 2);
-    let feeder = tokio::task::spawn_blocking(move || feed(lines, &finished, &feed_tx));
+    let feeder = tokio::task::spawn_blocking(move || feed(lines, &finished, &feed_tx, count_rest));
     let queue = Arc::new(Mutex::new(feed_rx));
     let work = Arc::new(work);
     let (tx, mut rx) = mpsc::channel::<Record>(concurrency * 2);
@@ -218,6 +221,7 @@ fn feed(
     lines: Box<dyn Iterator<Item = Line> + Send>,
     finished: &HashSet<String>,
     tx: &mpsc::Sender<String>,
+    count_rest: bool,
 ) -> Fed {
     let mut fed = Fed::default();
     let mut open = true;
@@ -235,6 +239,9 @@ fn feed(
                 }
                 if !open {
                     fed.unsent += 1;
+                    if !count_rest {
+                        break;
+                    }
                 }
             }
             Line::NotUtf8(n) => {

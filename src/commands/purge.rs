@@ -40,7 +40,7 @@ pub async fn run(ctx: &Ctx, args: &PurgeArgs) -> CmdResult {
     let stores = stores_of(&args.stores);
     if args.dry_run {
         let source = userlist::select(ctx, &org, &args.users).await?;
-        let (users, bad_lines) = userlist::collect(source)?;
+        let (users, bad_lines) = userlist::collect(ctx, source).await?;
         let exit = dry_run::run(ctx, &org, users, concurrency, &stores).await?;
         return Ok(if bad_lines.is_empty() {
             exit

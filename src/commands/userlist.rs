@@ -1,7 +1,7 @@
 //! Which users a bulk job covers: a users file, read line by line as the job goes (never
-//! held whole), or every user of the org.
+//! held whole), or every user of the org, listed page by page as the job goes.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::fs::File;
 use std::hash::{BuildHasher, RandomState};
 use std::io::{BufRead, BufReader};
@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 use super::context::Ctx;
 use super::exit::{CmdError, CmdResult};
 use super::users::all_users;
-use crate::api::OrgScope;
+use crate::api::{ApiClient, OrgScope, PageCursor, UsersQuery};
 use crate::cli::UserSelection;
+use crate::text::sanitize_single_line;
 
 /// The users a job covers, not yet read.
 #[derive(Debug)]
@@ -19,8 +20,9 @@ pub enum Source {
     /// A users file (or a pipe: `--users-file <(...)`), opened once and streamed: a million
     /// lines cost what a thousand do.
     File { path: PathBuf, file: File },
-    /// Every user of the org, as listed (already without repeats).
-    Listed(Vec<String>),
+    /// Every user of the org, a page at a time as workers free up (repeats dropped by the
+    /// paging cursor, which is what still grows with the org: a set of the names listed).
+    Org { client: ApiClient, org: OrgScope },
 }
 
 /// One line of the source as the job sees it.
@@ -40,13 +42,10 @@ pub async fn select(ctx: &Ctx, org: &OrgScope, sel: &UserSelection) -> CmdResult
             path: path.clone(),
             file: open(path)?,
         }),
-        None => Ok(Source::Listed(
-            all_users(ctx, org, "")
-                .await?
-                .into_iter()
-                .map(|u| u.username)
-                .collect(),
-        )),
+        None => Ok(Source::Org {
+            client: ctx.client.clone(),
+            org: org.clone(),
+        }),
     }
 }
 
@@ -54,7 +53,16 @@ impl Source {
     /// Every line, in order, repeats of a name dropped.
     pub fn lines(self) -> CmdResult<Box<dyn Iterator<Item = Line> + Send>> {
         match self {
-            Source::Listed(names) => Ok(Box::new(names.into_iter().map(Line::Name))),
+            // Pages are fetched on the thread that reads the lines (the job's feeder, a
+            // blocking thread), on this runtime.
+            Source::Org { client, org } => Ok(Box::new(OrgPages {
+                client,
+                org,
+                runtime: tokio::runtime::Handle::current(),
+                cursor: PageCursor::new(),
+                page: VecDeque::new(),
+                failed: false,
+            })),
             Source::File { file, .. } => {
                 let mut once = Dedup::default();
                 Ok(Box::new(FileLines::new(BufReader::new(file)).filter(
@@ -66,7 +74,8 @@ impl Source {
 
     /// How many distinct names it holds, and how many of those are not in `finished`: a
     /// pass over the file that keeps nothing but fingerprints, for the prompt and the
-    /// progress bar. `None` for a pipe, which can be read only once.
+    /// progress bar. `None` for a pipe, which can be read only once, and for the org's
+    /// list, which is read as the job goes.
     pub fn count(&self, finished: &HashSet<String>) -> CmdResult<Option<(u64, u64)>> {
         let mut total = 0;
         let mut todo = 0;
@@ -77,7 +86,7 @@ impl Source {
             }
         };
         match self {
-            Source::Listed(names) => names.iter().for_each(|n| tally(n)),
+            Source::Org { .. } => return Ok(None),
             Source::File { path, file } => {
                 if !file.metadata().is_ok_and(|m| m.is_file()) {
                     return Ok(None);
@@ -178,8 +187,12 @@ pub fn parse_users(text: &str) -> Vec<String> {
 }
 
 /// Reads a whole source into names (for the dry run, which lists every user anyway); lines
-/// that are not UTF-8 are reported on stderr by number and counted in the second value.
-pub fn collect(source: Source) -> CmdResult<(Vec<String>, Vec<u64>)> {
+/// that are not UTF-8 are reported on stderr by number and returned.
+pub async fn collect(ctx: &Ctx, source: Source) -> CmdResult<(Vec<String>, Vec<u64>)> {
+    if let Source::Org { org, .. } = &source {
+        let users = all_users(ctx, org, "").await?;
+        return Ok((users.into_iter().map(|u| u.username).collect(), Vec::new()));
+    }
     let mut names = Vec::new();
     let mut bad = Vec::new();
     for line in source.lines()? {
@@ -193,6 +206,54 @@ pub fn collect(source: Source) -> CmdResult<(Vec<String>, Vec<u64>)> {
         }
     }
     Ok((names, bad))
+}
+
+/// The org's users, one page held at a time. Paging always ends (see [`PageCursor`]); a
+/// page that cannot be read ends the list with an error line, so the job stops there and
+/// says so (its journal lets the same command go on).
+struct OrgPages {
+    client: ApiClient,
+    org: OrgScope,
+    runtime: tokio::runtime::Handle,
+    cursor: PageCursor,
+    page: VecDeque<String>,
+    failed: bool,
+}
+
+impl Iterator for OrgPages {
+    type Item = Line;
+
+    fn next(&mut self) -> Option<Line> {
+        loop {
+            if let Some(name) = self.page.pop_front() {
+                return Some(Line::Name(name));
+            }
+            let number = self.cursor.next_page().filter(|_| !self.failed)?;
+            let q = UsersQuery {
+                page: number,
+                page_size: self.cursor.page_size(),
+                search: String::new(),
+            };
+            let got = match self.runtime.block_on(self.client.list_users(&self.org, &q)) {
+                Ok(got) => got,
+                Err(e) => {
+                    self.failed = true;
+                    return Some(Line::ReadError(format!(
+                        "cannot list the users (page {number}): {e}"
+                    )));
+                }
+            };
+            let step = self.cursor.take(got);
+            if let Some(warning) = step.warning {
+                // Built from numbers: no server text reaches the terminal here.
+                eprintln!(
+                    "warning: listing the users of {}: {warning}",
+                    sanitize_single_line(&self.org.key)
+                );
+            }
+            self.page.extend(step.users.into_iter().map(|u| u.username));
+        }
+    }
 }
 
 #[cfg(test)]
