@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::bulk::{self, Places, Summary, failed};
+use super::bulk::{self, Job, Places, Summary, failed};
 use super::context::Ctx;
 use super::exit::CmdResult;
 use super::journal::{Journal, Record, Status};
@@ -26,15 +26,10 @@ struct Shared {
 
 pub async fn run(ctx: &Ctx, args: &ExportArgs) -> CmdResult {
     let org = ctx.org(&args.org);
-    let users = userlist::select(ctx, &org, &args.users).await?;
+    let source = userlist::select(ctx, &org, &args.users).await?;
     let (journal, finished) =
         Journal::open(&args.out, "export", &org.key, ctx.connection.base_url())?;
-    let total = users.len();
-    let todo: Vec<String> = users
-        .into_iter()
-        .filter(|u| !finished.contains(u))
-        .collect();
-    let skipped = total - todo.len();
+    let todo = source.count(&finished)?.map(|(_, todo)| todo);
     let shared = Arc::new(Shared {
         client: ctx.client.clone(),
         org: org.clone(),
@@ -42,21 +37,22 @@ pub async fn run(ctx: &Ctx, args: &ExportArgs) -> CmdResult {
         base_url: ctx.connection.base_url().to_owned(),
         dir: args.out.clone(),
     });
-    let report = bulk::run(
+    let job = Job {
+        source,
+        finished,
         todo,
-        usize::from(args.bulk.concurrency),
-        args.bulk.stop_after,
-        "export",
-        Some(&journal),
-        move |user| export_one(shared.clone(), user),
-    )
-    .await?;
+        concurrency: usize::from(args.bulk.concurrency),
+        stop_after: args.bulk.stop_after,
+        label: "export",
+        journal: Some(&journal),
+    };
+    let report = bulk::run(job, move |user| export_one(shared.clone(), user)).await?;
     let places = Places {
         out_dir: args.out.clone(),
         backups: args.out.join(crate::store::safe_name(&org.key)),
         journal: journal.path().to_path_buf(),
     };
-    Summary::new("export", &org.key, total, skipped, report, places).emit(ctx.json)
+    Summary::new("export", &org.key, report, places).emit(ctx.json)
 }
 
 async fn export_one(s: Arc<Shared>, user: String) -> Record {

@@ -28,6 +28,12 @@ pub enum Status {
     Done,
     /// The user had no memory: nothing to export or erase. Finished, not failed.
     Empty,
+    /// The org has no such user (its memory read said 404 and the users list has no one of
+    /// that name). Finished: a resume does not look again.
+    Unknown,
+    /// Erased by an earlier run of the job that was killed before it journaled the user:
+    /// the memory read says 404 and the backup that run wrote is in the job's directory.
+    ErasedEarlier,
     Failed,
 }
 
@@ -147,7 +153,7 @@ impl Journal {
     }
 }
 
-/// Users whose last line says done or empty. A torn last line is ended with a newline so
+/// Users whose last line says they are finished (anything but failed). A torn last line is ended with a newline so
 /// the next record starts on a line of its own.
 fn read_finished(file: &mut File) -> std::io::Result<HashSet<String>> {
     file.seek(SeekFrom::Start(0))?;

@@ -15,6 +15,8 @@ mod memory_get;
 mod output;
 mod progress;
 mod purge;
+mod purge_earlier;
+mod purge_unknown;
 mod show_config;
 mod store_erase;
 mod stores_read;

@@ -11,19 +11,22 @@ const PLAIN_EVERY: Duration = Duration::from_secs(2);
 pub struct Progress {
     bar: Option<ProgressBar>,
     label: &'static str,
-    total: u64,
+    /// Unknown for a users file that is a pipe.
+    total: Option<u64>,
     pos: u64,
     started: Instant,
     last_line: Instant,
 }
 
 impl Progress {
-    pub fn new(label: &'static str, total: u64) -> Progress {
+    pub fn new(label: &'static str, total: Option<u64>) -> Progress {
         let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-            if let Ok(style) = ProgressStyle::with_template(
-                "{msg} [{bar:40}] {pos}/{len} {per_sec} eta {eta} ({elapsed})",
-            ) {
+            let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr());
+            let template = match total {
+                Some(_) => "{msg} [{bar:40}] {pos}/{len} {per_sec} eta {eta} ({elapsed})",
+                None => "{msg} {pos} users {per_sec} ({elapsed})",
+            };
+            if let Ok(style) = ProgressStyle::with_template(template) {
                 bar.set_style(style.progress_chars("=> "));
             }
             bar.set_message(label);
@@ -61,11 +64,14 @@ impl Progress {
     fn line(&self) -> String {
         let secs = self.started.elapsed().as_secs_f64().max(1e-3);
         let rate = self.pos as f64 / secs;
-        let left = self.total.saturating_sub(self.pos) as f64;
+        let Some(total) = self.total else {
+            return format!("{}: {} users, {rate:.1}/s", self.label, self.pos);
+        };
+        let left = total.saturating_sub(self.pos) as f64;
         let eta = if rate > 0.0 { left / rate } else { 0.0 };
         format!(
-            "{}: {}/{} users, {rate:.1}/s, eta {eta:.0} s",
-            self.label, self.pos, self.total
+            "{}: {}/{total} users, {rate:.1}/s, eta {eta:.0} s",
+            self.label, self.pos
         )
     }
 }

@@ -3,17 +3,21 @@
 //! deletes it, then read again until the server answers empty. Chat memory alone is the
 //! drain; with `--stores` naming mentor or course memory (the default: every store), each
 //! user is a forget of those stores, with one backup of all of them. A user whose backup
-//! or intent line cannot be written is not erased.
+//! or intent line cannot be written is not erased. A user with nothing to erase is looked
+//! at again (see [`super::purge_unknown`]): erased by an earlier killed run, unknown, or
+//! truly without memory.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::bulk::{self, Places, Summary, failed};
+use super::bulk::{self, Job, Places, Summary, failed};
 use super::context::Ctx;
 use super::dry_run;
-use super::exit::CmdResult;
+use super::exit::{CmdResult, Exit};
 use super::journal::{Journal, Record, Status};
 use super::output::confirm_typed;
+use super::purge_earlier::EarlierBackups;
+use super::purge_unknown::{Settle, settle};
 use super::userlist;
 use crate::api::{OrgScope, UserRef};
 use crate::cli::{PurgeArgs, StoreName, stores_of};
@@ -26,6 +30,8 @@ struct Shared {
     org: OrgScope,
     /// The stores to erase; chat alone is the drain, anything else a forget.
     stores: Vec<StoreKind>,
+    /// What "nothing to erase" really was.
+    settle: Settle,
 }
 
 pub async fn run(ctx: &Ctx, args: &PurgeArgs) -> CmdResult {
@@ -33,20 +39,39 @@ pub async fn run(ctx: &Ctx, args: &PurgeArgs) -> CmdResult {
     let concurrency = usize::from(args.bulk.concurrency);
     let stores = stores_of(&args.stores);
     if args.dry_run {
-        let users = userlist::select(ctx, &org, &args.users).await?;
-        return dry_run::run(ctx, &org, users, concurrency, &stores).await;
+        let source = userlist::select(ctx, &org, &args.users).await?;
+        let (users, bad_lines) = userlist::collect(ctx, source).await?;
+        let exit = dry_run::run(ctx, &org, users, concurrency, &stores).await?;
+        return Ok(if bad_lines.is_empty() {
+            exit
+        } else {
+            eprintln!(
+                "{} lines of the users file are not UTF-8 and were skipped",
+                bad_lines.len()
+            );
+            // A dry run whose reads failed already says so; else the skipped lines do.
+            if exit == Exit::Ok {
+                Exit::Partial
+            } else {
+                exit
+            }
+        });
     }
     ctx.check_writable()?;
-    let users = userlist::select(ctx, &org, &args.users).await?;
+    let source = userlist::select(ctx, &org, &args.users).await?;
     if !args.yes {
         let names: Vec<&str> = stores
             .iter()
             .map(|&s| super::stores_read::store_word(s))
             .collect();
+        let whom = match (source.count(&Default::default())?, &args.users.users_file) {
+            (Some((count, _)), _) => format!("{count} users"),
+            (None, Some(path)) => format!("every user listed in {}", path.display()),
+            (None, None) => "every user".to_owned(),
+        };
         let what = format!(
-            "erase the {} memory of {} users in org {}",
+            "erase the {} memory of {whom} in org {}",
             names.join(", "),
-            users.len(),
             org.key
         );
         confirm_typed(&what, &org.key)?;
@@ -63,15 +88,17 @@ pub async fn run(ctx: &Ctx, args: &PurgeArgs) -> CmdResult {
         ctx.connection.base_url(),
     )?;
     let audit = ctx.audit_log()?;
-    let total = users.len();
-    let todo: Vec<String> = users
-        .into_iter()
-        .filter(|u| !finished.contains(u))
-        .collect();
-    let skipped = total - todo.len();
+    let counted = source.count(&finished)?;
+    let todo = counted.map(|(_, todo)| todo);
+    let whom = match counted {
+        Some((total, todo)) => format!("{todo} users to erase ({} done before)", total - todo),
+        None => format!(
+            "erasing the users read from the pipe ({} finished before)",
+            finished.len()
+        ),
+    };
     eprintln!(
-        "purge: {} users to erase in {} ({} memory; {skipped} done before); journal {}",
-        todo.len(),
+        "purge: {whom} in {} ({} memory); journal {}",
         org.key,
         kinds
             .iter()
@@ -93,20 +120,29 @@ pub async fn run(ctx: &Ctx, args: &PurgeArgs) -> CmdResult {
         backups.clone(),
     )
     .with_shared_flush(SyncBarrier::new(&out_dir));
+    // Only a resumed job has backups here: they tell a user erased by a killed run.
+    let earlier = EarlierBackups::scan(&backups.join(safe_name(&org.key)));
     let shared = Arc::new(Shared {
         ops: ops.clone(),
         org: org.clone(),
         stores: kinds,
+        settle: Settle {
+            client: ctx.client.clone(),
+            org: org.clone(),
+            earlier: Arc::new(earlier),
+            check_unknown: args.users.users_file.is_some(),
+        },
     });
-    let report = bulk::run(
+    let job = Job {
+        source,
+        finished,
         todo,
         concurrency,
-        args.bulk.stop_after,
-        "purge",
-        Some(&journal),
-        move |user| purge_one(shared.clone(), user),
-    )
-    .await;
+        stop_after: args.bulk.stop_after,
+        label: "purge",
+        journal: Some(&journal),
+    };
+    let report = bulk::run(job, move |user| purge_one(shared.clone(), user)).await;
     ops.trail().settle().await;
     let report = report?;
     let places = Places {
@@ -114,7 +150,7 @@ pub async fn run(ctx: &Ctx, args: &PurgeArgs) -> CmdResult {
         backups: backups.join(safe_name(&org.key)),
         journal: journal.path().to_path_buf(),
     };
-    Summary::new("purge", &org.key, total, skipped, report, places).emit(ctx.json)
+    Summary::new("purge", &org.key, report, places).emit(ctx.json)
 }
 
 /// A new directory per run, so separate requests never mix their backups.
@@ -156,12 +192,19 @@ fn job_name(kinds: &[StoreKind]) -> String {
     format!("purge of stores {}", names.join(","))
 }
 
-/// Erases one user through the operations layer: every item is in the backup before the
-/// request that deletes it, and "done" means a read showed the memory gone.
+/// Erases one user, then says what "nothing to erase" was.
 async fn purge_one(s: Arc<Shared>, user: String) -> Record {
-    if s.stores != [StoreKind::Chat] {
-        return forget_one(&s, user).await;
-    }
+    let record = if s.stores == [StoreKind::Chat] {
+        drain_one(&s, user).await
+    } else {
+        forget_one(&s, user).await
+    };
+    settle(&s.settle, record).await
+}
+
+/// Erases one user's chat memory through the operations layer: every item is in the backup
+/// before the request that deletes it, and "done" means a read showed the memory gone.
+async fn drain_one(s: &Shared, user: String) -> Record {
     let who = UserRef::by_name(&user);
     match s.ops.erase_all(&s.org, &who, Action::Purge).await {
         Ok(erased) if erased.nothing_there() => Record {
