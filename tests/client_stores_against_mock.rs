@@ -465,12 +465,7 @@ async fn store_reads_ride_out_the_mocks_faults_and_writes_retry_only_a_429() {
     server.state().set_throttle_rate(0.0);
     server.state().set_error_rate(1.0);
     server.state().clear_requests();
-    assert!(
-        client
-            .erase_course_memories(&org(), &mia)
-            .await
-            .is_err()
-    );
+    assert!(client.erase_course_memories(&org(), &mia).await.is_err());
     assert_eq!(
         server.state().count(Method::DELETE),
         1,
