@@ -9,6 +9,7 @@ mod cli_support;
 use std::time::Instant;
 
 use cli_support::{Env, Out, config, config_multi, multi_max_texts, user_names, users_file};
+use memory_console::mock::MemoryShape;
 use memory_console::store::read_backup;
 use reqwest::Method;
 
@@ -353,9 +354,10 @@ async fn dry_run_reads_only_and_refusal_off_a_terminal() {
     assert!(!env.audit_log().exists());
 }
 
+/// On a server whose read is a whole list, every file is complete and the export exits 0.
 #[tokio::test(flavor = "multi_thread")]
 async fn export_all_writes_restorable_files_and_resumes() {
-    let env = Env::start(config(5)).await;
+    let env = Env::start(config(5).with_memory_shape(MemoryShape::List)).await;
     let dir = env.path("export");
     let args = [
         "export",
@@ -447,4 +449,49 @@ async fn purge_backs_up_every_entry_of_a_user_with_several() {
         multi_max_texts(),
         "the backup holds all three entries"
     );
+}
+
+/// With the published read (one entry however many there are), an export cannot see the
+/// rest: each file holds what was shown, says so (`read_gaps`), the journal marks the user
+/// incomplete, and the job exits with the partial code instead of claiming a full export.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_export_through_the_one_entry_read_says_it_may_be_incomplete() {
+    let env = Env::start(config_multi()).await;
+    let dir = env.path("export");
+    let file = users_file(&env, &["multi.max", "empty.eve"]);
+    let args = [
+        "export",
+        "--org",
+        "main",
+        "--users-file",
+        &file,
+        "--out",
+        dir.to_str().unwrap(),
+        "--json",
+    ];
+    let out = env.run(&args).await;
+    assert_eq!(out.code, 5, "partial: {}", out.stderr);
+    assert!(out.stderr.contains("only part"), "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["incomplete"], 1, "{v}");
+    assert_eq!(v["done"], 0, "{v}");
+    assert_eq!(v["incomplete_users"][0]["user"], "multi.max");
+    let reason = v["incomplete_users"][0]["reason"].as_str().expect("reason");
+    assert!(
+        reason.starts_with("chat: the server's read showed 1 entry"),
+        "{reason}"
+    );
+    let files: Vec<_> = std::fs::read_dir(dir.join("main"))
+        .expect("files")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(files.len(), 1);
+    let held = read_backup(&files[0]).expect("restorable");
+    assert_eq!(held.entries.len(), 1, "what the read showed");
+    assert_eq!(held.read_gaps.len(), 1, "the file says what it may miss");
+    let journal = std::fs::read_to_string(dir.join("journal.jsonl")).expect("journal");
+    assert!(journal.contains(r#""status":"incomplete""#), "{journal}");
+    // Reading again would show the same: a resume does not.
+    let out = env.run(&args).await;
+    assert_eq!(out.json()["skipped"], 2, "{}", out.stderr);
 }

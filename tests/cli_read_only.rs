@@ -4,6 +4,7 @@
 mod cli_support;
 
 use cli_support::{Env, KEY, config, users_file};
+use memory_console::mock::MemoryShape;
 use reqwest::Method;
 
 fn writes(env: &Env) -> u64 {
@@ -13,7 +14,8 @@ fn writes(env: &Env) -> u64 {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn read_only_refuses_every_write_and_sends_none() {
-    let env = Env::start(config(3)).await;
+    // A list-shaped read, so the export is complete and exits 0.
+    let env = Env::start(config(3).with_memory_shape(MemoryShape::List)).await;
     // A restorable backup of u01, whose memory is then gone: a restore would POST.
     let export = env.path("export");
     let file = users_file(&env, &["u01", "u02", "u03"]);

@@ -66,6 +66,8 @@ pub struct RunReport {
     pub unknown: Listed<String>,
     /// Users an earlier run erased whose journal line was lost (a kill): their backup.
     pub erased_earlier: Listed<Earlier>,
+    /// Exports that hold only part of what a store keeps, with what may be missing.
+    pub incomplete: Listed<Failure>,
     /// Source lines that are not UTF-8, by number.
     pub bad_lines: Listed<u64>,
     /// The users file could not be read to its end.
@@ -177,6 +179,13 @@ where
             Status::Done => report.done += 1,
             Status::Empty => report.empty += 1,
             Status::Unknown => report.unknown.push(record.user),
+            Status::Incomplete => {
+                report.bytes += record.bytes;
+                report.incomplete.push(Failure {
+                    user: record.user,
+                    reason: record.reason.unwrap_or_default(),
+                })
+            }
             Status::ErasedEarlier => report.erased_earlier.push(Earlier {
                 user: record.user,
                 backup: record.backup,
@@ -302,6 +311,9 @@ pub struct Summary {
     /// Users an earlier, killed run erased before it could journal them; with their backup.
     pub erased_earlier: u64,
     pub erased_earlier_users: Vec<Earlier>,
+    /// Exports whose file holds only part of a store, with what may be missing.
+    pub incomplete: u64,
+    pub incomplete_users: Vec<Failure>,
     /// Lines of the users file that are not UTF-8 (skipped), by number from 1.
     pub bad_lines: u64,
     pub bad_line_numbers: Vec<u64>,
@@ -326,10 +338,12 @@ impl Summary {
             + report.empty
             + report.failures.count
             + report.unknown.count
-            + report.erased_earlier.count;
+            + report.erased_earlier.count
+            + report.incomplete.count;
         let lists_cut = report.failures.cut()
             || report.unknown.cut()
             || report.erased_earlier.cut()
+            || report.incomplete.cut()
             || report.bad_lines.cut();
         Summary {
             job,
@@ -344,6 +358,8 @@ impl Summary {
             unknown_users: report.unknown.first,
             erased_earlier: report.erased_earlier.count,
             erased_earlier_users: report.erased_earlier.first,
+            incomplete: report.incomplete.count,
+            incomplete_users: report.incomplete.first,
             bad_lines: report.bad_lines.count,
             bad_line_numbers: report.bad_lines.first,
             read_error: report.read_error,
@@ -400,7 +416,13 @@ impl Summary {
                 self.bad_lines
             );
         }
-        if self.failed > 0 || self.unknown > 0 || self.bad_lines > 0 {
+        if self.incomplete > 0 {
+            eprintln!(
+                "{} files hold only part of what a store keeps (the server showed no more); the journal and the files' read_gaps say what may be missing",
+                self.incomplete
+            );
+        }
+        if self.failed > 0 || self.unknown > 0 || self.bad_lines > 0 || self.incomplete > 0 {
             return Ok(Exit::Partial);
         }
         Ok(Exit::Ok)
@@ -439,6 +461,19 @@ impl Summary {
             text.push_str(&format!("  unknown {}: not a user of the org\n", escape(u)));
         }
         more(&mut text, self.unknown, self.unknown_users.len(), "unknown");
+        for f in &self.incomplete_users {
+            text.push_str(&format!(
+                "  incomplete {}: {}\n",
+                escape(&f.user),
+                escape(&f.reason)
+            ));
+        }
+        more(
+            &mut text,
+            self.incomplete,
+            self.incomplete_users.len(),
+            "incomplete",
+        );
         for e in &self.erased_earlier_users {
             let backup = e
                 .backup

@@ -14,6 +14,7 @@ use super::userlist;
 use crate::api::{ApiClient, OrgScope, StoreRead, UserRef};
 use crate::cli::{ExportArgs, StoreChoice};
 use crate::store::{Backup, write_backup};
+use crate::text::count_noun;
 
 /// What every export worker shares.
 struct Shared {
@@ -77,9 +78,11 @@ async fn export_one(s: Arc<Shared>, user: String) -> Record {
             bytes: 0,
         };
     }
+    let read_gaps = read_gaps(&got);
     let entries = got.chat.map(|c| c.read.entries).unwrap_or_default();
     let bytes = entries.iter().map(|e| e.text().len() as u64).sum();
     let mut backup = Backup::new(&s.profile, &s.base_url, &s.org, &who, entries);
+    backup.read_gaps = read_gaps.clone();
     backup.mentor = got
         .mentor
         .map(|m| m.into_items().memories)
@@ -88,16 +91,57 @@ async fn export_one(s: Arc<Shared>, user: String) -> Record {
     let dir = s.dir.clone();
     // File writes block; keep them off the async workers that drive the requests.
     match tokio::task::spawn_blocking(move || write_backup(&dir, &backup)).await {
-        Ok(Ok(path)) => Record {
+        Ok(Ok(path)) if read_gaps.is_empty() => Record {
             user,
             status: Status::Done,
             reason: gaps,
             backup: Some(path),
             bytes,
         },
+        // The file holds what the server showed; the record says it may not be all.
+        Ok(Ok(path)) => Record {
+            user,
+            status: Status::Incomplete,
+            reason: Some(
+                read_gaps
+                    .into_iter()
+                    .chain(gaps)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            backup: Some(path),
+            bytes,
+        },
         Ok(Err(e)) => failed(user, format!("cannot write the file: {e}")),
         Err(e) => failed(user, format!("cannot write the file: {e}")),
     }
+}
+
+/// What the reads could not show: a chat read that was not a whole list (the published
+/// read shows one entry however many there are), and mentor memories the server counted
+/// but its pages did not hold.
+fn read_gaps(got: &UserStores) -> Vec<String> {
+    let mut gaps = Vec::new();
+    if let Some(chat) = got.chat.as_ref().filter(|c| !c.read.complete) {
+        gaps.push(format!(
+            "chat: the server's read showed {} and does not say there is no more (its published read shows one entry at a time); the file holds what it showed",
+            count_noun(chat.read.entries.len(), "entry", "entries")
+        ));
+    }
+    if let Some(StoreRead::Items(listing)) = &got.mentor
+        && listing.shortfall() > 0
+    {
+        gaps.push(format!(
+            "mentor: the server counts {} but its pages held only {}",
+            count_noun(
+                listing.count.unwrap_or_default() as usize,
+                "memory",
+                "memories"
+            ),
+            listing.memories.len()
+        ));
+    }
+    gaps
 }
 
 /// "mentor: the server answered 405 (...)" for each store read as unavailable.
@@ -113,4 +157,53 @@ fn gaps(got: &UserStores) -> Option<String> {
     .filter_map(|(what, gap)| gap.map(|g| format!("{what}: {g}")))
     .collect();
     (!words.is_empty()).then(|| words.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{MemoryRead, MentorListing};
+    use crate::commands::stores_read::ChatRead;
+
+    #[test]
+    fn a_mentor_count_beyond_the_pages_and_a_one_entry_read_are_gaps() {
+        let complete = UserStores {
+            chat: Some(ChatRead {
+                read: MemoryRead {
+                    entries: Vec::new(),
+                    complete: true,
+                },
+                enabled: None,
+            }),
+            mentor: Some(StoreRead::Items(MentorListing {
+                memories: Vec::new(),
+                count: Some(0),
+            })),
+            course: None,
+        };
+        assert!(read_gaps(&complete).is_empty());
+        let short = UserStores {
+            mentor: Some(StoreRead::Items(MentorListing {
+                memories: Vec::new(),
+                count: Some(3),
+            })),
+            ..complete
+        };
+        assert_eq!(
+            read_gaps(&short),
+            ["mentor: the server counts 3 memories but its pages held only 0"]
+        );
+        let one = UserStores {
+            chat: Some(ChatRead {
+                read: MemoryRead {
+                    entries: Vec::new(),
+                    complete: false,
+                },
+                enabled: None,
+            }),
+            mentor: None,
+            course: None,
+        };
+        assert!(read_gaps(&one)[0].starts_with("chat: "));
+    }
 }

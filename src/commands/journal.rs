@@ -34,6 +34,11 @@ pub enum Status {
     /// Erased by an earlier run of the job that was killed before it journaled the user:
     /// the memory read says 404 and the backup that run wrote is in the job's directory.
     ErasedEarlier,
+    /// Exported, but a store showed only part of what it holds (the published chat read
+    /// shows one entry; a mentor listing counted more than its pages held): the file holds
+    /// what was shown and the reason says what may be missing. Finished: reading again
+    /// would show the same.
+    Incomplete,
     Failed,
 }
 

@@ -46,6 +46,10 @@ pub struct Backup {
     /// Course memories exactly as read (version 2).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub course: Vec<CourseMemory>,
+    /// What the reads behind this file could not show (an export of a store that showed
+    /// only part of what it holds), in words; empty when every read was complete.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub read_gaps: Vec<String>,
     /// Unique ids of mentor entries an erase of one entry or category left on the server: a
     /// restore may add the backup's memories beside them, but beside nothing newer.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -103,6 +107,7 @@ impl Backup {
             kept_ids: Vec::new(),
             mentor: Vec::new(),
             course: Vec::new(),
+            read_gaps: Vec::new(),
             kept_mentor: Vec::new(),
             kept_course: Vec::new(),
             restored_rows: Vec::new(),
