@@ -413,6 +413,29 @@ mod tests {
         assert_eq!(back.course[0].lessons["done"][0], hostile);
     }
 
+    /// Found by cargo-mutants: `is_empty` made constant, or one store left out of it.
+    #[test]
+    fn a_backup_is_empty_only_when_every_store_is() {
+        let mut b = sample();
+        b.entries.clear();
+        assert!(b.is_empty(), "no entries and no other store");
+        b.mentor = vec![
+            serde_json::from_value(serde_json::json!({
+                "unique_id": "m-1", "category": "c", "entries": []
+            }))
+            .unwrap(),
+        ];
+        assert!(!b.is_empty(), "a mentor memory alone");
+        b.mentor.clear();
+        b.course = vec![
+            serde_json::from_value(serde_json::json!({"id": 4, "catalog_item": "x"})).unwrap(),
+        ];
+        assert!(!b.is_empty(), "a course memory alone");
+        b.course.clear();
+        b.entries = sample().entries;
+        assert!(!b.is_empty(), "chat entries alone");
+    }
+
     #[test]
     fn chat_only_backups_write_no_store_fields() {
         let dir = tempfile::tempdir().unwrap();
