@@ -351,6 +351,11 @@ mod tests {
             &format!(r#"{{"format": "{BACKUP_FORMAT}", "version": 1}}"#),
             "is damaged",
         );
+        // Version 0 is told apart before the fields are read (found by cargo-mutants).
+        check(
+            &format!(r#"{{"format": "{BACKUP_FORMAT}", "version": 0}}"#),
+            "not a positive integer",
+        );
     }
 
     #[test]
