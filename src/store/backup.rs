@@ -441,6 +441,36 @@ mod tests {
         assert!(!b.is_empty(), "chat entries alone");
     }
 
+    /// Found by cargo-mutants: a file no program version could restore is not written.
+    #[test]
+    fn a_backup_of_another_format_or_version_is_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_backup(dir.path(), &sample()).unwrap();
+        let spoil: [fn(&mut Backup); 3] = [
+            |b| b.format = "other".into(),
+            |b| b.version = 0,
+            |b| b.version = BACKUP_VERSION + 1,
+        ];
+        for spoil in spoil {
+            let mut b = sample();
+            spoil(&mut b);
+            assert!(
+                write_backup(dir.path(), &b).is_err(),
+                "{} {}",
+                b.format,
+                b.version
+            );
+            assert!(
+                rewrite_backup(&path, &b).is_err(),
+                "{} {}",
+                b.format,
+                b.version
+            );
+        }
+        assert_eq!(read_backup(&path).unwrap().entries, sample().entries);
+        assert_eq!(fs::read_dir(dir.path().join("main")).unwrap().count(), 1);
+    }
+
     #[test]
     fn chat_only_backups_write_no_store_fields() {
         let dir = tempfile::tempdir().unwrap();
