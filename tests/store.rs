@@ -180,6 +180,51 @@ fn two_backups_in_the_same_second_get_distinct_files() {
     );
 }
 
+/// The bulk jobs' path (found by cargo-mutants: nothing outside `cli_bulk` wrote a deferred
+/// backup). Written, grown and rewritten, each file reads back whole and private once the
+/// barrier is waited on, and a second backup in the same second never replaces the first.
+#[tokio::test]
+async fn deferred_backups_read_back_grow_and_never_replace() {
+    use memory_console::store::{
+        SyncBarrier, rewrite_backup, rewrite_backup_deferred, write_backup_deferred,
+    };
+    let root = tempfile::tempdir().unwrap();
+    let backups = root.path().join("backups");
+    let barrier = SyncBarrier::new(&backups);
+    let first = backup("https://x", "ann", vec![entry(1, Some("first"))]);
+    let mut other = first.clone();
+    other.entries[0].content = Some("\u{1b}]0;other\u{7}\u{202e}".into());
+    let p1 = write_backup_deferred(&backups, &first).unwrap();
+    let p2 = write_backup_deferred(&backups, &other).unwrap();
+    barrier.wait().await.unwrap();
+    assert_ne!(p1, p2, "the same second gets the next free name");
+    assert!(p1.starts_with(backups.join("main")), "{}", p1.display());
+    assert_eq!(read_backup(&p1).unwrap(), first);
+    assert_eq!(read_backup(&p2).unwrap(), other);
+    assert_eq!(mode(&p1), 0o600);
+
+    let mut grown = first.clone();
+    grown.entries.extend(odd_entries());
+    rewrite_backup_deferred(&p1, &grown).unwrap();
+    barrier.wait().await.unwrap();
+    assert_eq!(read_backup(&p1).unwrap(), grown);
+    assert_eq!(mode(&p1), 0o600);
+    grown.kept_ids = vec![7, 9];
+    rewrite_backup(&p1, &grown).unwrap();
+    assert_eq!(read_backup(&p1).unwrap().kept_ids, [7, 9]);
+
+    // A backup that could not be restored is refused on the way in, the file kept as it was.
+    let mut nameless = grown.clone();
+    nameless.username = String::new();
+    assert!(rewrite_backup_deferred(&p1, &nameless).is_err());
+    assert!(rewrite_backup(&p1, &nameless).is_err());
+    assert!(write_backup_deferred(&backups, &nameless).is_err());
+    assert_eq!(read_backup(&p1).unwrap(), grown);
+    // Only the two backups: no temp file is left beside them.
+    let left: Vec<_> = fs::read_dir(backups.join("main")).unwrap().collect();
+    assert_eq!(left.len(), 2, "{left:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_appends_give_whole_lines_and_never_the_key() {
     let root = tempfile::tempdir().unwrap();

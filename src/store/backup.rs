@@ -376,6 +376,11 @@ mod tests {
             &format!(r#"{{"format": "{BACKUP_FORMAT}", "version": 1}}"#),
             "is damaged",
         );
+        // Version 0 is told apart before the fields are read (found by cargo-mutants).
+        check(
+            &format!(r#"{{"format": "{BACKUP_FORMAT}", "version": 0}}"#),
+            "not a positive integer",
+        );
     }
 
     #[test]
@@ -436,6 +441,59 @@ mod tests {
         assert_eq!(back, b);
         assert_eq!(back.mentor[0].entries[0].value.as_deref(), Some(hostile));
         assert_eq!(back.course[0].lessons["done"][0], hostile);
+    }
+
+    /// Found by cargo-mutants: `is_empty` made constant, or one store left out of it.
+    #[test]
+    fn a_backup_is_empty_only_when_every_store_is() {
+        let mut b = sample();
+        b.entries.clear();
+        assert!(b.is_empty(), "no entries and no other store");
+        b.mentor = vec![
+            serde_json::from_value(serde_json::json!({
+                "unique_id": "m-1", "category": "c", "entries": []
+            }))
+            .unwrap(),
+        ];
+        assert!(!b.is_empty(), "a mentor memory alone");
+        b.mentor.clear();
+        b.course = vec![
+            serde_json::from_value(serde_json::json!({"id": 4, "catalog_item": "x"})).unwrap(),
+        ];
+        assert!(!b.is_empty(), "a course memory alone");
+        b.course.clear();
+        b.entries = sample().entries;
+        assert!(!b.is_empty(), "chat entries alone");
+    }
+
+    /// Found by cargo-mutants: a file no program version could restore is not written.
+    #[test]
+    fn a_backup_of_another_format_or_version_is_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_backup(dir.path(), &sample()).unwrap();
+        let spoil: [fn(&mut Backup); 3] = [
+            |b| b.format = "other".into(),
+            |b| b.version = 0,
+            |b| b.version = BACKUP_VERSION + 1,
+        ];
+        for spoil in spoil {
+            let mut b = sample();
+            spoil(&mut b);
+            assert!(
+                write_backup(dir.path(), &b).is_err(),
+                "{} {}",
+                b.format,
+                b.version
+            );
+            assert!(
+                rewrite_backup(&path, &b).is_err(),
+                "{} {}",
+                b.format,
+                b.version
+            );
+        }
+        assert_eq!(read_backup(&path).unwrap().entries, sample().entries);
+        assert_eq!(fs::read_dir(dir.path().join("main")).unwrap().count(), 1);
     }
 
     #[test]

@@ -250,6 +250,17 @@ mod tests {
         LockFile::acquire(&path).unwrap();
     }
 
+    /// Found by cargo-mutants: only "it exists" means someone else holds the lock; any
+    /// other failure is said as it is.
+    #[test]
+    fn a_lock_that_cannot_be_created_is_not_called_held() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("missing-dir/x.lock");
+        let err = LockFile::acquire(&path).unwrap_err();
+        assert!(!matches!(err, StoreError::Exists { .. }), "{err}");
+        assert!(err.to_string().contains("missing-dir"), "{err}");
+    }
+
     #[test]
     fn errors_name_the_path() {
         let root = tempfile::tempdir().unwrap();
