@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent,
 use crate::api::{PageCursor, UsersQuery};
 
 use super::event::{Effect, Target};
-use super::state::{App, Load, MemoryPane, Pane, UsersPane};
+use super::state::{App, Level, Load, MemoryPane, Pane, Topic, UsersPane};
 use super::update::{PAGE_SIZE, SEARCH_DEBOUNCE};
 
 impl App {
@@ -158,8 +158,17 @@ impl App {
             Pane::Memory | Pane::Tasks => match self.memory.target.clone() {
                 Some(t) => {
                     let label = self.memory.user_label.clone();
-                    let fx = self.open_target(t);
+                    let fx = self.open_target(t.clone());
                     self.memory.user_label = label;
+                    // An older message (a restore's outcome, a failed read) would read as
+                    // this read's: it gives way, the wait is said after 2 s, and the read's
+                    // own outcome replaces it.
+                    self.set_status_on(
+                        Topic::Memory,
+                        Some(&t),
+                        Level::Info,
+                        format!("reading the memory of {} again…", t.user.username),
+                    );
                     fx
                 }
                 None => Vec::new(),

@@ -1146,3 +1146,27 @@ fn a_failed_undo_says_whether_it_wrote_and_the_next_offers_what_is_left() {
         Some("what is left of 3 entries of chat memory")
     );
 }
+
+/// `r` on an open user replaces an older message (a restore's outcome, a failed read) that
+/// would read as this read's, and after 2 s of silence the status line says it waits.
+#[test]
+fn r_says_it_reads_again_and_then_that_it_waits() {
+    let mut a = with_memory(false, Some("hello"));
+    a.set_status(
+        Level::Error,
+        "loading memory failed: the server failed (500)",
+    );
+    a.focus = Pane::Memory;
+    a.update(key('r'));
+    let status = a.status.clone().expect("status");
+    assert_eq!(status.level, Level::Info);
+    assert!(
+        status.text.starts_with("reading the memory of"),
+        "{}",
+        status.text
+    );
+    let asked = a.memory.asked_at.expect("a read is asked for");
+    let later = asked + std::time::Duration::from_secs(3);
+    let note = a.waiting_note_at(later).expect("a wait is said");
+    assert!(note.starts_with("no answer yet (3 s)"), "{note}");
+}
