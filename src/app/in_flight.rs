@@ -50,8 +50,14 @@ impl App {
             self.should_quit = true;
             return;
         }
+        // A restore deletes nothing: what it wrote is noted in the backup instead.
+        let kept = if *what == "a restore" {
+            "what it wrote is noted in the backup, and restoring again goes on from there"
+        } else {
+            "what it deleted is in its backup"
+        };
         let text = format!(
-            "{what} of {} is still running; quitting now stops it halfway (what it deleted is in its backup). Press q again to quit anyway",
+            "{what} of {} is still running; quitting now stops it halfway ({kept}). Press q again to quit anyway",
             crate::text::sanitize_single_line(&target.user.username)
         );
         self.quit_armed = true;

@@ -948,8 +948,26 @@ fn quitting_during_an_erase_takes_a_second_q() {
     assert!(!a.should_quit, "the first q only warns");
     let status = a.status.as_ref().expect("status");
     assert!(status.text.contains("Press q again"), "{}", status.text);
+    assert!(status.text.contains("what it deleted is in its backup"));
     a.update(key('q'));
     assert!(a.should_quit);
+
+    // A restore deletes nothing: the warning says what it keeps instead.
+    let mut a = with_memory(false, Some("hello"));
+    let restoring = a.memory.target.clone().expect("open");
+    a.note_in_flight(&Effect::Restore {
+        target: restoring,
+        backup: "/data/b.json".into(),
+        beside: Vec::new(),
+    });
+    a.update(key('q'));
+    let status = a.status.as_ref().expect("status");
+    assert!(
+        status.text.contains("noted in the backup"),
+        "{}",
+        status.text
+    );
+    assert!(!status.text.contains("deleted"), "{}", status.text);
 
     let mut a = with_memory(false, Some("hello"));
     let _ = confirm_erase(&mut a);

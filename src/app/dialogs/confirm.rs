@@ -95,7 +95,7 @@ impl RestoreQuestion {
             area,
             " Undo erase ",
             format!(
-                "Restore {} of {} (org {}) from {}? y: restore, any other key: cancel",
+                "Restore {} of {} (org {})? From {}. y: restore, any other key: cancel",
                 sanitize_single_line(&self.what),
                 sanitize_single_line(&self.target.user.username),
                 sanitize_single_line(&self.target.org.key),
