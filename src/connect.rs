@@ -70,7 +70,11 @@ pub fn resolve(cli: &Cli) -> Result<Option<Resolved>, String> {
                     })
                     .collect(),
                 data_dir: config::data_dir(None),
-                ..Connection::new("command-line", settings, format!("env var {KEY_ENV}"))
+                ..Connection::new(
+                    crate::connection::COMMAND_LINE_PROFILE,
+                    settings,
+                    format!("env var {KEY_ENV}"),
+                )
             };
             (connection, toml::Table::new(), Vec::new())
         }

@@ -10,6 +10,9 @@ use crate::api::{ApiClient, ApiError, ClientSettings, OrgScope};
 use crate::store::AuditContext;
 
 /// How long a queued task is polled before giving up, unless the profile says otherwise.
+/// The profile of a session made from `--base-url` and the environment, whatever the server.
+pub const COMMAND_LINE_PROFILE: &str = "command-line";
+
 pub const DEFAULT_TASK_POLL_GIVE_UP: Duration = Duration::from_secs(600);
 
 /// One org a profile works with.

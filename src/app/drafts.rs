@@ -10,7 +10,7 @@ impl App {
     /// The current editor text as a draft to write, when it differs from what the edit
     /// started from.
     pub fn draft_effect(&mut self) -> Option<Effect> {
-        let profile = self.session.profile.clone();
+        let profile = crate::store::draft_scope(&self.session.profile, self.session.base_url());
         let now = self.clock;
         let ed = self.editor.as_mut()?;
         let text = ed.text();

@@ -19,7 +19,8 @@ impl Runner {
     }
 
     pub(super) async fn load_draft(&self, target: Target) -> Option<Msg> {
-        let (dir, profile) = (self.dirs.drafts(), self.profile.clone());
+        let profile = crate::store::draft_scope(&self.profile, self.client.base_url());
+        let dir = self.dirs.drafts();
         let (org, user) = (target.org.key.clone(), target.user.username.clone());
         let found =
             tokio::task::spawn_blocking(move || load_draft(&dir, &profile, &org, &user)).await;
@@ -34,7 +35,8 @@ impl Runner {
     }
 
     pub(super) async fn remove_draft(&self, target: Target) -> Option<Msg> {
-        let (dir, profile) = (self.dirs.drafts(), self.profile.clone());
+        let profile = crate::store::draft_scope(&self.profile, self.client.base_url());
+        let dir = self.dirs.drafts();
         let (org, user) = (target.org.key, target.user.username);
         let done =
             tokio::task::spawn_blocking(move || remove_draft(&dir, &profile, &org, &user)).await;

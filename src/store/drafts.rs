@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use sha2::{Digest, Sha256};
+
 use super::names::safe_name;
 use super::private_file::write_atomic;
 use super::{StoreError, now_utc};
@@ -104,9 +106,45 @@ pub fn save_draft(drafts_dir: &Path, draft: &Draft) -> Result<PathBuf, StoreErro
     Ok(path)
 }
 
+/// Whose drafts these are, used as the draft's profile: a named profile's own name (it
+/// names one server), and for a `--base-url` session, which is "command-line" whatever the
+/// server, that name with the server's fingerprint, "command-line@3f2a9c1b0d4e", so a
+/// draft comes back only on the server it was written for, never offered, and saved, on
+/// another.
+pub fn draft_scope(profile: &str, base_url: &str) -> String {
+    if profile != crate::connection::COMMAND_LINE_PROFILE {
+        return profile.to_owned();
+    }
+    let server = base_url.trim_end_matches('/').to_ascii_lowercase();
+    let digest = Sha256::digest(server.as_bytes());
+    let short: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{profile}@{short}")
+}
+
+/// The profile a scope was made from: the folder drafts used before they were per server.
+fn legacy_profile(scope: &str) -> Option<&str> {
+    scope.rsplit_once('@').map(|(profile, _)| profile)
+}
+
 /// The user's draft, if there is one. A draft file that names another user (possible on a
-/// case-insensitive file system) is not this user's and gives `None`.
+/// case-insensitive file system) is not this user's and gives `None`. A draft written
+/// before drafts were kept per server (in the profile's own folder) is still found.
 pub fn load_draft(
+    drafts_dir: &Path,
+    scope: &str,
+    org: &str,
+    username: &str,
+) -> Result<Option<Draft>, StoreError> {
+    if let Some(draft) = load_at(drafts_dir, scope, org, username)? {
+        return Ok(Some(draft));
+    }
+    match legacy_profile(scope) {
+        Some(profile) => load_at(drafts_dir, profile, org, username),
+        None => Ok(None),
+    }
+}
+
+fn load_at(
     drafts_dir: &Path,
     profile: &str,
     org: &str,
@@ -123,8 +161,22 @@ pub fn load_draft(
     Ok(ours.then_some(draft))
 }
 
-/// Removes the user's draft; `Ok(false)` when there was none.
+/// Removes the user's draft (and one from before drafts were per server); `Ok(false)` when
+/// there was none.
 pub fn remove_draft(
+    drafts_dir: &Path,
+    scope: &str,
+    org: &str,
+    username: &str,
+) -> Result<bool, StoreError> {
+    let mut removed = remove_at(drafts_dir, scope, org, username)?;
+    if let Some(profile) = legacy_profile(scope) {
+        removed |= remove_at(drafts_dir, profile, org, username)?;
+    }
+    Ok(removed)
+}
+
+fn remove_at(
     drafts_dir: &Path,
     profile: &str,
     org: &str,
@@ -156,6 +208,44 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<Draft, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_command_line_draft_comes_back_only_on_its_server() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = draft_scope("command-line", "http://127.0.0.1:19301");
+        let b = draft_scope("command-line", "http://127.0.0.1:19320/");
+        assert_ne!(a, b);
+        assert_eq!(
+            draft_scope("prod", "https://x.example"),
+            "prod",
+            "a profile is one server"
+        );
+        save_draft(
+            dir.path(),
+            &Draft::new(&a, "main", "pete", None, "old", "mine"),
+        )
+        .unwrap();
+        assert!(
+            load_draft(dir.path(), &b, "main", "pete")
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            load_draft(dir.path(), &a, "main", "pete")
+                .unwrap()
+                .map(|d| d.text),
+            Some("mine".to_owned())
+        );
+        // Written before drafts were kept per server: still found, and removed with it.
+        save_draft(
+            dir.path(),
+            &Draft::new("command-line", "main", "ann", None, "o", "t"),
+        )
+        .unwrap();
+        assert!(load_draft(dir.path(), &b, "main", "ann").unwrap().is_some());
+        assert!(remove_draft(dir.path(), &b, "main", "ann").unwrap());
+        assert!(load_draft(dir.path(), &b, "main", "ann").unwrap().is_none());
+    }
 
     #[test]
     fn save_load_remove() {

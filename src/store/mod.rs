@@ -23,7 +23,9 @@ pub use backup::{
     BACKUP_FORMAT, BACKUP_VERSION, Backup, mark_restored, read_backup, rewrite_backup,
     rewrite_backup_deferred, write_backup, write_backup_deferred,
 };
-pub use drafts::{DRAFT_FORMAT, Draft, draft_path, load_draft, remove_draft, save_draft};
+pub use drafts::{
+    DRAFT_FORMAT, Draft, draft_path, draft_scope, load_draft, remove_draft, save_draft,
+};
 pub use names::safe_name;
 
 pub use sync_barrier::SyncBarrier;
