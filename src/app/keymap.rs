@@ -271,6 +271,17 @@ impl Keymap {
                 map.bindings.insert(binding, action);
             }
         }
+        // A key taken from another action can leave it with none, silently: say so instead.
+        let defaults = Keymap::default();
+        for (key, action) in &defaults.bindings {
+            if map.keys_for(*action).is_empty() {
+                let now = map.bindings.get(key).map_or("nothing", |a| a.describe());
+                return Err(format!(
+                    "[ui.keys]: \"{}\" has no key left ({key} now does \"{now}\"); give it another key in [ui.keys]",
+                    action.describe()
+                ));
+            }
+        }
         Ok(map)
     }
 
@@ -306,6 +317,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn taking_the_only_key_of_another_action_is_refused_with_both_named() {
+        let table: toml::Table = toml::from_str(r#"erase = ["e"]"#).unwrap();
+        let e = Keymap::with_overrides(Some(&table)).unwrap_err();
+        assert!(e.contains("has no key left"), "{e}");
+        assert!(e.contains(Action::Edit.describe()), "{e}");
+        // Moving edit too is fine.
+        let table: toml::Table = toml::from_str("erase = [\"e\"]\nedit = [\"i\"]").unwrap();
+        let map = Keymap::with_overrides(Some(&table)).expect("both have keys");
+        assert_eq!(map.label(Action::Edit), "i");
+    }
+
+    #[test]
     fn parses_what_it_prints() {
         for text in [
             "ctrl-s",
@@ -333,10 +356,10 @@ mod tests {
 
     #[test]
     fn overrides_replace_an_actions_keys() {
-        let t: toml::Table = toml::from_str("edit = \"E\"\nquit = [\"x\", \"ctrl-q\"]").unwrap();
+        let t: toml::Table = toml::from_str("edit = \"i\"\nquit = [\"x\", \"ctrl-q\"]").unwrap();
         let m = Keymap::with_overrides(Some(&t)).unwrap();
         let press = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-        assert_eq!(m.action(&press('E')), Some(Action::Edit));
+        assert_eq!(m.action(&press('i')), Some(Action::Edit));
         assert_eq!(m.action(&press('e')), None);
         assert_eq!(m.action(&press('x')), Some(Action::Quit));
         assert_eq!(m.action(&press('q')), None);
