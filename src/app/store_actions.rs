@@ -308,7 +308,8 @@ impl App {
                         crate::text::display_path(&done.backup)
                     ),
                 );
-                self.remember_erase(&target, &done.backup, what.clone());
+                let undo = format!("{what} ({})", count_noun(done.items, "item", "items"));
+                self.remember_erase(&target, &done.backup, undo);
             }
             Err(e) => {
                 // What was deleted before it stopped is in the backup: `u` brings it back.
@@ -390,7 +391,7 @@ impl App {
             .clone()
             .filter(|_| dialog.report.stores.iter().any(|(_, o)| erased_any(o)))
         {
-            let what = "what forget erased from every store".to_owned();
+            let what = forgotten_items(&dialog.report.stores);
             self.remember_erase(&target, &path, what);
         }
         self.dialog = Some(Dialog::ForgetReport(dialog));
@@ -414,6 +415,28 @@ pub(super) fn split_mentor_text(text: &str) -> (&str, &str) {
 }
 
 /// Whether a store's outcome deleted anything (so its backup is worth restoring).
+/// "what forget erased: 3 chat items, 6 mentor items and 2 course items", for the undo question.
+fn forgotten_items(stores: &[(crate::ops::StoreKind, crate::ops::StoreOutcome)]) -> String {
+    use crate::ops::StoreOutcome;
+    let parts: Vec<String> = stores
+        .iter()
+        .filter_map(|(store, outcome)| {
+            let n = match outcome {
+                StoreOutcome::Erased { items } => *items,
+                StoreOutcome::Failed { erased, .. } => *erased,
+                StoreOutcome::AlreadyEmpty | StoreOutcome::Unavailable { .. } => 0,
+            };
+            (n > 0).then(|| count_noun(n, &format!("{store} item"), &format!("{store} items")))
+        })
+        .collect();
+    let list = match parts.as_slice() {
+        [] => "nothing".to_owned(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    };
+    format!("what forget erased ({list})")
+}
+
 fn erased_any(outcome: &crate::ops::StoreOutcome) -> bool {
     use crate::ops::StoreOutcome;
     match outcome {

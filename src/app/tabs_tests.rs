@@ -653,6 +653,11 @@ fn the_forget_report_says_forgotten_only_when_every_store_is_empty() {
     assert_eq!(status.level, Level::Error);
     assert!(status.text.contains("NOT forgotten"), "{}", status.text);
     assert!(matches!(a.dialog, Some(Dialog::ForgetReport(_))));
+    // What `u` would bring back, counted per store.
+    assert_eq!(
+        a.last_erase.as_ref().map(|u| u.what.as_str()),
+        Some("what forget erased (1 chat item and 2 mentor items)")
+    );
     assert!(
         fx.iter().any(|e| matches!(e, Effect::LoadMemory { .. }))
             && fx.iter().any(|e| matches!(e, Effect::LoadMentor { .. })),
