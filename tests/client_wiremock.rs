@@ -360,13 +360,14 @@ async fn every_status_maps_to_its_error() {
         other => panic!("{other:?}"),
     }
     assert!(e.to_string().contains("enabled: This field is required."));
-    let e = answer(429, "", Some(("retry-after", "7")))
+    // 21 s is past the whole request's 20 s, so the throttle is the answer at once.
+    let e = answer(429, "", Some(("retry-after", "21")))
         .await
         .unwrap_err();
     assert_eq!(
         e,
         ApiError::RateLimited {
-            retry_after: Some(Duration::from_secs(7))
+            retry_after: Some(Duration::from_secs(21))
         }
     );
     let e = answer(500, "boom", None).await.unwrap_err();
@@ -612,4 +613,24 @@ async fn the_key_never_shows_in_debug_or_errors() {
     bad.auth_scheme = "Api\nKey".into();
     let e = ApiClient::new(&bad).unwrap_err();
     assert!(!format!("{e} {e:?}").contains(KEY));
+}
+
+/// A throttle with a Retry-After gets more tries than a failure (within the request's total
+/// time), so a run of 429s longer than the usual three tries is ridden out.
+#[tokio::test]
+async fn a_run_of_throttles_longer_than_the_usual_tries_is_ridden_out() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
+        .up_to_n_times(5)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(entry("ok")))
+        .mount(&server)
+        .await;
+    client(&server)
+        .get_memory(&org(), &john())
+        .await
+        .expect("five 429s, then the answer");
 }

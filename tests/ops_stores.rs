@@ -1162,3 +1162,42 @@ async fn a_restore_killed_during_a_store_post_adopts_what_the_server_wrote() {
     assert!(noted.revived_course.iter().any(|(row, _)| *row == 0));
     assert!(noted.restored_at.is_some());
 }
+
+/// The published course read shows one memory, so a course memory an earlier, killed run
+/// wrote may be out of sight; the server's "must make a unique set" for that catalog item
+/// then means "already written": the resumed restore notes it and finishes, writing nothing
+/// twice.
+#[tokio::test]
+async fn a_resumed_restore_takes_a_unique_set_refusal_as_a_course_memory_written_before() {
+    use memory_console::api::CourseMemoryWrite;
+    let s = setup(MockConfig::default()).await;
+    let report = forget_all(&s, "multi.mia").await;
+    let path = report.backup.expect("backup");
+    let mut held = read_backup(&path).expect("backup");
+    assert_eq!(held.course.len(), 2);
+    held.restore_started_at = Some(time::OffsetDateTime::now_utc());
+    memory_console::store::rewrite_backup(&path, &held).expect("noted start");
+    let client = s.ops.client();
+    for memory in &held.course {
+        client
+            .create_course_memory(&main_org(), &mia(), &CourseMemoryWrite::recreate(memory))
+            .await
+            .expect("written by the killed run");
+    }
+
+    let done = s
+        .ops
+        .restore(&path, None)
+        .await
+        .expect("the resumed restore finishes");
+    assert!(done.course_created.is_empty(), "nothing written twice");
+    assert_eq!(
+        s.state()
+            .course_memories("main", "multi.mia")
+            .map(|c| c.len()),
+        Some(2)
+    );
+    let noted = read_backup(&path).expect("backup");
+    assert_eq!(noted.revived_course.len(), 2, "{:?}", noted.revived_course);
+    assert!(noted.restored_at.is_some());
+}

@@ -32,7 +32,15 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// The pause before try number `attempt + 1` (attempt counts from 1), or `None` to give up.
     pub fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Option<Duration> {
-        if attempt >= self.max_attempts {
+        // A throttle that says how long to wait is the server pacing us, not failing: it
+        // gets more tries, each waiting what it asked, so a bulk job or a restore rides out
+        // a busy server instead of stopping.
+        let tries = if retry_after.is_some() {
+            self.max_attempts.saturating_mul(THROTTLED_TRIES_FACTOR)
+        } else {
+            self.max_attempts
+        };
+        if attempt >= tries {
             return None;
         }
         if let Some(wait) = retry_after {
@@ -49,6 +57,9 @@ impl RetryPolicy {
         Some(half + Duration::from_millis(jitter))
     }
 }
+
+/// How many times the usual tries a request throttled with a Retry-After gets.
+pub const THROTTLED_TRIES_FACTOR: u32 = 6;
 
 /// Reads a Retry-After value: delay-seconds or an HTTP date.
 pub fn parse_retry_after(value: &str) -> Option<Duration> {

@@ -174,6 +174,10 @@ impl Transport {
             {
                 return Err(err);
             }
+            // A throttle gets more tries than a failure, but within the same total time.
+            if retry_after.is_some() && first.elapsed() + pause > self.budget {
+                return Err(err);
+            }
             tracing::info!(%method, path, attempt, pause_ms = pause.as_millis() as u64, error = %err, "retrying");
             tokio::time::sleep(pause).await;
             attempt += 1;

@@ -425,7 +425,9 @@ async fn restore_backup(
         not_restored: Vec::new(),
         restored_at: None,
     };
-    let revived = revive::write(client, &org, &user, backup_path, &mut progress).await;
+    // Whether an earlier run of this restore may have written what this one cannot see.
+    let resumed = backup.restore_started_at.is_some();
+    let revived = revive::write(client, &org, &user, backup_path, &mut progress, resumed).await;
     let (revived, failed) = match revived {
         Ok(done) => (done, None),
         Err((done, store, stop)) => (done, Some((store, stop))),

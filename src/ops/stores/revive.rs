@@ -200,6 +200,7 @@ pub(in crate::ops) async fn write(
     user: &UserRef,
     path: &Path,
     progress: &mut Backup,
+    resumed: bool,
 ) -> Result<Revived, (Revived, StoreKind, Stop)> {
     let mut done = Revived::default();
     let mut expiry_lost = 0usize;
@@ -243,11 +244,28 @@ pub(in crate::ops) async fn write(
                     return Err((done, StoreKind::Course, Stop::Note(e)));
                 }
             }
+            // The published course read shows one memory, so one an earlier, killed run of
+            // this restore wrote may be out of sight; the server keeps one memory per
+            // catalog item and says so. That row is written: noted (its id unseen), not
+            // sent again, and not a reason to stop.
+            Err(e) if resumed && already_there(&e) => {
+                progress.revived_course.push((row, String::new()));
+                if let Err(e) = rewrite_backup(path, progress) {
+                    return Err((done, StoreKind::Course, Stop::Note(e)));
+                }
+            }
             Err(e) => return Err((done, StoreKind::Course, Stop::Api(e))),
         }
     }
     done.not_restored = not_restored(progress, expiry_lost);
     Ok(done)
+}
+
+/// The server's answer to a second memory for the same catalog item: "The fields student,
+/// platform, catalog_item must make a unique set."
+fn already_there(e: &ApiError) -> bool {
+    matches!(e, ApiError::Validation { status: 400, .. })
+        && e.to_string().contains("must make a unique set")
 }
 
 /// The unique ids the server gave the entries of the memory it re-created from `memory`
