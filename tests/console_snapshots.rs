@@ -1100,7 +1100,7 @@ fn stores_app(tab: StoreTab) -> App {
             Effect::LoadCourse { req, .. } => {
                 app.update(Input::Msg(Msg::Course {
                     req: *req,
-                    result: Ok(StoreRead::Items(course_fixture())),
+                    result: Ok((StoreRead::Items(course_fixture()), true)),
                 }));
             }
             _ => {}
@@ -1403,7 +1403,7 @@ fn readme_screenshot_is_current() {
             },
             Effect::LoadCourse { req, .. } => Msg::Course {
                 req: *req,
-                result: Ok(StoreRead::Items(Vec::new())),
+                result: Ok((StoreRead::Items(Vec::new()), true)),
             },
             _ => continue,
         };

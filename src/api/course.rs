@@ -8,7 +8,7 @@ use super::client::{ApiClient, erase_outcome, segment};
 use super::course_models::{CourseMemory, CourseMemoryWrite};
 use super::decode;
 use super::error::ApiError;
-use super::lenient::one_or_many;
+use super::lenient::{is_one_object, one_or_many};
 use super::models::{Deleted, UserRef};
 use super::settings::OrgScope;
 use super::store_read::{StoreRead, store_read};
@@ -28,6 +28,26 @@ impl ApiClient {
             Err(e) => Err(e),
         };
         store_read(read)
+    }
+
+    /// The course memories, and whether the answer was a whole list: the published read
+    /// answers one memory as an object, however many the user has, so a count from it is
+    /// a lower bound.
+    pub async fn course_memories_shown(
+        &self,
+        org: &OrgScope,
+        user: &UserRef,
+    ) -> Result<(StoreRead<Vec<CourseMemory>>, bool), ApiError> {
+        let path = self.course_path(org, user, None)?;
+        let read = match self.transport.send(Method::GET, &path, &[], None).await {
+            Ok(reply) => one_or_many(&reply.body, "course memory")
+                .map(|items| (items, !is_one_object(&reply.body))),
+            Err(e) => Err(e),
+        };
+        match store_read(read)? {
+            StoreRead::Items((items, whole)) => Ok((StoreRead::Items(items), whole)),
+            StoreRead::Unavailable(gap) => Ok((StoreRead::Unavailable(gap), true)),
+        }
     }
 
     /// Creates a course memory (201 with the memory).

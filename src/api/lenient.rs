@@ -85,6 +85,17 @@ pub(super) fn one_or_many<T: DeserializeOwned>(
         .collect()
 }
 
+/// Whether a body is one bare item (an object without `results` or `data`), the published
+/// one-object read, rather than a list.
+pub(super) fn is_one_object(body: &[u8]) -> bool {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => {
+            !map.is_empty() && !map.contains_key("results") && !map.contains_key("data")
+        }
+        _ => false,
+    }
+}
+
 pub(super) fn malformed(reason: &str, body: &[u8]) -> ApiError {
     ApiError::Malformed {
         reason: reason.to_owned(),

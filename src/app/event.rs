@@ -91,7 +91,8 @@ pub enum Msg {
     /// The open user's course memories.
     Course {
         req: ReqId,
-        result: Result<StoreRead<Vec<CourseMemory>>, ApiError>,
+        /// With whether the answer was a whole list (the published read shows one memory).
+        result: Result<(StoreRead<Vec<CourseMemory>>, bool), ApiError>,
     },
     Created {
         target: Target,

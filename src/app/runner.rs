@@ -92,7 +92,7 @@ impl Runner {
             },
             Effect::LoadCourse { req, target } => Msg::Course {
                 req,
-                result: c.course_memories(&target.org, &target.user).await,
+                result: c.course_memories_shown(&target.org, &target.user).await,
             },
             Effect::Create { target, text } => self.create(target, text).await,
             Effect::Replace {

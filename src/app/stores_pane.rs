@@ -81,6 +81,8 @@ pub struct StoresPane {
     pub mentor_selected: usize,
     pub course_req: ReqId,
     pub course: Load<StoreRead<Vec<CourseMemory>>>,
+    /// The course read was a whole list; the published read shows one memory ("1+").
+    pub course_whole: bool,
     pub course_selected: usize,
     /// The selected item's detail (a mentor entry's value, a course memory's JSON), laid
     /// out once per selection.
@@ -190,7 +192,14 @@ impl StoresPane {
                 _ => "…".into(),
             },
             StoreTab::Course => match &self.course {
-                Load::Ready(StoreRead::Items(items)) => items.len().to_string(),
+                Load::Ready(StoreRead::Items(items)) => {
+                    let more = if self.course_whole || items.is_empty() {
+                        ""
+                    } else {
+                        "+"
+                    };
+                    format!("{}{more}", items.len())
+                }
                 Load::Ready(StoreRead::Unavailable(gap)) => gap_label(gap),
                 Load::Failed(_) => "!".into(),
                 _ => "…".into(),

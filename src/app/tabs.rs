@@ -57,14 +57,17 @@ impl App {
     pub(super) fn on_course_loaded(
         &mut self,
         req: super::event::ReqId,
-        result: Result<StoreRead<Vec<CourseMemory>>, ApiError>,
+        result: Result<(StoreRead<Vec<CourseMemory>>, bool), ApiError>,
     ) {
         if self.stores.course_req != req {
             return;
         }
         let keep = self.stores.course_selected;
         self.stores.course = match result {
-            Ok(read) => Load::Ready(read),
+            Ok((read, whole)) => {
+                self.stores.course_whole = whole;
+                Load::Ready(read)
+            }
             Err(e) => Load::Failed(self.explain("loading course memory failed", &e)),
         };
         self.reselect_on(StoreTab::Course, keep);

@@ -116,7 +116,7 @@ fn loaded() -> App {
     }));
     a.update(Input::Msg(Msg::Course {
         req: c,
-        result: Ok(StoreRead::Items(courses())),
+        result: Ok((StoreRead::Items(courses()), true)),
     }));
     a
 }
@@ -189,6 +189,13 @@ fn counts_on_the_tabs() {
         result: Err(ApiError::Timeout),
     }));
     assert_eq!(a.tab_labels()[2], "3 Course (!)");
+    // The published read shows one course memory however many there are: a lower bound.
+    let req = a.stores.course_req;
+    a.update(Input::Msg(Msg::Course {
+        req,
+        result: Ok((StoreRead::Items(courses()[..1].to_vec()), false)),
+    }));
+    assert_eq!(a.tab_labels()[2], "3 Course (1+)");
 }
 
 #[test]
