@@ -337,8 +337,9 @@ fn not_restored(backup: &Backup, expiry_lost: usize) -> Vec<String> {
         .count();
     if auto > 0 {
         notes.push(format!(
-            "origin: {auto} mentor memor{} marked auto-generated come back as written by hand",
-            if auto == 1 { "y" } else { "ies" }
+            "origin: {auto} mentor memor{} marked auto-generated come{} back as written by hand",
+            if auto == 1 { "y" } else { "ies" },
+            if auto == 1 { "s" } else { "" }
         ));
     }
     notes
