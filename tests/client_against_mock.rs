@@ -195,9 +195,14 @@ async fn server_errors_are_retried_for_reads_only() {
     assert_eq!(server.state().count(Method::DELETE), 1);
 }
 
+/// A throttle is waited out, with more tries than a failure gets, but only within the
+/// request's total time; then it is reported.
 #[tokio::test]
 async fn throttling_is_waited_out_then_reported() {
-    let (server, client) = mock(quick().with_throttle_rate(1.0)).await;
+    let (server, _) = mock(quick().with_throttle_rate(1.0)).await;
+    let mut settings = ClientSettings::new(server.base_url(), SecretString::from("test-key"));
+    settings.timeouts.total = Duration::from_secs(4);
+    let client = ApiClient::new(&settings).expect("client");
     let started = Instant::now();
     let e = client
         .get_memory(&main_org(), &UserRef::by_name("one.line.olga"))
@@ -212,10 +217,14 @@ async fn throttling_is_waited_out_then_reported() {
         ),
         "{e:?}"
     );
-    assert_eq!(server.state().count(Method::GET), 3);
+    let tries = server.state().count(Method::GET);
     assert!(
-        started.elapsed() >= Duration::from_millis(1900),
-        "Retry-After: 1 honoured twice"
+        (4..=5).contains(&tries),
+        "more than the usual 3 tries, as many as 4 s allow: {tries}"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_millis(2900),
+        "Retry-After: 1 honoured each time"
     );
 }
 
