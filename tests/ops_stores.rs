@@ -281,12 +281,13 @@ async fn one_course_memory_is_backed_up_and_erased_the_others_named_when_seen() 
         let backup = read_backup(&one.backup).expect("backup");
         assert_eq!(backup.course.len(), 1);
         assert_eq!(backup.course[0].id, first);
-        // The published read shows one memory: the others are unseen, so none is named.
-        let kept = match shape {
-            MemoryShape::Object => Vec::new(),
-            MemoryShape::List => vec![before[1].id.to_string()],
-        };
-        assert_eq!(backup.kept_course, kept, "{shape:?}");
+        // The published read shows one memory: the other is first seen by the verifying
+        // read after the delete, and named then, as for chat entries.
+        assert_eq!(
+            backup.kept_course,
+            vec![before[1].id.to_string()],
+            "{shape:?}"
+        );
         let left = s
             .state()
             .course_memories("main", "multi.mia")
@@ -1200,4 +1201,42 @@ async fn a_resumed_restore_takes_a_unique_set_refusal_as_a_course_memory_written
     let noted = read_backup(&path).expect("backup");
     assert_eq!(noted.revived_course.len(), 2, "{:?}", noted.revived_course);
     assert!(noted.restored_at.is_some());
+}
+
+/// On the published one-object course read, the memory an erase of one leaves is first seen
+/// by its verifying read; it is noted, so the undo puts the erased one back beside it.
+#[tokio::test]
+async fn undo_of_one_course_memory_goes_beside_the_one_the_read_showed_after() {
+    let s = setup(MockConfig::default()).await;
+    let shown = s
+        .ops
+        .client()
+        .course_memories(&main_org(), &mia())
+        .await
+        .expect("read")
+        .into_items();
+    assert_eq!(shown.len(), 1, "the published read shows one");
+    let erased = s
+        .ops
+        .erase_course_memory(&main_org(), &mia(), &shown[0].id)
+        .await
+        .expect("erased");
+    let held = read_backup(&erased.backup).expect("backup");
+    assert_eq!(
+        held.kept_course.len(),
+        1,
+        "the other one is named: {held:?}"
+    );
+    let restored = s
+        .ops
+        .restore(&erased.backup, None)
+        .await
+        .expect("the undo is not refused");
+    assert_eq!(restored.course_created.len(), 1);
+    assert_eq!(
+        s.state()
+            .course_memories("main", "multi.mia")
+            .map(|c| c.len()),
+        Some(2)
+    );
 }

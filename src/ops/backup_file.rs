@@ -115,6 +115,28 @@ impl BackupFile {
         self.write(ops, grown).await
     }
 
+    /// The course memories a verifying read shows after an erase of one: on a server that
+    /// shows one at a time, that is where the others first appear, and a restore may add
+    /// the erased one back beside them (as [`BackupFile::keep_also`] for chat entries).
+    pub(super) async fn keep_course_also(
+        &mut self,
+        ops: &Ops,
+        ids: &[String],
+    ) -> Result<(), StoreError> {
+        let mut kept = self.backup.kept_course.clone();
+        for id in ids {
+            if !kept.contains(id) {
+                kept.push(id.clone());
+            }
+        }
+        if kept.len() == self.backup.kept_course.len() || self.path.is_none() {
+            return Ok(());
+        }
+        let mut grown = self.backup.clone();
+        grown.kept_course = kept;
+        self.write(ops, grown).await
+    }
+
     /// Writes `grown` over the file (or as a new one) and waits until it is durable.
     async fn write(&mut self, ops: &Ops, grown: Backup) -> Result<(), StoreError> {
         let deferred = ops.flush.is_some();

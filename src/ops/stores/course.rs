@@ -35,11 +35,18 @@ impl Ops {
         work.back_up(&Items::Course(going)).await?;
         let address = Address::Course(memory_id.to_owned());
         work.delete(&address).await?;
-        verify_gone(&work, &address.describe(), |items| match items {
+        let after = verify_gone(&work, &address.describe(), |items| match items {
             Items::Course(c) => c.iter().any(|m| m.id == memory_id),
             Items::Mentor(_) => false,
         })
         .await?;
+        if let Some(Items::Course(shown)) = after {
+            let ids: Vec<String> = shown.into_iter().map(|m| m.id).collect();
+            if let Err(e) = work.file.keep_course_also(work.ops, &ids).await {
+                // The memory is gone and backed up; only an undo beside the others is lost.
+                tracing::warn!(error = %e, "the course memories left beside an erased one were not noted in its backup");
+            }
+        }
         erased(&work, work.erased)
     }
 
@@ -72,17 +79,17 @@ pub(super) async fn shown(work: &Work<'_>) -> Result<Items, StoreEraseError> {
 }
 
 /// Reads again (under the verify policy's pauses) until `still` no longer holds; a server
-/// that keeps showing it is a failure, never a success.
+/// that keeps showing it is a failure, never a success. Gives what the last read showed.
 pub(super) async fn verify_gone(
     work: &Work<'_>,
     what: &str,
     still: impl Fn(&Items) -> bool,
-) -> Result<(), StoreEraseError> {
+) -> Result<Option<Items>, StoreEraseError> {
     let verify = work.ops.verify;
     for attempt in 0..=verify.tries {
         match work.read().await? {
-            StoreRead::Unavailable(_) => return Ok(()),
-            StoreRead::Items(items) if !still(&items) => return Ok(()),
+            StoreRead::Unavailable(_) => return Ok(None),
+            StoreRead::Items(items) if !still(&items) => return Ok(Some(items)),
             StoreRead::Items(_) => {}
         }
         if attempt < verify.tries {
