@@ -1240,3 +1240,41 @@ async fn undo_of_one_course_memory_goes_beside_the_one_the_read_showed_after() {
         Some(2)
     );
 }
+
+/// A course memory without a catalog item that a killed restore may have written cannot be
+/// found again through the one-object read, and the server would take a second copy: the
+/// resumed restore sends nothing for it and says why, rather than write it twice.
+#[tokio::test]
+async fn a_resumed_restore_does_not_resend_a_course_memory_it_cannot_check() {
+    use memory_console::api::CourseMemoryWrite;
+    let s = setup(MockConfig::default()).await;
+    let report = forget_all(&s, "multi.mia").await;
+    let path = report.backup.expect("backup");
+    let mut held = read_backup(&path).expect("backup");
+    for memory in &mut held.course {
+        memory.catalog_item = None;
+    }
+    held.restore_started_at = Some(time::OffsetDateTime::now_utc());
+    memory_console::store::rewrite_backup(&path, &held).expect("noted start");
+    // The killed run wrote both; the read shows the first only.
+    let client = s.ops.client();
+    for memory in &held.course {
+        client
+            .create_course_memory(&main_org(), &mia(), &CourseMemoryWrite::recreate(memory))
+            .await
+            .expect("written by the killed run");
+    }
+    let err = s.ops.restore(&path, None).await.expect_err("it cannot check");
+    assert!(
+        matches!(err, memory_console::ops::RestoreError::StoreUnsure { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("cannot be checked"), "{err}");
+    assert_eq!(
+        s.state()
+            .course_memories("main", "multi.mia")
+            .map(|c| c.len()),
+        Some(2),
+        "no second copy"
+    );
+}

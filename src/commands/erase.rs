@@ -76,6 +76,7 @@ pub async fn restore(ctx: &Ctx, path: &Path) -> CmdResult {
             // A restore that stopped midway still says what it wrote before the error.
             if let RestoreError::StorePartial { report, .. }
             | RestoreError::StoreProgress { report, .. }
+            | RestoreError::StoreUnsure { report, .. }
             | RestoreError::Mark { report, .. } = &e
             {
                 print_restore(ctx, report)?;

@@ -72,6 +72,15 @@ pub enum RestoreError {
         report: Box<RestoreReport>,
         source: ApiError,
     },
+    /// A resumed restore cannot check whether the stopped run wrote an item; nothing was
+    /// sent for it.
+    #[error("restoring {user}'s {store} memory stopped: {why}")]
+    StoreUnsure {
+        user: String,
+        store: StoreKind,
+        report: Box<RestoreReport>,
+        why: String,
+    },
     /// A store's POST was answered but the backup could not note it.
     #[error(
         "restoring {user}'s {store} memory stopped: the backup could not note what was written, so nothing more was sent; check the user's {store} memory before restoring again: {source}"
@@ -140,7 +149,8 @@ impl RestoreError {
             RestoreError::Partial { created, .. } | RestoreError::Progress { created, .. } => {
                 *created > 0
             }
-            RestoreError::StorePartial { report, .. } => {
+            RestoreError::StorePartial { report, .. }
+            | RestoreError::StoreUnsure { report, .. } => {
                 !report.created.is_empty()
                     || report.mentor_memories > 0
                     || !report.course_created.is_empty()
@@ -167,7 +177,8 @@ impl RestoreError {
         let failed_in = match self {
             RestoreError::Partial { .. } => StoreKind::Chat,
             RestoreError::StorePartial { store, .. }
-            | RestoreError::StoreProgress { store, .. } => *store,
+            | RestoreError::StoreProgress { store, .. }
+            | RestoreError::StoreUnsure { store, .. } => *store,
             _ => return self.outcome(),
         };
         let order = |k: StoreKind| StoreKind::ALL.iter().position(|&s| s == k);
@@ -454,6 +465,14 @@ async fn restore_backup(
                 store,
                 report: Box::new(report),
                 source,
+            });
+        }
+        Some((store, revive::Stop::Unsure(why))) => {
+            return Err(RestoreError::StoreUnsure {
+                user: user.username.clone(),
+                store,
+                report: Box::new(report),
+                why,
             });
         }
         Some((store, revive::Stop::Note(source))) => {

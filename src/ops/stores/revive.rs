@@ -28,6 +28,10 @@ pub(in crate::ops) enum Stop {
     Api(ApiError),
     /// A POST was answered but the backup could not note it, so nothing more was sent.
     Note(StoreError),
+    /// A resumed restore cannot tell whether the killed run already wrote this row: the
+    /// course read shows one memory, and without a catalog item the server would take a
+    /// second copy. Nothing is sent for it.
+    Unsure(String),
 }
 
 /// What was written to the stores beside chat memory.
@@ -229,9 +233,29 @@ pub(in crate::ops) async fn write(
         }
     }
     let course = progress.course.clone();
+    let mut whole_read: Option<bool> = None;
     for (row, memory) in course.iter().enumerate() {
         if progress.revived_course.iter().any(|(r, _)| *r == row) {
             continue;
+        }
+        if resumed && memory.catalog_item.is_none() {
+            let whole = match whole_read {
+                Some(whole) => whole,
+                None => match client.course_memories_shown(org, user).await {
+                    Ok((_, whole)) => *whole_read.insert(whole),
+                    Err(e) => return Err((done, StoreKind::Course, Stop::Api(e))),
+                },
+            };
+            if !whole {
+                return Err((
+                    done,
+                    StoreKind::Course,
+                    Stop::Unsure(format!(
+                        "course memory {} of the backup has no catalog item, and the server's read shows one memory, so whether the stopped run already wrote it cannot be checked; nothing was sent for it. Look at the user's course memory on the server; if it is there, erase that copy or leave this backup",
+                        memory.id
+                    )),
+                ));
+            }
         }
         match client
             .create_course_memory(org, user, &CourseMemoryWrite::recreate(memory))
