@@ -1264,7 +1264,11 @@ async fn a_resumed_restore_does_not_resend_a_course_memory_it_cannot_check() {
             .await
             .expect("written by the killed run");
     }
-    let err = s.ops.restore(&path, None).await.expect_err("it cannot check");
+    let err = s
+        .ops
+        .restore(&path, None)
+        .await
+        .expect_err("it cannot check");
     assert!(
         matches!(err, memory_console::ops::RestoreError::StoreUnsure { .. }),
         "{err:?}"
