@@ -234,6 +234,8 @@ pub(in crate::ops) async fn write(
     }
     let course = progress.course.clone();
     let mut whole_read: Option<bool> = None;
+    // Rows this resumed restore could not check: the others still go, then it says so.
+    let mut unsure = Vec::new();
     for (row, memory) in course.iter().enumerate() {
         if progress.revived_course.iter().any(|(r, _)| *r == row) {
             continue;
@@ -247,14 +249,8 @@ pub(in crate::ops) async fn write(
                 },
             };
             if !whole {
-                return Err((
-                    done,
-                    StoreKind::Course,
-                    Stop::Unsure(format!(
-                        "course memory {} of the backup has no catalog item, and the server's read shows one memory, so whether the stopped run already wrote it cannot be checked; nothing was sent for it. Look at the user's course memory on the server; if it is there, erase that copy or leave this backup",
-                        memory.id
-                    )),
-                ));
+                unsure.push(memory.id.clone());
+                continue;
             }
         }
         match client
@@ -280,6 +276,16 @@ pub(in crate::ops) async fn write(
             }
             Err(e) => return Err((done, StoreKind::Course, Stop::Api(e))),
         }
+    }
+    if !unsure.is_empty() {
+        return Err((
+            done,
+            StoreKind::Course,
+            Stop::Unsure(format!(
+                "course memory {} of the backup has no catalog item, and the server's read shows one memory, so whether the stopped run already wrote it cannot be checked; nothing was sent for it (the other course memories were). Its content is in this backup",
+                unsure.join(", ")
+            )),
+        ));
     }
     done.not_restored = not_restored(progress, expiry_lost);
     Ok(done)
