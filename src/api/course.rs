@@ -22,12 +22,7 @@ impl ApiClient {
         org: &OrgScope,
         user: &UserRef,
     ) -> Result<StoreRead<Vec<CourseMemory>>, ApiError> {
-        let path = self.course_path(org, user, None)?;
-        let read = match self.transport.send(Method::GET, &path, &[], None).await {
-            Ok(reply) => one_or_many(&reply.body, "course memory"),
-            Err(e) => Err(e),
-        };
-        store_read(read)
+        Ok(self.course_memories_shown(org, user).await?.0)
     }
 
     /// The course memories, and whether the answer was a whole list: the published read
