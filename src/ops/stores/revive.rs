@@ -302,9 +302,7 @@ fn already_there(e: &ApiError) -> bool {
 /// (the answer's memory of the same category and entry count); none when it is not there,
 /// which leaves a resumed restore to refuse those entries as memory gathered since.
 fn created_entry_ids(memory: &MentorMemory, answer: &[MentorMemory]) -> Vec<String> {
-    answer
-        .iter()
-        .find(|a| a.category == memory.category && a.entries.len() == memory.entries.len())
+    answered_as(memory, answer)
         .map(|a| {
             a.entries
                 .iter()
@@ -312,6 +310,14 @@ fn created_entry_ids(memory: &MentorMemory, answer: &[MentorMemory]) -> Vec<Stri
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The memory of a POST's answer that re-created `memory`: the same category and as many
+/// entries (the answer may hold other memories of the user too).
+fn answered_as<'a>(memory: &MentorMemory, answer: &'a [MentorMemory]) -> Option<&'a MentorMemory> {
+    answer
+        .iter()
+        .find(|a| a.category == memory.category && a.entries.len() == memory.entries.len())
 }
 
 /// The unique ids of every entry of `memories`.
@@ -325,9 +331,7 @@ fn entry_ids(memories: &[MentorMemory]) -> impl Iterator<Item = &str> {
 /// How many of `memory`'s expiry dates the server's answer does not carry (it sets its own,
 /// or answered without the memory).
 fn lost_expiry(memory: &MentorMemory, answer: &[MentorMemory]) -> usize {
-    let created = answer
-        .iter()
-        .find(|a| a.category == memory.category && a.entries.len() == memory.entries.len());
+    let created = answered_as(memory, answer);
     memory
         .entries
         .iter()
