@@ -1170,21 +1170,7 @@ async fn a_restore_killed_during_a_store_post_adopts_what_the_server_wrote() {
 /// twice.
 #[tokio::test]
 async fn a_resumed_restore_takes_a_unique_set_refusal_as_a_course_memory_written_before() {
-    use memory_console::api::CourseMemoryWrite;
-    let s = setup(MockConfig::default()).await;
-    let report = forget_all(&s, "multi.mia").await;
-    let path = report.backup.expect("backup");
-    let mut held = read_backup(&path).expect("backup");
-    assert_eq!(held.course.len(), 2);
-    held.restore_started_at = Some(time::OffsetDateTime::now_utc());
-    memory_console::store::rewrite_backup(&path, &held).expect("noted start");
-    let client = s.ops.client();
-    for memory in &held.course {
-        client
-            .create_course_memory(&main_org(), &mia(), &CourseMemoryWrite::recreate(memory))
-            .await
-            .expect("written by the killed run");
-    }
+    let (s, path) = killed_after_every_course_post(|held| assert_eq!(held.course.len(), 2)).await;
 
     let done = s
         .ops
@@ -1246,24 +1232,13 @@ async fn undo_of_one_course_memory_goes_beside_the_one_the_read_showed_after() {
 /// resumed restore sends nothing for it and says why, rather than write it twice.
 #[tokio::test]
 async fn a_resumed_restore_does_not_resend_a_course_memory_it_cannot_check() {
-    use memory_console::api::CourseMemoryWrite;
-    let s = setup(MockConfig::default()).await;
-    let report = forget_all(&s, "multi.mia").await;
-    let path = report.backup.expect("backup");
-    let mut held = read_backup(&path).expect("backup");
-    for memory in &mut held.course {
-        memory.catalog_item = None;
-    }
-    held.restore_started_at = Some(time::OffsetDateTime::now_utc());
-    memory_console::store::rewrite_backup(&path, &held).expect("noted start");
     // The killed run wrote both; the read shows the first only.
-    let client = s.ops.client();
-    for memory in &held.course {
-        client
-            .create_course_memory(&main_org(), &mia(), &CourseMemoryWrite::recreate(memory))
-            .await
-            .expect("written by the killed run");
-    }
+    let (s, path) = killed_after_every_course_post(|held| {
+        for memory in &mut held.course {
+            memory.catalog_item = None;
+        }
+    })
+    .await;
     let err = s
         .ops
         .restore(&path, None)
@@ -1281,4 +1256,28 @@ async fn a_resumed_restore_does_not_resend_a_course_memory_it_cannot_check() {
         Some(2),
         "no second copy"
     );
+}
+
+/// multi.mia forgotten, then a restore of that backup killed after the server took every
+/// course POST and before any was noted: the backup (changed by `adjust` first) says the
+/// restore started, the server holds the course memories again.
+async fn killed_after_every_course_post(
+    adjust: impl FnOnce(&mut Backup),
+) -> (Setup, std::path::PathBuf) {
+    use memory_console::api::CourseMemoryWrite;
+    let s = setup(MockConfig::default()).await;
+    let report = forget_all(&s, "multi.mia").await;
+    let path = report.backup.expect("backup");
+    let mut held = read_backup(&path).expect("backup");
+    adjust(&mut held);
+    held.restore_started_at = Some(time::OffsetDateTime::now_utc());
+    memory_console::store::rewrite_backup(&path, &held).expect("noted start");
+    for memory in &held.course {
+        s.ops
+            .client()
+            .create_course_memory(&main_org(), &mia(), &CourseMemoryWrite::recreate(memory))
+            .await
+            .expect("written by the killed run");
+    }
+    (s, path)
 }
