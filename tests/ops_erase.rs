@@ -703,6 +703,140 @@ async fn a_restore_killed_during_its_first_post_resumes() {
     assert!(noted.restored_at.is_some());
 }
 
+/// Killed during the POST of the second entry, on a server whose read shows one entry (the
+/// first): the entry that POST may have written is out of sight. The resumed restore does
+/// not send it again, writes the entries after it, and stops saying which one it left.
+#[tokio::test]
+async fn a_resumed_restore_does_not_resend_an_entry_a_one_entry_read_hides() {
+    use memory_console::api::MemoryEntry;
+    use memory_console::ops::{RestoreError, StoreKind};
+    use memory_console::store::{Backup, write_backup};
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(MEM))
+        .respond_with(ok(
+            json!({"id": 900, "username": "mia", "platform_key": "main",
+                                "content": "one", "session_id": "s-1"}),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(MEM))
+        .respond_with(ResponseTemplate::new(201).set_body_json(row(902, "three")))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let entry = |id: i64, text: &str| -> MemoryEntry {
+        serde_json::from_value(row(id, text)).expect("entry")
+    };
+    let mut backup = Backup::new(
+        "test",
+        &server.uri(),
+        &main_org(),
+        &UserRef::by_name("mia"),
+        vec![entry(1, "one"), entry(2, "two"), entry(3, "three")],
+    );
+    backup.restored_rows = vec![(0, 900)];
+    backup.restore_started_at = Some(time::OffsetDateTime::now_utc());
+    let path = write_backup(&dir.path().join("backups"), &backup).expect("backup");
+
+    let stopped = ops_for(&server.uri(), KEY, dir.path())
+        .restore(&path, None)
+        .await
+        .expect_err("the unsure entry stops the restore");
+    let RestoreError::StoreUnsure {
+        store: StoreKind::Chat,
+        report,
+        why,
+        ..
+    } = &stopped
+    else {
+        panic!("expected an unsure chat entry: {stopped}");
+    };
+    assert!(why.contains("entry 2 of the backup"), "{why}");
+    assert_eq!(
+        report.created.iter().map(|e| e.id).collect::<Vec<_>>(),
+        [902]
+    );
+    assert_eq!(
+        posted_contents(&server).await,
+        ["three"],
+        "`two` is not sent"
+    );
+    let noted = read_backup(&path).expect("readable");
+    assert_eq!(noted.restored_rows, [(0, 900), (2, 902)]);
+    assert!(noted.restored_at.is_none(), "not all entries are back");
+}
+
+/// Entries a stopped restore wrote and noted, erased again before the restore resumed: the
+/// notes no longer hold, so the resumed restore writes them again instead of calling the
+/// backup restored with the memory missing.
+#[tokio::test]
+async fn a_resumed_restore_writes_again_what_was_erased_since_it_stopped() {
+    use memory_console::api::MemoryEntry;
+    use memory_console::store::{Backup, write_backup};
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(MEM))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(MEM))
+        .respond_with(reads(vec![
+            ResponseTemplate::new(201).set_body_json(row(910, "one")),
+            ResponseTemplate::new(201).set_body_json(row(911, "two")),
+        ]))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let entry = |id: i64, text: &str| -> MemoryEntry {
+        serde_json::from_value(row(id, text)).expect("entry")
+    };
+    let mut backup = Backup::new(
+        "test",
+        &server.uri(),
+        &main_org(),
+        &UserRef::by_name("mia"),
+        vec![entry(1, "one"), entry(2, "two")],
+    );
+    backup.restored_rows = vec![(0, 900), (1, 901)];
+    backup.restore_started_at = Some(time::OffsetDateTime::now_utc());
+    let path = write_backup(&dir.path().join("backups"), &backup).expect("backup");
+
+    let report = ops_for(&server.uri(), KEY, dir.path())
+        .restore(&path, None)
+        .await
+        .expect("the resumed restore goes on");
+    assert_eq!(
+        report.created.iter().map(|e| e.id).collect::<Vec<_>>(),
+        [910, 911]
+    );
+    assert_eq!(posted_contents(&server).await, ["one", "two"]);
+    let noted = read_backup(&path).expect("readable");
+    assert_eq!(noted.restored_rows, [(0, 910), (1, 911)]);
+    assert!(noted.restored_at.is_some());
+}
+
+/// The `content` of every POST the server received, in order.
+async fn posted_contents(server: &MockServer) -> Vec<String> {
+    server
+        .received_requests()
+        .await
+        .expect("recorded")
+        .iter()
+        .filter(|r| r.method.as_str() == "POST")
+        .map(|r| {
+            serde_json::from_slice::<Value>(&r.body).expect("json")["content"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect()
+}
+
 /// The audit outcome records the status the server answered, not the one it usually gives:
 /// a server whose DELETE answers 200 with a body is logged as 200.
 #[tokio::test]

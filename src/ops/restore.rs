@@ -181,6 +181,15 @@ impl RestoreError {
             | RestoreError::StoreUnsure { store, .. } => *store,
             _ => return self.outcome(),
         };
+        // A chat entry left unsure stops nothing: the stores after chat were written.
+        if let RestoreError::StoreUnsure {
+            store: StoreKind::Chat,
+            ..
+        } = self
+            && store != StoreKind::Chat
+        {
+            return Outcome::ok().status(201);
+        }
         let order = |k: StoreKind| StoreKind::ALL.iter().position(|&s| s == k);
         match order(store).cmp(&order(failed_in)) {
             std::cmp::Ordering::Less => Outcome::ok().status(201),
@@ -352,7 +361,10 @@ async fn restore_backup(
     }
     let org = org_scope_override.unwrap_or_else(|| backup.org_scope());
     let user = backup.user_ref();
-    let mut backup = adopt_unnoted(client, &org, &user, backup_path, backup).await?;
+    let Resumed {
+        mut backup,
+        unsure: chat_unsure,
+    } = adopt_unnoted(client, &org, &user, backup_path, backup).await?;
     match revive::adopt_unnoted(client, &org, &user, &mut backup).await {
         Ok(false) => {}
         Ok(true) => rewrite_backup(backup_path, &backup).map_err(RestoreError::Backup)?,
@@ -363,13 +375,14 @@ async fn restore_backup(
         .entries
         .iter()
         .enumerate()
-        .filter(|(row, _)| !done_rows.contains(row))
+        .filter(|(row, _)| !done_rows.contains(row) && chat_unsure != Some(*row))
         .partition(|(_, e)| e.content.is_some());
     let skipped_null: Vec<&MemoryEntry> = skipped_null.into_iter().map(|(_, e)| e).collect();
     let earlier: Vec<i64> = backup.restored_rows.iter().map(|(_, id)| *id).collect();
     let beside: Vec<i64> = beside.iter().copied().chain(earlier).collect();
     let beside = beside.as_slice();
     if writes.is_empty()
+        && chat_unsure.is_none()
         && backup.restored_rows.is_empty()
         && backup.mentor.is_empty()
         && backup.course.is_empty()
@@ -485,6 +498,17 @@ async fn restore_backup(
         }
         None => {}
     }
+    if let Some(row) = chat_unsure {
+        let id = backup.entries.get(row).map_or(0, |e| e.id);
+        return Err(RestoreError::StoreUnsure {
+            user: user.username.clone(),
+            store: StoreKind::Chat,
+            report: Box::new(report),
+            why: format!(
+                "the stopped restore may have written entry {id} of the backup, and the server's read shows one entry at a time, so whether it did cannot be checked; nothing was sent for it (the other entries and stores were). Its content is in this backup"
+            ),
+        });
+    }
     match mark_restored(backup_path) {
         Ok(b) => {
             report.restored_at = b.restored_at;
@@ -512,29 +536,50 @@ fn store_refusal(user: &UserRef, refusal: Refusal) -> RestoreError {
     }
 }
 
+/// What a resumed restore found of its earlier run's chat writes.
+struct Resumed {
+    backup: Backup,
+    /// The row whose POST the stopped run may have sent unseen: the server's read shows
+    /// one entry at a time, so an entry written after the first is out of sight.
+    unsure: Option<usize>,
+}
+
 /// A restore that was stopped may have had one POST answered by the server but not yet
 /// noted. On resuming, an entry the server shows that is not noted but holds exactly the
 /// text and session of a row not yet noted is that row: it is noted, not written twice,
-/// and the check that follows does not take it for memory gathered since.
+/// and the check that follows does not take it for memory gathered since. A noted row whose
+/// entry a whole read no longer shows (erased since) is forgotten, so it is written again
+/// rather than counted as restored.
 async fn adopt_unnoted(
     client: &ApiClient,
     org: &OrgScope,
     user: &UserRef,
     backup_path: &Path,
     mut backup: Backup,
-) -> Result<Backup, RestoreError> {
+) -> Result<Resumed, RestoreError> {
     if backup.restored_rows.is_empty() && backup.restore_started_at.is_none() {
-        return Ok(backup);
+        return Ok(Resumed {
+            backup,
+            unsure: None,
+        });
     }
-    let current = client
-        .get_memory(org, user)
+    let read = client
+        .read_memory(org, user)
         .await
         .map_err(|source| RestoreError::Check {
             user: user.username.clone(),
             source,
         })?;
-    let mut adopted = false;
-    for shown in &current {
+    let current = &read.entries;
+    let mut changed = false;
+    if read.complete {
+        let before = backup.restored_rows.len();
+        backup
+            .restored_rows
+            .retain(|(_, id)| current.iter().any(|e| e.id == *id));
+        changed |= backup.restored_rows.len() != before;
+    }
+    for shown in current {
         if backup.restored_rows.iter().any(|(_, id)| *id == shown.id) {
             continue;
         }
@@ -546,13 +591,22 @@ async fn adopt_unnoted(
         });
         if let Some(row) = row {
             backup.restored_rows.push((row, shown.id));
-            adopted = true;
+            changed = true;
         }
     }
-    if adopted {
+    if changed {
         rewrite_backup(backup_path, &backup).map_err(RestoreError::Backup)?;
     }
-    Ok(backup)
+    // Rows are written in order, so only the first one not noted can have been sent by
+    // the stopped run; with a partial read that shows something, it may be hidden there.
+    let unsure = (backup.restore_started_at.is_some() && !read.complete && !current.is_empty())
+        .then(|| {
+            backup.entries.iter().enumerate().position(|(row, e)| {
+                e.content.is_some() && !backup.restored_rows.iter().any(|(r, _)| *r == row)
+            })
+        })
+        .flatten();
+    Ok(Resumed { backup, unsure })
 }
 
 /// Refuses when the user has chat memory again, except the entries an erase of one entry
