@@ -1108,6 +1108,51 @@ async fn a_restore_stopped_in_a_later_store_goes_on_without_writing_twice() {
     assert!(read_backup(&path).expect("backup").restored_at.is_some());
 }
 
+/// A restore stopped in course memory, then the user's chat and mentor memory erased again
+/// before it is resumed: the notes of what the stopped run wrote no longer hold, so the
+/// resumed restore writes every store again rather than call the backup restored.
+#[tokio::test]
+async fn a_resumed_restore_writes_again_what_was_erased_after_it_stopped() {
+    let s = setup(MockConfig::default()).await;
+    let mentor_before = s.mentor_pairs("multi.mia");
+    let chat_before = s.state().memory("main", "multi.mia").expect("user").len();
+    let report = forget_all(&s, "multi.mia").await;
+    let path = report.backup.expect("backup");
+    s.state()
+        .set_store_unavailable(MockStore::Course, Some(405));
+    s.ops
+        .restore(&path, None)
+        .await
+        .expect_err("stopped in course");
+    assert_eq!(s.mentor_pairs("multi.mia"), mentor_before, "mentor written");
+
+    let again = s
+        .ops
+        .forget(
+            &main_org(),
+            &UserRef::by_name("multi.mia"),
+            &[StoreKind::Chat, StoreKind::Mentor],
+        )
+        .await;
+    assert!(again.backup.is_some(), "{again:?}");
+    assert!(s.mentor_pairs("multi.mia").is_empty(), "erased again");
+    s.state().set_store_unavailable(MockStore::Course, None);
+    let done = s
+        .ops
+        .restore(&path, None)
+        .await
+        .expect("the resumed restore finishes");
+    assert_eq!(done.created.len(), chat_before, "chat written again");
+    assert_eq!(done.mentor_memories, 4, "mentor written again");
+    assert_eq!(done.course_created.len(), 2);
+    assert_eq!(s.mentor_pairs("multi.mia"), mentor_before);
+    assert_eq!(
+        s.state().memory("main", "multi.mia").map(|m| m.len()),
+        Some(chat_before)
+    );
+    assert!(read_backup(&path).expect("backup").restored_at.is_some());
+}
+
 /// Killed while a mentor POST and a course POST were answered but not yet noted: the
 /// resumed restore knows them by their contents (category and keys and values; catalog
 /// item, lessons and next steps) and goes on, writing neither twice nor refusing them.
@@ -1256,6 +1301,27 @@ async fn a_resumed_restore_does_not_resend_a_course_memory_it_cannot_check() {
         Some(2),
         "no second copy"
     );
+
+    // The admin then erases the whole course store (as the message allows) and resumes:
+    // what the stopped runs noted as written is gone, so it is written again, all of it.
+    s.ops
+        .erase_course_all(&main_org(), &mia())
+        .await
+        .expect("course store erased");
+    let done = s
+        .ops
+        .restore(&path, None)
+        .await
+        .expect("the resumed restore finishes");
+    assert_eq!(done.course_created.len(), 2, "both come back");
+    assert_eq!(
+        s.state()
+            .course_memories("main", "multi.mia")
+            .map(|c| c.len()),
+        Some(2)
+    );
+    let noted = read_backup(&path).expect("backup");
+    assert!(noted.restored_at.is_some());
 }
 
 /// multi.mia forgotten, then a restore of that backup killed after the server took every

@@ -47,8 +47,10 @@ pub(in crate::ops) struct Revived {
 /// On resuming (the backup says a restore started), a mentor memory the server shows that
 /// no note or erase accounts for, holding exactly the category and keys and values of a row
 /// not yet noted, is that row: it is noted with its entry ids. The same for a course memory
-/// with the catalog item, lessons and next steps of a row not yet noted. Returns whether
-/// anything was adopted (the caller writes the backup).
+/// with the catalog item, lessons and next steps of a row not yet noted. A noted row that a
+/// whole read no longer shows at all (erased since) is forgotten, so it is written again
+/// rather than counted as restored. Returns whether the notes changed (the caller writes
+/// the backup).
 pub(in crate::ops) async fn adopt_unnoted(
     client: &ApiClient,
     org: &OrgScope,
@@ -58,14 +60,34 @@ pub(in crate::ops) async fn adopt_unnoted(
     if backup.restore_started_at.is_none() {
         return Ok(false);
     }
-    let mut adopted = false;
-    if backup.revived_mentor.len() < backup.mentor.len() {
-        let shown = client
+    let mut changed = false;
+    if !backup.mentor.is_empty() {
+        let read = client
             .all_mentor_memories(org, user, &MentorQuery::default())
             .await
-            .map_err(|e| Refusal::Check(StoreKind::Mentor, e))?
-            .into_items()
-            .memories;
+            .map_err(|e| Refusal::Check(StoreKind::Mentor, e))?;
+        let whole = match &read {
+            StoreRead::Items(listing) => listing.shortfall() == 0,
+            StoreRead::Unavailable(_) => true,
+        };
+        let shown = read.into_items().memories;
+        if whole {
+            let before = backup.revived_mentor.len();
+            let rows = &backup.mentor;
+            backup.revived_mentor.retain(|(row, ids)| {
+                let still = |m: &MentorMemory| {
+                    if ids.is_empty() {
+                        rows.get(*row).is_some_and(|b| same_pairs(b, m))
+                    } else {
+                        m.entries
+                            .iter()
+                            .any(|e| e.unique_id.as_ref().is_some_and(|id| ids.contains(id)))
+                    }
+                };
+                shown.iter().any(still)
+            });
+            changed |= backup.revived_mentor.len() != before;
+        }
         for memory in &shown {
             let ids: Vec<String> = memory
                 .entries
@@ -84,16 +106,36 @@ pub(in crate::ops) async fn adopt_unnoted(
             });
             if let Some(row) = row {
                 backup.revived_mentor.push((row, ids));
-                adopted = true;
+                changed = true;
             }
         }
     }
-    if backup.revived_course.len() < backup.course.len() {
-        let shown = client
-            .course_memories(org, user)
+    if !backup.course.is_empty() {
+        let (read, whole) = client
+            .course_memories_shown(org, user)
             .await
-            .map_err(|e| Refusal::Check(StoreKind::Course, e))?
-            .into_items();
+            .map_err(|e| Refusal::Check(StoreKind::Course, e))?;
+        let shown = read.into_items();
+        let same = |b: &CourseMemory, m: &CourseMemory| {
+            b.catalog_item == m.catalog_item
+                && b.lessons == m.lessons
+                && b.next_steps == m.next_steps
+        };
+        if whole {
+            let before = backup.revived_course.len();
+            let rows = &backup.course;
+            // A row noted without an id (the server said it was there) is known by content.
+            backup.revived_course.retain(|(row, id)| {
+                shown.iter().any(|m| {
+                    if id.is_empty() {
+                        rows.get(*row).is_some_and(|b| same(b, m))
+                    } else {
+                        m.id == *id
+                    }
+                })
+            });
+            changed |= backup.revived_course.len() != before;
+        }
         for memory in &shown {
             let accounted = backup.kept_course.contains(&memory.id)
                 || backup.revived_course.iter().any(|(_, id)| *id == memory.id);
@@ -101,18 +143,15 @@ pub(in crate::ops) async fn adopt_unnoted(
                 continue;
             }
             let row = backup.course.iter().enumerate().position(|(row, b)| {
-                !backup.revived_course.iter().any(|(r, _)| *r == row)
-                    && b.catalog_item == memory.catalog_item
-                    && b.lessons == memory.lessons
-                    && b.next_steps == memory.next_steps
+                !backup.revived_course.iter().any(|(r, _)| *r == row) && same(b, memory)
             });
             if let Some(row) = row {
                 backup.revived_course.push((row, memory.id.clone()));
-                adopted = true;
+                changed = true;
             }
         }
     }
-    Ok(adopted)
+    Ok(changed)
 }
 
 /// The same category and the same keys with the same values, in any order.
