@@ -529,6 +529,83 @@ async fn restore_in_words_says_per_store_what_came_back_and_what_could_not() {
     assert_ne!(out.code, 0);
 }
 
+/// A restore stopped in course memory says what it wrote, store by store, without a
+/// "restored …" that reads as done; resumed, it counts what the stopped run wrote apart
+/// from what it writes. A chat-only backup speaks of chat only.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stopped_and_resumed_restore_says_what_each_run_wrote() {
+    let env = Env::start(config(MemoryShape::List)).await;
+    let out = forget(&env, "all.three", true).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let path = out.json()["backup"].as_str().expect("backup").to_owned();
+    env.mock
+        .state()
+        .set_store_unavailable(StoreKind::Course, Some(405));
+    let out = env.run(&["memory", "restore", "--backup", &path]).await;
+    assert_ne!(out.code, 0, "{}", out.stderr);
+    let text = out.text();
+    assert_clean(&text);
+    assert!(
+        text.starts_with(
+            "chat: 1 entry restored\nmentor: 3 memories (4 entries) re-created\ncourse: 0 memories restored\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        !out.stderr.lines().any(|l| l.starts_with("restored")),
+        "{}",
+        out.stderr
+    );
+
+    env.mock
+        .state()
+        .set_store_unavailable(StoreKind::Course, None);
+    let out = env.run(&["memory", "restore", "--backup", &path]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines: Vec<String> = out.text().lines().map(str::to_owned).collect();
+    assert_eq!(
+        lines[..3],
+        [
+            "chat: 0 entries restored, 1 more by an earlier, stopped run of this restore",
+            "mentor: 0 memories (0 entries) re-created, 3 more by an earlier, stopped run of this restore",
+            "course: 2 memories restored",
+        ],
+        "{lines:?}"
+    );
+    assert!(
+        out.stderr
+            .contains("(and 4 more written back by an earlier, stopped run)"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(held(&env, "all.three"), (1, 3, 2));
+
+    let out = env
+        .run(&[
+            "memory",
+            "delete",
+            "--org",
+            "main",
+            "--user",
+            "all.three",
+            "--yes",
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let chat_backup = out
+        .stderr
+        .lines()
+        .find_map(|l| l.split("backup at ").nth(1))
+        .expect("backup path")
+        .trim()
+        .to_owned();
+    let out = env
+        .run(&["memory", "restore", "--backup", &chat_backup])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.text(), "chat: 1 entry restored\n");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn forget_fails_loudly_when_the_server_keeps_store_data() {
     let env = Env::start(config(MemoryShape::List)).await;

@@ -10,7 +10,7 @@ use super::exit::{CmdError, CmdResult, Exit};
 use super::output::{confirm_typed, print_json, write_stdout};
 use crate::api::UserRef;
 use crate::cli::OrgUser;
-use crate::ops::{EraseFailure, Erased, RestoreError, RestoreReport};
+use crate::ops::{EraseFailure, Erased, RestoreError, RestoreReport, StoreKind};
 use crate::store::Action;
 use crate::text::{count_noun, sanitize_single_line};
 
@@ -79,7 +79,7 @@ pub async fn restore(ctx: &Ctx, path: &Path) -> CmdResult {
             | RestoreError::StoreUnsure { report, .. }
             | RestoreError::Mark { report, .. } = &e
             {
-                print_restore(ctx, report)?;
+                print_restore(ctx, report, false)?;
             }
             return Err(match e {
                 RestoreError::Backup(_) => CmdError::usage(e.to_string()),
@@ -87,12 +87,12 @@ pub async fn restore(ctx: &Ctx, path: &Path) -> CmdResult {
             });
         }
     };
-    print_restore(ctx, &report)?;
+    print_restore(ctx, &report, true)?;
     Ok(Exit::Ok)
 }
 
 /// Per store, what was written back; then what the API could not bring back.
-fn print_restore(ctx: &Ctx, report: &RestoreReport) -> CmdResult<()> {
+fn print_restore(ctx: &Ctx, report: &RestoreReport, finished: bool) -> CmdResult<()> {
     if ctx.json {
         return print_json(&json!({
             "user": report.user.username,
@@ -104,46 +104,75 @@ fn print_restore(ctx: &Ctx, report: &RestoreReport) -> CmdResult<()> {
                 {
                     "store": "chat",
                     "restored": report.created.len(),
+                    "written_earlier": report.earlier.chat,
                     "skipped_null": report.skipped_null,
                 },
                 {
                     "store": "mentor",
                     "memories": report.mentor_memories,
                     "entries": report.mentor_entries,
+                    "written_earlier": report.earlier.mentor,
                 },
                 {
                     "store": "course",
                     "restored": report.course_created.len(),
                     "memories": report.course_created,
+                    "written_earlier": report.earlier.course,
                 },
             ],
+            // False when the restore stopped partway (the error follows on stderr).
+            "finished": finished,
             "not_restored": report.not_restored,
         }));
     }
-    let mut text = format!(
-        "chat: {} restored",
-        count_noun(report.created.len(), "entry", "entries")
-    );
-    if !report.skipped_null.is_empty() {
-        text.push_str(&format!(
-            " ({} had no content to write back)",
-            count_noun(report.skipped_null.len(), "entry", "entries")
-        ));
+    // Only the stores the backup holds: a chat backup says nothing of mentor or course.
+    let earlier = |n: usize| match n {
+        0 => String::new(),
+        n => format!(", {n} more by an earlier, stopped run of this restore"),
+    };
+    let mut text = String::new();
+    for store in &report.stores {
+        let line = match store {
+            StoreKind::Chat => {
+                let mut line = format!(
+                    "chat: {} restored{}",
+                    count_noun(report.created.len(), "entry", "entries"),
+                    earlier(report.earlier.chat)
+                );
+                if !report.skipped_null.is_empty() {
+                    line.push_str(&format!(
+                        " ({} had no content to write back)",
+                        count_noun(report.skipped_null.len(), "entry", "entries")
+                    ));
+                }
+                line
+            }
+            StoreKind::Mentor => format!(
+                "mentor: {} ({}) re-created{}",
+                count_noun(report.mentor_memories, "memory", "memories"),
+                count_noun(report.mentor_entries, "entry", "entries"),
+                earlier(report.earlier.mentor)
+            ),
+            StoreKind::Course => format!(
+                "course: {} restored{}",
+                count_noun(report.course_created.len(), "memory", "memories"),
+                earlier(report.earlier.course)
+            ),
+        };
+        text.push_str(&line);
+        text.push('\n');
     }
-    text.push_str(&format!(
-        "\nmentor: {} ({}) re-created\ncourse: {} restored\n",
-        count_noun(report.mentor_memories, "memory", "memories"),
-        count_noun(report.mentor_entries, "entry", "entries"),
-        count_noun(report.course_created.len(), "memory", "memories"),
-    ));
     for gap in &report.not_restored {
         text.push_str(&format!("not restored: {}\n", sanitize_single_line(gap)));
     }
     write_stdout(text.as_bytes())?;
-    eprintln!(
-        "{} in {}",
-        sanitize_single_line(&report.summary()),
-        sanitize_single_line(&report.org.key)
-    );
+    // A restore that stopped says so in its error; "restored …" would read as done.
+    if finished {
+        eprintln!(
+            "{} in {}",
+            sanitize_single_line(&report.summary()),
+            sanitize_single_line(&report.org.key)
+        );
+    }
     Ok(())
 }

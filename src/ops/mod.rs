@@ -20,7 +20,7 @@ use crate::api::ApiClient;
 use crate::store::SyncBarrier;
 
 pub use erase::{EraseError, EraseFailure, Erased, MAX_DRAINED_ENTRIES};
-pub use restore::{RestoreError, RestoreReport};
+pub use restore::{RestoreError, RestoreReport, WrittenEarlier};
 pub use stores::{
     ForgetReport, StoreEraseError, StoreErased, StoreFailure, StoreKind, StoreOutcome, UnknownStore,
 };

@@ -139,6 +139,26 @@ pub struct RestoreReport {
     /// What the API could not bring back, in words ("ids: ...", "expiry: ...").
     pub not_restored: Vec<String>,
     pub restored_at: Option<OffsetDateTime>,
+    /// The stores the backup holds, in the order they are restored.
+    pub stores: Vec<StoreKind>,
+    /// What stopped runs of this restore had already written back (and this one did not
+    /// write again).
+    pub earlier: WrittenEarlier,
+}
+
+/// Per store, how many items earlier, stopped runs of a restore wrote back: chat entries,
+/// mentor memories, course memories.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WrittenEarlier {
+    pub chat: usize,
+    pub mentor: usize,
+    pub course: usize,
+}
+
+impl WrittenEarlier {
+    pub fn total(&self) -> usize {
+        self.chat + self.mentor + self.course
+    }
 }
 
 impl RestoreError {
@@ -225,7 +245,12 @@ impl RestoreReport {
         let n = self.created.len();
         let entries = |n: usize| format!("{n} entr{}", if n == 1 { "y" } else { "ies" });
         if self.mentor_memories == 0 && self.course_created.is_empty() {
-            return format!("restored {} for {}", entries(n), self.user.username);
+            return format!(
+                "restored {} for {}{}",
+                entries(n),
+                self.user.username,
+                self.earlier_note()
+            );
         }
         let mut parts = Vec::new();
         if n > 0 {
@@ -252,7 +277,19 @@ impl RestoreReport {
         } else {
             format!("{} and {last}", parts.join(", "))
         };
-        format!("restored {list} for {}", self.user.username)
+        format!(
+            "restored {list} for {}{}",
+            self.user.username,
+            self.earlier_note()
+        )
+    }
+
+    /// " (and 2 more written back by an earlier, stopped run)", or nothing.
+    fn earlier_note(&self) -> String {
+        match self.earlier.total() {
+            0 => String::new(),
+            n => format!(" (and {n} more written back by an earlier, stopped run)"),
+        }
     }
 
     /// The stores this restore wrote to (or would have), for the audit lines.
@@ -398,6 +435,11 @@ async fn restore_backup(
     revive::check(client, &org, &user, &backup)
         .await
         .map_err(|r| store_refusal(&user, r))?;
+    let earlier = WrittenEarlier {
+        chat: backup.restored_rows.len(),
+        mentor: backup.revived_mentor.len(),
+        course: backup.revived_course.len(),
+    };
     let mut created = Vec::with_capacity(writes.len());
     let mut progress = backup.clone();
     let store_writes = progress.revived_mentor.len() < progress.mentor.len()
@@ -448,6 +490,8 @@ async fn restore_backup(
         course_created: Vec::new(),
         not_restored: Vec::new(),
         restored_at: None,
+        stores: RestoreReport::stores_of(&backup),
+        earlier,
     };
     // Whether an earlier run of this restore may have written what this one cannot see.
     let resumed = backup.restore_started_at.is_some();
