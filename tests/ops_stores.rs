@@ -1324,6 +1324,26 @@ async fn a_resumed_restore_does_not_resend_a_course_memory_it_cannot_check() {
     assert!(noted.restored_at.is_some());
 }
 
+/// Killed before it wrote any course memory: the resumed restore's read finds the course
+/// store empty, so nothing of the killed run can be out of sight, and a course memory
+/// without a catalog item is written even after this run's own first POST makes the
+/// one-object read show something.
+#[tokio::test]
+async fn a_resumed_restore_that_found_the_course_store_empty_writes_every_course_memory() {
+    let s = setup(MockConfig::default()).await;
+    let report = forget_all(&s, "multi.mia").await;
+    let path = report.backup.expect("backup");
+    let mut held = read_backup(&path).expect("backup");
+    assert_eq!(held.course.len(), 2);
+    held.course[1].catalog_item = None;
+    held.restore_started_at = Some(time::OffsetDateTime::now_utc());
+    memory_console::store::rewrite_backup(&path, &held).expect("noted start");
+
+    let done = s.ops.restore(&path, None).await.expect("nothing to doubt");
+    assert_eq!(done.course_created.len(), 2);
+    assert!(read_backup(&path).expect("backup").restored_at.is_some());
+}
+
 /// multi.mia forgotten, then a restore of that backup killed after the server took every
 /// course POST and before any was noted: the backup (changed by `adjust` first) says the
 /// restore started, the server holds the course memories again.

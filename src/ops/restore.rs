@@ -402,10 +402,11 @@ async fn restore_backup(
         mut backup,
         unsure: chat_unsure,
     } = adopt_unnoted(client, &org, &user, backup_path, backup).await?;
-    match revive::adopt_unnoted(client, &org, &user, &mut backup).await {
-        Ok(false) => {}
-        Ok(true) => rewrite_backup(backup_path, &backup).map_err(RestoreError::Backup)?,
-        Err(refusal) => return Err(store_refusal(&user, refusal)),
+    let stores_resumed = revive::adopt_unnoted(client, &org, &user, &mut backup)
+        .await
+        .map_err(|refusal| store_refusal(&user, refusal))?;
+    if stores_resumed.changed {
+        rewrite_backup(backup_path, &backup).map_err(RestoreError::Backup)?;
     }
     let done_rows: Vec<usize> = backup.restored_rows.iter().map(|(row, _)| *row).collect();
     let (writes, skipped_null): (Vec<_>, Vec<_>) = backup
@@ -493,9 +494,15 @@ async fn restore_backup(
         stores: RestoreReport::stores_of(&backup),
         earlier,
     };
-    // Whether an earlier run of this restore may have written what this one cannot see.
-    let resumed = backup.restore_started_at.is_some();
-    let revived = revive::write(client, &org, &user, backup_path, &mut progress, resumed).await;
+    let revived = revive::write(
+        client,
+        &org,
+        &user,
+        backup_path,
+        &mut progress,
+        &stores_resumed,
+    )
+    .await;
     let (revived, failed) = match revived {
         Ok(done) => (done, None),
         Err((done, store, stop)) => (done, Some((store, stop))),

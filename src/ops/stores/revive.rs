@@ -49,16 +49,16 @@ pub(in crate::ops) struct Revived {
 /// not yet noted, is that row: it is noted with its entry ids. The same for a course memory
 /// with the catalog item, lessons and next steps of a row not yet noted. A noted row that a
 /// whole read no longer shows at all (erased since) is forgotten, so it is written again
-/// rather than counted as restored. Returns whether the notes changed (the caller writes
-/// the backup).
+/// rather than counted as restored.
 pub(in crate::ops) async fn adopt_unnoted(
     client: &ApiClient,
     org: &OrgScope,
     user: &UserRef,
     backup: &mut Backup,
-) -> Result<bool, Refusal> {
+) -> Result<Resumed, Refusal> {
+    let mut resumed = Resumed::default();
     if backup.restore_started_at.is_none() {
-        return Ok(false);
+        return Ok(resumed);
     }
     let mut changed = false;
     if !backup.mentor.is_empty() {
@@ -115,6 +115,7 @@ pub(in crate::ops) async fn adopt_unnoted(
             .course_memories_shown(org, user)
             .await
             .map_err(|e| Refusal::Check(StoreKind::Course, e))?;
+        resumed.course_out_of_sight = !whole;
         let shown = read.into_items();
         let same = |b: &CourseMemory, m: &CourseMemory| {
             b.catalog_item == m.catalog_item
@@ -151,7 +152,18 @@ pub(in crate::ops) async fn adopt_unnoted(
             }
         }
     }
-    Ok(changed)
+    resumed.changed = changed;
+    Ok(resumed)
+}
+
+/// What [`adopt_unnoted`] found.
+#[derive(Debug, Default)]
+pub(in crate::ops) struct Resumed {
+    /// The notes changed; the caller writes the backup.
+    pub changed: bool,
+    /// The course read showed part of the store, so course memories a stopped run wrote
+    /// may be out of sight.
+    pub course_out_of_sight: bool,
 }
 
 /// The same category and the same keys with the same values, in any order.
@@ -243,7 +255,7 @@ pub(in crate::ops) async fn write(
     user: &UserRef,
     path: &Path,
     progress: &mut Backup,
-    resumed: bool,
+    resumed: &Resumed,
 ) -> Result<Revived, (Revived, StoreKind, Stop)> {
     let mut done = Revived::default();
     let mut expiry_lost = 0usize;
@@ -272,25 +284,17 @@ pub(in crate::ops) async fn write(
         }
     }
     let course = progress.course.clone();
-    let mut whole_read: Option<bool> = None;
     // Rows this resumed restore could not check: the others still go, then it says so.
     let mut unsure = Vec::new();
     for (row, memory) in course.iter().enumerate() {
         if progress.revived_course.iter().any(|(r, _)| *r == row) {
             continue;
         }
-        if resumed && memory.catalog_item.is_none() {
-            let whole = match whole_read {
-                Some(whole) => whole,
-                None => match client.course_memories_shown(org, user).await {
-                    Ok((_, whole)) => *whole_read.insert(whole),
-                    Err(e) => return Err((done, StoreKind::Course, Stop::Api(e))),
-                },
-            };
-            if !whole {
-                unsure.push(memory.id.clone());
-                continue;
-            }
+        // Judged on the read before this run wrote anything: its own POSTs would make a
+        // one-object read of an empty store look partial.
+        if resumed.course_out_of_sight && memory.catalog_item.is_none() {
+            unsure.push(memory.id.clone());
+            continue;
         }
         match client
             .create_course_memory(org, user, &CourseMemoryWrite::recreate(memory))
@@ -307,7 +311,7 @@ pub(in crate::ops) async fn write(
             // this restore wrote may be out of sight; the server keeps one memory per
             // catalog item and says so. That row is written: noted (its id unseen), not
             // sent again, and not a reason to stop.
-            Err(e) if resumed && already_there(&e) => {
+            Err(e) if resumed.course_out_of_sight && already_there(&e) => {
                 progress.revived_course.push((row, String::new()));
                 if let Err(e) = rewrite_backup(path, progress) {
                     return Err((done, StoreKind::Course, Stop::Note(e)));
