@@ -8,7 +8,7 @@ use super::client::{ApiClient, erase_outcome, segment};
 use super::course_models::{CourseMemory, CourseMemoryWrite};
 use super::decode;
 use super::error::ApiError;
-use super::lenient::{is_one_object, one_or_many};
+use super::lenient::one_or_many;
 use super::models::{Deleted, UserRef};
 use super::settings::OrgScope;
 use super::store_read::{StoreRead, store_read};
@@ -35,8 +35,7 @@ impl ApiClient {
     ) -> Result<(StoreRead<Vec<CourseMemory>>, bool), ApiError> {
         let path = self.course_path(org, user, None)?;
         let read = match self.transport.send(Method::GET, &path, &[], None).await {
-            Ok(reply) => one_or_many(&reply.body, "course memory")
-                .map(|items| (items, !is_one_object(&reply.body))),
+            Ok(reply) => one_or_many(&reply.body, "course memory"),
             Err(e) => Err(e),
         };
         match store_read(read)? {

@@ -59,41 +59,33 @@ pub(super) fn count(value: Option<&Value>) -> Option<u64> {
     }
 }
 
-/// A body holding one object, a list, or `{"results": [...]}` (or `data`); all become a list.
+/// A body holding one object, a list, or `{"results": [...]}` (or `data`); all become a
+/// list. Also whether the body was a list rather than one bare item (an object without
+/// `results` or `data`: the published one-object read, which may hide the rest).
 pub(super) fn one_or_many<T: DeserializeOwned>(
     body: &[u8],
     what: &str,
-) -> Result<Vec<T>, ApiError> {
+) -> Result<(Vec<T>, bool), ApiError> {
     let value: Value = decode::json(body)?;
-    let items = match value {
-        Value::Array(items) => items,
+    let (items, whole) = match value {
+        Value::Array(items) => (items, true),
         Value::Object(mut map) => match map.remove("results").or_else(|| map.remove("data")) {
-            Some(Value::Array(items)) => items,
-            Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => (items, true),
+            Some(Value::Null) => (Vec::new(), true),
             Some(_) => return Err(malformed("`results` is not a list", body)),
-            None if map.is_empty() => Vec::new(),
-            None => vec![Value::Object(map)],
+            None if map.is_empty() => (Vec::new(), true),
+            None => (vec![Value::Object(map)], false),
         },
-        Value::Null => Vec::new(),
+        Value::Null => (Vec::new(), true),
         _ => return Err(malformed(&format!("expected a {what} or a list"), body)),
     };
-    items
+    let items = items
         .into_iter()
         .map(|item| {
             serde_json::from_value(item).map_err(|e| malformed(&format!("{what}: {e}"), body))
         })
-        .collect()
-}
-
-/// Whether a body is one bare item (an object without `results` or `data`), the published
-/// one-object read, rather than a list.
-pub(super) fn is_one_object(body: &[u8]) -> bool {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => {
-            !map.is_empty() && !map.contains_key("results") && !map.contains_key("data")
-        }
-        _ => false,
-    }
+        .collect::<Result<_, _>>()?;
+    Ok((items, whole))
 }
 
 pub(super) fn malformed(reason: &str, body: &[u8]) -> ApiError {
@@ -129,14 +121,20 @@ mod tests {
 
     #[test]
     fn one_or_many_reads_every_shape() {
-        let one: Vec<Item> = one_or_many(br#"{"id": 1}"#, "item").unwrap();
-        let list: Vec<Item> = one_or_many(br#"[{"id": 1}]"#, "item").unwrap();
-        let paged: Vec<Item> =
+        let (one, whole): (Vec<Item>, _) = one_or_many(br#"{"id": 1}"#, "item").unwrap();
+        assert!(!whole, "one bare item may hide the rest");
+        let (list, whole): (Vec<Item>, _) = one_or_many(br#"[{"id": 1}]"#, "item").unwrap();
+        assert!(whole);
+        let (paged, whole): (Vec<Item>, _) =
             one_or_many(br#"{"count": 1, "results": [{"id": "1"}]}"#, "item").unwrap();
+        assert!(whole);
         assert_eq!(one, list);
         assert_eq!(one, paged);
-        assert!(one_or_many::<Item>(b"{}", "item").unwrap().is_empty());
-        assert!(one_or_many::<Item>(b"null", "item").unwrap().is_empty());
+        assert_eq!(one_or_many::<Item>(b"{}", "item").unwrap(), (vec![], true));
+        assert_eq!(
+            one_or_many::<Item>(b"null", "item").unwrap(),
+            (vec![], true)
+        );
         assert!(one_or_many::<Item>(b"5", "item").is_err());
         assert!(one_or_many::<Item>(br#"{"results": 5}"#, "item").is_err());
     }

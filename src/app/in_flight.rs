@@ -4,14 +4,32 @@
 use super::event::{Effect, Target};
 use super::state::{App, Level};
 
+/// The kind of long write running for a user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Running {
+    Erase,
+    Restore,
+    Forget,
+}
+
+impl Running {
+    fn words(self) -> &'static str {
+        match self {
+            Running::Erase => "an erase",
+            Running::Restore => "a restore",
+            Running::Forget => "a forget",
+        }
+    }
+}
+
 impl App {
     /// Notes a long write as it starts, so the guards below know of it.
     pub(super) fn note_in_flight(&mut self, effect: &Effect) {
         let running = match effect {
-            Effect::Erase { target, .. } => Some((target.clone(), "an erase")),
-            Effect::Restore { target, .. } => Some((target.clone(), "a restore")),
-            Effect::StoreErase { target, .. } => Some((target.clone(), "an erase")),
-            Effect::Forget { target } => Some((target.clone(), "a forget")),
+            Effect::Erase { target, .. } => Some((target.clone(), Running::Erase)),
+            Effect::Restore { target, .. } => Some((target.clone(), Running::Restore)),
+            Effect::StoreErase { target, .. } => Some((target.clone(), Running::Erase)),
+            Effect::Forget { target } => Some((target.clone(), Running::Forget)),
             _ => None,
         };
         if let Some(entry) = running {
@@ -32,9 +50,10 @@ impl App {
     /// Why a write to the open user must wait, if an erase or restore of them still runs.
     pub(super) fn busy_with_open_user(&self) -> Option<String> {
         let target = self.memory.target.as_ref()?;
-        let (_, what) = self.in_flight.iter().find(|(t, _)| t == target)?;
+        let (_, running) = self.in_flight.iter().find(|(t, _)| t == target)?;
         Some(format!(
-            "{what} of {} is still running: wait for it to end before changing that memory",
+            "{} of {} is still running: wait for it to end before changing that memory",
+            running.words(),
             crate::text::sanitize_single_line(&target.user.username)
         ))
     }
@@ -42,7 +61,7 @@ impl App {
     /// `q` while an erase or restore runs: the first press says what quitting would cut
     /// short, the second quits.
     pub(super) fn quit_or_warn(&mut self) {
-        let Some((target, what)) = self.in_flight.first() else {
+        let Some((target, running)) = self.in_flight.first() else {
             self.should_quit = true;
             return;
         };
@@ -51,13 +70,14 @@ impl App {
             return;
         }
         // A restore deletes nothing: what it wrote is noted in the backup instead.
-        let kept = if *what == "a restore" {
+        let kept = if *running == Running::Restore {
             "what it wrote is noted in the backup, and restoring again goes on from there"
         } else {
             "what it deleted is in its backup"
         };
         let text = format!(
-            "{what} of {} is still running; quitting now stops it halfway ({kept}). Press q again to quit anyway",
+            "{} of {} is still running; quitting now stops it halfway ({kept}). Press q again to quit anyway",
+            running.words(),
             crate::text::sanitize_single_line(&target.user.username)
         );
         self.quit_armed = true;

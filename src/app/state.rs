@@ -394,7 +394,7 @@ pub struct App {
     /// them, since they are what an undo just brought back, not memory gathered since.
     pub restored_ids: Vec<(Target, i64)>,
     /// Erases and restores sent and not yet answered, with what each is ("an erase").
-    pub in_flight: Vec<(Target, &'static str)>,
+    pub in_flight: Vec<(Target, super::in_flight::Running)>,
     /// `q` was pressed once while one of them ran; the next `q` quits.
     pub quit_armed: bool,
     /// The `:` command line, while it is open, and its history.

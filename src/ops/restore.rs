@@ -522,43 +522,20 @@ async fn restore_backup(
             }
         ));
     }
-    match failed {
-        Some((store, revive::Stop::Api(source))) => {
-            return Err(RestoreError::StorePartial {
-                user: user.username.clone(),
-                store,
-                report: Box::new(report),
-                source,
-            });
-        }
-        Some((store, revive::Stop::Unsure(why))) => {
-            return Err(RestoreError::StoreUnsure {
-                user: user.username.clone(),
-                store,
-                report: Box::new(report),
-                why,
-            });
-        }
-        Some((store, revive::Stop::Note(source))) => {
-            return Err(RestoreError::StoreProgress {
-                user: user.username.clone(),
-                store,
-                report: Box::new(report),
-                source,
-            });
-        }
-        None => {}
+    if let Some((store, stop)) = failed {
+        return Err(stopped_in(&user, store, report, stop));
     }
     if let Some(row) = chat_unsure {
         let id = backup.entries.get(row).map_or(0, |e| e.id);
-        return Err(RestoreError::StoreUnsure {
-            user: user.username.clone(),
-            store: StoreKind::Chat,
-            report: Box::new(report),
-            why: format!(
-                "the stopped restore may have written entry {id} of the backup, and the server's read shows one entry at a time, so whether it did cannot be checked; nothing was sent for it (the other entries and stores were). Its content is in this backup"
-            ),
-        });
+        let why = format!(
+            "the stopped restore may have written entry {id} of the backup, and the server's read shows one entry at a time, so whether it did cannot be checked; nothing was sent for it (the other entries and stores were). Its content is in this backup"
+        );
+        return Err(stopped_in(
+            &user,
+            StoreKind::Chat,
+            report,
+            revive::Stop::Unsure(why),
+        ));
     }
     match mark_restored(backup_path) {
         Ok(b) => {
@@ -569,6 +546,36 @@ async fn restore_backup(
             report: Box::new(report),
             source,
         }),
+    }
+}
+
+/// The error for a restore whose writes to `store` stopped, carrying what it wrote.
+fn stopped_in(
+    user: &UserRef,
+    store: StoreKind,
+    report: RestoreReport,
+    stop: revive::Stop,
+) -> RestoreError {
+    let (user, report) = (user.username.clone(), Box::new(report));
+    match stop {
+        revive::Stop::Api(source) => RestoreError::StorePartial {
+            user,
+            store,
+            report,
+            source,
+        },
+        revive::Stop::Unsure(why) => RestoreError::StoreUnsure {
+            user,
+            store,
+            report,
+            why,
+        },
+        revive::Stop::Note(source) => RestoreError::StoreProgress {
+            user,
+            store,
+            report,
+            source,
+        },
     }
 }
 
