@@ -289,6 +289,9 @@ impl App {
     pub fn tab_hints(&self) -> Vec<Action> {
         let n = self.stores.item_count();
         let mut v = Vec::new();
+        if self.undo_is_for_open_user() {
+            v.push(Action::UndoErase);
+        }
         if n > 0 && self.stores.tab == StoreTab::Mentor {
             v.push(Action::Edit);
         }
@@ -303,6 +306,14 @@ impl App {
         v.push(Action::Forget);
         v.push(Action::Refresh);
         v
+    }
+
+    /// Whether the last erase (`u` undoes it) was of the user open in the Memory pane: just
+    /// after an erase, undoing it is what matters most, so the footer names it first.
+    pub fn undo_is_for_open_user(&self) -> bool {
+        self.last_erase
+            .as_ref()
+            .is_some_and(|u| self.memory.target.as_ref() == Some(&u.target))
     }
 }
 

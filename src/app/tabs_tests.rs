@@ -769,11 +769,20 @@ fn u_on_a_store_tab_offers_the_undo_of_the_last_erase() {
     a.update(key('2'));
     assert_eq!(a.stores.tab, StoreTab::Mentor);
     let target = a.memory.target.clone().expect("opened");
+    assert!(
+        !a.tab_hints().contains(&Action::UndoErase),
+        "nothing to undo"
+    );
     a.last_erase = Some(UndoableErase {
         target,
         backup: "/data/backups/main/ann.json".into(),
         what: "mentor memory category \"goals\"".into(),
     });
+    assert_eq!(
+        a.tab_hints().first(),
+        Some(&Action::UndoErase),
+        "the footer names the undo first"
+    );
     a.update(key('u'));
     assert!(
         matches!(a.dialog, Some(Dialog::ConfirmRestore(_))),

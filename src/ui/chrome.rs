@@ -47,12 +47,7 @@ fn hints(app: &App) -> Vec<Action> {
             let no_memory = entries.is_some_and(Vec::is_empty);
             let several = entries.is_some_and(|e| e.len() > 1);
             let mut v = Vec::new();
-            // Just after an erase of this user, undoing it is what matters most.
-            if app
-                .last_erase
-                .as_ref()
-                .is_some_and(|u| app.memory.target.as_ref() == Some(&u.target))
-            {
+            if app.undo_is_for_open_user() {
                 v.push(Action::UndoErase);
             }
             if has_memory {
