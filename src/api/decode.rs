@@ -20,17 +20,16 @@ pub fn excerpt(body: &[u8]) -> String {
         Some(summary) => std::borrow::Cow::Owned(summary),
         None => text,
     };
-    let mut out = String::new();
-    for (i, c) in text.trim().chars().enumerate() {
-        if i == EXCERPT_CHARS {
-            out.push('…');
-            break;
-        }
-        if c.is_control() || is_format_char(c) {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
+    let trimmed = text.trim();
+    let cut = trimmed
+        .char_indices()
+        .nth(EXCERPT_CHARS)
+        .map_or(trimmed.len(), |(i, _)| i);
+    // Escaped as memory text is (`\x1b`, `\u{202e}`), so a hostile byte reads the same in an
+    // error as in an entry.
+    let mut out = crate::text::sanitize_single_line(&trimmed[..cut]).into_owned();
+    if cut < trimmed.len() {
+        out.push('…');
     }
     out
 }
@@ -58,10 +57,6 @@ fn html_summary(text: &str) -> Option<String> {
         Some(title) => format!("an HTML page: {title}"),
         None => "an HTML page (no title)".to_owned(),
     })
-}
-
-fn is_format_char(c: char) -> bool {
-    matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}' | '\u{061c}')
 }
 
 /// Decodes JSON into `T`, mapping failures to [`ApiError::Malformed`] with an excerpt.
@@ -371,7 +366,7 @@ mod tests {
         assert_eq!(excerpt(page.as_bytes()), "an HTML page: 502 Bad Gateway");
         assert_eq!(
             excerpt(b"<html><body><h1>Oops \x1b[31m</h1></body></html>"),
-            "an HTML page: Oops \\u{1b}[31m"
+            "an HTML page: Oops \\x1b[31m"
         );
         assert_eq!(excerpt(b"<html></html>"), "an HTML page (no title)");
         assert_eq!(excerpt(b"{\"detail\": \"x\"}"), "{\"detail\": \"x\"}");
@@ -381,10 +376,13 @@ mod tests {
     fn excerpts_are_short_and_inert() {
         let e = excerpt("\u{1b}]0;pwned\u{7}hi\u{202e}".as_bytes());
         assert!(
-            !e.chars().any(|c| c.is_control() || is_format_char(c)),
+            !e.chars().any(crate::text::sanitize::is_always_escaped),
             "{e:?}"
         );
-        assert!(e.contains("\\u{1b}"));
+        assert_eq!(
+            e, "\\x1b]0;pwned\\x07hi\\u{202e}",
+            "escaped as memory text is"
+        );
         let long = "x".repeat(1000);
         assert!(excerpt(long.as_bytes()).chars().count() <= EXCERPT_CHARS + 1);
     }
