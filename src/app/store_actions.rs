@@ -127,6 +127,7 @@ impl App {
             target: target.clone(),
             title: " Erase memory ",
             lines,
+            short: Vec::new(),
             verb: "erase",
             action,
             busy: "backing up, then erasing…",
@@ -347,9 +348,18 @@ impl App {
         let mut lines = vec![format!(
             "Forget {user} in {org}: erase everything every store holds about them?"
         )];
-        for (tab, count) in StoreTab::ALL.iter().zip(counts) {
+        for (tab, count) in StoreTab::ALL.iter().zip(&counts) {
             lines.push(format!("  · {}: {count} shown now", tab.title()));
         }
+        let shown: Vec<String> = StoreTab::ALL
+            .iter()
+            .zip(&counts)
+            .map(|(tab, count)| format!("{} {count}", tab.short()))
+            .collect();
+        let short = vec![
+            format!("Forget {user}: erase every store?"),
+            format!("Shown: {}", shown.join(" · ")),
+        ];
         lines.push(
             "Everything is backed up into one file first; each store is read again to check it is empty, and a report says how each went."
                 .to_owned(),
@@ -358,6 +368,7 @@ impl App {
             target: target.clone(),
             title: " Forget user ",
             lines,
+            short,
             verb: "forget",
             action: Action::Forget,
             busy: "backing up every store, then erasing each…",

@@ -25,6 +25,9 @@ pub struct TypedConfirm {
     pub title: &'static str,
     /// What will happen, one line each, as plain text (escaped when drawn).
     pub lines: Vec<String>,
+    /// The same in fewer rows, for a terminal too short for `lines`: what goes must stay in
+    /// sight (every store a forget erases), the explanation may not.
+    pub short: Vec<String>,
     /// The verb of the Enter key and of the cancel message: "erase", "forget".
     pub verb: &'static str,
     /// The write this confirms, its status while it runs, and the effect that does it.
@@ -61,11 +64,25 @@ impl TypedConfirm {
 
     pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let user = sanitize_single_line(&self.target.user.username).into_owned();
-        let about: Vec<Line> = self
-            .lines
-            .iter()
-            .map(|l| Line::raw(sanitize_single_line(l).into_owned()))
-            .collect();
+        let width = 70.min(area.width);
+        let inner_width = width.saturating_sub(2).max(1) as usize;
+        let lines = |text: &[String]| -> Vec<Line> {
+            text.iter()
+                .map(|l| Line::raw(sanitize_single_line(l).into_owned()))
+                .collect()
+        };
+        let rows = |lines: &[Line]| -> usize {
+            lines
+                .iter()
+                .map(|l| l.width().div_ceil(inner_width).max(1))
+                .sum()
+        };
+        // Rows left for the text once the borders and the name's three rows are drawn.
+        let room = (area.height as usize).saturating_sub(2 + 3);
+        let mut about = lines(&self.lines);
+        if rows(&about) > room && !self.short.is_empty() {
+            about = lines(&self.short);
+        }
         // The box for the name keeps its rows at the bottom, so a short terminal cuts the
         // explanation, never the place to type.
         let entry = vec![
@@ -83,12 +100,7 @@ impl TypedConfirm {
                 Line::raw("")
             },
         ];
-        let width = 70.min(area.width);
-        let inner_width = width.saturating_sub(2).max(1) as usize;
-        let about_rows: usize = about
-            .iter()
-            .map(|l| l.width().div_ceil(inner_width).max(1))
-            .sum();
+        let about_rows = rows(&about);
         let height = u16::try_from(about_rows + 1 + entry.len() + 2).unwrap_or(u16::MAX);
         let r = centered(area, width, height);
         let block = pane_block(self.title.into(), true, theme)
