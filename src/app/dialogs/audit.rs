@@ -71,8 +71,17 @@ pub fn draw(
 /// fingerprint, OS user, backup path, task and phase go before the result and HTTP status.
 fn record_line(rec: &AuditRecord, width: usize, theme: &Theme) -> Line<'static> {
     // (priority: lower is dropped first, text)
+    // A narrow window keeps the month, day and time (UTC): the full stamp would leave no
+    // room for the action and the user.
+    let time = if width < 60 {
+        human_time(rec.time)
+            .get(5..16)
+            .map_or_else(|| human_time(rec.time), str::to_owned)
+    } else {
+        human_time(rec.time)
+    };
     let mut cols: Vec<(u8, String)> = vec![
-        (9, human_time(rec.time)),
+        (9, time),
         (
             3,
             match rec.phase {
