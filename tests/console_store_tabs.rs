@@ -7,7 +7,7 @@ mod common;
 use common::console_rig::{Rig, WAIT, quick, rig};
 use common::hostile::forbidden;
 use crossterm::event::KeyCode;
-use memory_console::app::{Dialog, Load, StoreTab};
+use memory_console::app::{Dialog, Input, Load, StoreTab};
 use memory_console::store::read_backup;
 use reqwest::Method;
 
@@ -264,13 +264,21 @@ async fn e_on_the_mentor_tab_edits_key_and_value() {
         .map(|i| i.entry.clone())
         .expect("an entry");
     r.mock.state().clear_requests();
+    r.console.terminal.backend_mut().resize(80, 24);
+    r.console.handle(Input::Resize(80, 24));
     r.keys("e");
     assert!(
-        r.screen().contains("first line: key"),
+        r.screen().contains("first line: the key"),
         "the editor says how it is laid out:\n{}",
         r.screen()
     );
     r.keys("new_");
+    assert!(
+        r.screen()
+            .contains(&format!("Editing a mentor entry of {MIA} · modified")),
+        "the title keeps the change flag in sight at 80 columns:\n{}",
+        r.screen()
+    );
     r.ctrl('s');
     assert!(
         r.console.settle_until(WAIT, |a| a.editor.is_none()).await,

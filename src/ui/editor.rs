@@ -26,9 +26,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     };
     let verb = match ed.kind {
         EditKind::Create => "New memory for".to_owned(),
-        EditKind::MentorEntry { .. } => {
-            "Editing a mentor memory entry (first line: key; below: value) of".to_owned()
-        }
+        EditKind::MentorEntry { .. } => "Editing a mentor entry of".to_owned(),
         EditKind::Replace { entry: None, .. } => "Rewriting (queued) the memory of".to_owned(),
         EditKind::Replace {
             entry: Some(id), ..
@@ -66,6 +64,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 
 fn notes<'a>(ed: &'a Editor, theme: &Theme) -> Vec<Line<'a>> {
     let mut notes = Vec::new();
+    // Below the text rather than in the title, where it pushed "modified" out of sight.
+    if matches!(ed.kind, EditKind::MentorEntry { .. }) {
+        notes.push(Line::styled(
+            "first line: the key · the lines below: the value",
+            theme.muted,
+        ));
+    }
     if ed.saving && ed.refused_while_saving {
         notes.push(Line::styled(
             "saving… keys are not taken until the server answers",
