@@ -678,6 +678,12 @@ async fn a_restore_killed_during_its_first_post_resumes() {
         matches!(stopped, RestoreError::Partial { created: 0, .. }),
         "{stopped}"
     );
+    assert!(
+        stopped
+            .to_string()
+            .contains("may have been written all the same"),
+        "a 500 does not say the entry is not there: {stopped}"
+    );
     let noted = read_backup(&path).expect("readable");
     assert!(noted.restored_rows.is_empty());
     assert!(
@@ -767,6 +773,59 @@ async fn a_resumed_restore_does_not_resend_an_entry_a_one_entry_read_hides() {
     let noted = read_backup(&path).expect("readable");
     assert_eq!(noted.restored_rows, [(0, 900), (2, 902)]);
     assert!(noted.restored_at.is_none(), "not all entries are back");
+}
+
+/// Killed during its first POST on a server whose read shows one entry: that entry is the
+/// one the killed POST wrote, so it is adopted, and the entries after it were never sent:
+/// the resumed restore writes them and finishes, doubting none.
+#[tokio::test]
+async fn a_resumed_restore_that_finds_its_last_post_doubts_nothing_after_it() {
+    use memory_console::api::MemoryEntry;
+    use memory_console::store::{Backup, write_backup};
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(MEM))
+        .respond_with(ok(
+            json!({"id": 900, "username": "mia", "platform_key": "main",
+                                "content": "one", "session_id": "s-1"}),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(MEM))
+        .respond_with(reads(vec![
+            ResponseTemplate::new(201).set_body_json(row(901, "two")),
+            ResponseTemplate::new(201).set_body_json(row(902, "three")),
+        ]))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let entry = |id: i64, text: &str| -> MemoryEntry {
+        serde_json::from_value(row(id, text)).expect("entry")
+    };
+    let mut backup = Backup::new(
+        "test",
+        &server.uri(),
+        &main_org(),
+        &UserRef::by_name("mia"),
+        vec![entry(1, "one"), entry(2, "two"), entry(3, "three")],
+    );
+    backup.restore_started_at = Some(time::OffsetDateTime::now_utc());
+    let path = write_backup(&dir.path().join("backups"), &backup).expect("backup");
+
+    let report = ops_for(&server.uri(), KEY, dir.path())
+        .restore(&path, None)
+        .await
+        .expect("nothing is in doubt");
+    assert_eq!(posted_contents(&server).await, ["two", "three"]);
+    assert_eq!(
+        report.earlier.chat, 1,
+        "`one` was written by the killed run"
+    );
+    let noted = read_backup(&path).expect("readable");
+    assert_eq!(noted.restored_rows, [(0, 900), (1, 901), (2, 902)]);
+    assert!(noted.restored_at.is_some());
 }
 
 /// Entries a stopped restore wrote and noted, erased again before the restore resumed: the

@@ -92,7 +92,8 @@ pub enum RestoreError {
         source: StoreError,
     },
     #[error(
-        "restoring {user} stopped after {created} of {total} entries; the backup notes them, so restoring it again goes on from there: {source}"
+        "restoring {user} stopped after {created} of {total} entries; the backup notes them, so restoring it again goes on from there{}: {source}",
+        maybe_taken(source)
     )]
     Partial {
         user: String,
@@ -119,6 +120,18 @@ pub enum RestoreError {
         report: Box<RestoreReport>,
         source: StoreError,
     },
+}
+
+/// For a POST that failed without the server refusing it (no answer, a 5xx, a garbled
+/// answer): the entry may be on the server all the same.
+fn maybe_taken(source: &ApiError) -> &'static str {
+    use crate::api::ErrorKind;
+    match source.kind() {
+        ErrorKind::Network | ErrorKind::Server | ErrorKind::Malformed => {
+            " (the last entry sent may have been written all the same; restoring again looks for it first)"
+        }
+        _ => "",
+    }
 }
 
 /// What a restore wrote.
@@ -630,6 +643,9 @@ async fn adopt_unnoted(
         })?;
     let current = &read.entries;
     let mut changed = false;
+    // Rows are written in order, so the stopped run's last POST, the one whose answer may
+    // not have been noted, was for the first row not noted (after forgetting notes of
+    // entries erased since).
     if read.complete {
         let before = backup.restored_rows.len();
         backup
@@ -637,6 +653,7 @@ async fn adopt_unnoted(
             .retain(|(_, id)| current.iter().any(|e| e.id == *id));
         changed |= backup.restored_rows.len() != before;
     }
+    let in_flight = first_unnoted(&backup);
     for shown in current {
         if backup.restored_rows.iter().any(|(_, id)| *id == shown.id) {
             continue;
@@ -655,16 +672,22 @@ async fn adopt_unnoted(
     if changed {
         rewrite_backup(backup_path, &backup).map_err(RestoreError::Backup)?;
     }
-    // Rows are written in order, so only the first one not noted can have been sent by
-    // the stopped run; with a partial read that shows something, it may be hidden there.
-    let unsure = (backup.restore_started_at.is_some() && !read.complete && !current.is_empty())
-        .then(|| {
-            backup.entries.iter().enumerate().position(|(row, e)| {
-                e.content.is_some() && !backup.restored_rows.iter().any(|(r, _)| *r == row)
-            })
-        })
-        .flatten();
+    // Found on the server, it is adopted above and every later row was never sent. Not
+    // found, it may be hidden behind the one entry a partial read shows.
+    let unsure = in_flight.filter(|_| {
+        backup.restore_started_at.is_some()
+            && !read.complete
+            && !current.is_empty()
+            && first_unnoted(&backup) == in_flight
+    });
     Ok(Resumed { backup, unsure })
+}
+
+/// The first row with content that the backup does not note as written back.
+fn first_unnoted(backup: &Backup) -> Option<usize> {
+    backup.entries.iter().enumerate().position(|(row, e)| {
+        e.content.is_some() && !backup.restored_rows.iter().any(|(r, _)| *r == row)
+    })
 }
 
 /// Refuses when the user has chat memory again, except the entries an erase of one entry
