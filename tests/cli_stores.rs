@@ -606,6 +606,22 @@ async fn a_stopped_and_resumed_restore_says_what_each_run_wrote() {
     assert_eq!(out.text(), "chat: 1 entry restored\n");
 }
 
+/// A forget whose backup cannot be written deletes nothing, and its last word says no
+/// backup was written, not that none was needed.
+#[tokio::test(flavor = "multi_thread")]
+async fn forget_without_a_writable_backup_says_no_backup_was_written() {
+    let env = Env::start(config(MemoryShape::List)).await;
+    std::fs::create_dir_all(env.data()).expect("data dir");
+    // A file where the backups folder goes: no backup can be written under it.
+    std::fs::write(env.data().join("backups"), b"in the way").expect("blocker");
+    let out = forget(&env, "all.three", false).await;
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    let last = out.stderr.lines().last().unwrap_or_default();
+    assert!(last.contains("NOT forgotten"), "{}", out.stderr);
+    assert!(last.ends_with("; no backup was written"), "{last}");
+    assert_eq!(held(&env, "all.three"), (1, 3, 2), "nothing was deleted");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn forget_fails_loudly_when_the_server_keeps_store_data() {
     let env = Env::start(config(MemoryShape::List)).await;

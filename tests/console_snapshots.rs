@@ -1312,6 +1312,18 @@ fn a_forget_report_with_a_failed_store_is_not_forgotten() {
     assert!(!screen.contains("is forgotten"), "{screen}");
     assert!(screen.contains(r"\x1b]0;pwned"), "{screen}");
     insta::assert_snapshot!("forget_report_failed_80x24", t.backend());
+    // A short terminal keeps every store's line and the backup's name, shortened.
+    let t = draw(&mut app, 40, 10);
+    let screen = text(t.backend().buffer());
+    for shown in [
+        "Chat memory",
+        "Mentor memories",
+        "Course memory",
+        "backup: /var/",
+    ] {
+        assert!(screen.contains(shown), "{shown:?} missing from\n{screen}");
+    }
+    insta::assert_snapshot!("forget_report_failed_40x10", t.backend());
 }
 
 #[test]

@@ -74,7 +74,9 @@ fn verdict(user: &str, org: &str, report: &ForgetReport) -> String {
     );
     let backup = match &report.backup {
         Some(path) => format!("; backup at {}", path.display()),
-        None => "; nothing needed a backup".to_owned(),
+        None if report.forgotten() => "; nothing needed a backup".to_owned(),
+        // Not forgotten and no file: the backup failed or nothing was reached to back up.
+        None => "; no backup was written".to_owned(),
     };
     if report.forgotten() {
         return format!("{who}: forgotten, every store reads empty{backup}");

@@ -9,7 +9,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::ops::{ForgetReport, StoreKind, StoreOutcome};
-use crate::text::{display_path, sanitize_single_line};
+use crate::text::{display_path, sanitize_single_line, truncate_middle, truncate_with_ellipsis};
 
 use super::super::event::Target;
 use super::step::{KeyCtx, Step};
@@ -66,11 +66,33 @@ impl ForgetReportDialog {
             ));
         }
         lines.push(Line::raw(""));
+        let inner_width = usize::from(72.min(area.width).saturating_sub(2));
         lines.push(Line::raw(match &self.report.backup {
-            Some(path) => sanitize_single_line(&format!("backup: {}", display_path(path)))
-                .into_owned(),
+            // Shortened in the middle to one row: a wrapped path is cut off at the bottom
+            // of a short terminal, leaving "backup:" and nothing after it.
+            Some(path) => format!(
+                "backup: {}",
+                truncate_middle(
+                    &sanitize_single_line(&display_path(path)),
+                    inner_width.saturating_sub(8).max(12)
+                )
+            ),
             None => "no backup was written: nothing was there to back up, or it could not be written (then nothing was deleted)".to_owned(),
         }));
+        // A short terminal drops the spacing and cuts each line to one row, so every
+        // store's line stays in sight (the status line and the audit log have the rest).
+        let rows: usize = lines
+            .iter()
+            .map(|l| l.width().div_ceil(inner_width.max(1)).max(1))
+            .sum();
+        if rows + 2 > usize::from(area.height) {
+            lines.retain(|l| l.width() > 0);
+            for line in lines.iter_mut().skip(1) {
+                let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+                let cut = truncate_with_ellipsis(&text, inner_width).into_owned();
+                *line = Line::styled(cut, line.style);
+            }
+        }
         let height = u16::try_from(lines.len() + 6).unwrap_or(u16::MAX);
         let r = centered(area, 72, height);
         frame.render_widget(Clear, r);
