@@ -429,6 +429,7 @@ impl App {
         // An undo would now go to the other server.
         self.last_erase = None;
         self.earlier_erases.clear();
+        self.erases_undone = 0;
         self.restored_ids.clear();
         self.tasks = Default::default();
         self.focus = Pane::Orgs;

@@ -2,6 +2,7 @@
 //! erase's outcome tells the operator.
 
 use crate::ops::{EraseError, Erased};
+use crate::text::count_noun;
 
 use super::dialogs::{Dialog, EraseDialog, RestoreQuestion};
 use super::event::{Effect, EraseScope, Target};
@@ -81,6 +82,13 @@ impl App {
                     beside,
                 }));
             }
+            None if self.erases_undone > 0 => self.set_status(
+                Level::Info,
+                format!(
+                    "nothing left to undo: every erase of this run ({}) is undone; `memory-console memory restore --backup PATH` restores any backup",
+                    count_noun(self.erases_undone, "erase", "erases")
+                ),
+            ),
             None => self.set_status(
                 Level::Info,
                 "nothing was erased in this run; `memory-console memory restore --backup PATH` restores any backup",

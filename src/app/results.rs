@@ -219,6 +219,7 @@ impl App {
                             .extend(report.created.iter().map(|e| (target.clone(), e.id)));
                         if self.last_erase.as_ref().is_some_and(|u| u.target == target) {
                             self.last_erase = self.earlier_erases.pop();
+                            self.erases_undone += 1;
                         }
                         let next = if self.last_erase.is_some() {
                             "; u undoes the erase before it"

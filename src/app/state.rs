@@ -390,6 +390,9 @@ pub struct App {
     /// The erases before it in this run, newest last: once `u` restored the last one, the
     /// next `u` offers the one before (a `d` then a `D` come back in two steps).
     pub earlier_erases: Vec<UndoableErase>,
+    /// How many of this run's erases `u` has undone, so a `u` with none left says so
+    /// rather than "nothing was erased".
+    pub erases_undone: usize,
     /// Entries this run's restores wrote, per user: an older backup may be restored beside
     /// them, since they are what an undo just brought back, not memory gathered since.
     pub restored_ids: Vec<(Target, i64)>,

@@ -58,6 +58,7 @@ impl App {
             deferred_draft: None,
             last_erase: None,
             earlier_erases: Vec::new(),
+            erases_undone: 0,
             restored_ids: Vec::new(),
             in_flight: Vec::new(),
             quit_armed: false,

@@ -1165,6 +1165,49 @@ fn a_failed_undo_says_whether_it_wrote_and_the_next_offers_what_is_left() {
     );
 }
 
+/// Once every erase of the run is undone, `u` says so, not that nothing was erased.
+#[test]
+fn u_after_every_erase_was_undone_says_so() {
+    use crate::ops::{RestoreReport, StoreKind, WrittenEarlier};
+    let mut a = with_memory(false, Some("hello"));
+    let target = a.memory.target.clone().expect("open");
+    a.update(key('u'));
+    let status = a.status.clone().expect("status").text;
+    assert!(
+        status.starts_with("nothing was erased in this run"),
+        "{status}"
+    );
+    a.last_erase = Some(UndoableErase {
+        target: target.clone(),
+        backup: "/data/backups/main/ann.json".into(),
+        what: "3 entries of chat memory".into(),
+    });
+    a.update(Input::Msg(Msg::Restored {
+        target: target.clone(),
+        result: Ok(RestoreReport {
+            backup_path: "/data/backups/main/ann.json".into(),
+            org: target.org.clone(),
+            user: target.user.clone(),
+            created: Vec::new(),
+            skipped_null: Vec::new(),
+            mentor_memories: 0,
+            mentor_entries: 0,
+            course_created: Vec::new(),
+            not_restored: Vec::new(),
+            restored_at: None,
+            stores: vec![StoreKind::Chat],
+            earlier: WrittenEarlier::default(),
+        }),
+    }));
+    assert!(a.last_erase.is_none());
+    a.update(key('u'));
+    let status = a.status.clone().expect("status").text;
+    assert!(
+        status.starts_with("nothing left to undo: every erase of this run (1 erase) is undone"),
+        "{status}"
+    );
+}
+
 /// `r` on an open user replaces an older message (a restore's outcome, a failed read) that
 /// would read as this read's, and after 2 s of silence the status line says it waits.
 #[test]
