@@ -604,6 +604,30 @@ async fn a_stopped_and_resumed_restore_says_what_each_run_wrote() {
         .await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.text(), "chat: 1 entry restored\n");
+
+    // And in JSON: one row, for the one store the backup holds.
+    let out = env
+        .run(&[
+            "memory",
+            "delete",
+            "--org",
+            "main",
+            "--user",
+            "all.three",
+            "--yes",
+            "--json",
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let chat_backup = out.json()["backup"].as_str().expect("backup").to_owned();
+    let out = env
+        .run(&["memory", "restore", "--backup", &chat_backup, "--json"])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["stores"].as_array().map(Vec::len), Some(1), "{v}");
+    assert_eq!(row(&v, "chat")["restored"], 1);
+    assert_eq!(v["finished"], true);
 }
 
 /// A forget whose backup cannot be written deletes nothing, and its last word says no

@@ -99,27 +99,27 @@ fn print_restore(ctx: &Ctx, report: &RestoreReport, finished: bool) -> CmdResult
             "org": report.org.key,
             "created": report.created,
             "skipped_null": report.skipped_null,
-            // One row per store, as a forget's report has.
-            "stores": [
-                {
+            // One row per store the backup holds, as a forget's report has.
+            "stores": report.stores.iter().map(|store| match store {
+                StoreKind::Chat => json!({
                     "store": "chat",
                     "restored": report.created.len(),
                     "written_earlier": report.earlier.chat,
                     "skipped_null": report.skipped_null,
-                },
-                {
+                }),
+                StoreKind::Mentor => json!({
                     "store": "mentor",
                     "memories": report.mentor_memories,
                     "entries": report.mentor_entries,
                     "written_earlier": report.earlier.mentor,
-                },
-                {
+                }),
+                StoreKind::Course => json!({
                     "store": "course",
                     "restored": report.course_created.len(),
                     "memories": report.course_created,
                     "written_earlier": report.earlier.course,
-                },
-            ],
+                }),
+            }).collect::<Vec<_>>(),
             // False when the restore stopped partway (the error follows on stderr).
             "finished": finished,
             "not_restored": report.not_restored,
