@@ -37,6 +37,9 @@ pub enum RestoreError {
         "another restore of this backup is running, or one was stopped; if none runs, remove {lock} and restore again: it goes on after the entries already written back"
     )]
     InProgress { lock: PathBuf },
+    /// The lock file beside the backup could not be made (a read-only folder, a full disk).
+    #[error("cannot lock the backup for restoring, so nothing was sent: {source}")]
+    Lock { source: StoreError },
     #[error("backup {path} holds no entries with content; nothing to restore")]
     NothingToRestore { path: PathBuf },
     #[error("cannot check {user}'s current memory, so nothing was sent: {source}")]
@@ -392,7 +395,7 @@ async fn restore_backup(
         Err(StoreError::Exists { .. }) => {
             return Err(RestoreError::InProgress { lock: lock_path });
         }
-        Err(e) => return Err(RestoreError::Backup(e)),
+        Err(source) => return Err(RestoreError::Lock { source }),
     };
     // Read again under the lock: a restore that held it before us may have just marked it.
     let backup = read_backup(backup_path).map_err(RestoreError::Backup)?;
