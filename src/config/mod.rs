@@ -41,6 +41,14 @@ pub enum ConfigError {
     NoProfiles { path: PathBuf },
     #[error("no API key for profile {profile:?}: set the environment variable {env}")]
     MissingKey { profile: String, env: String },
+    #[error(
+        "no API key for profile {profile:?}: api_key in {path} is empty; set it, or the environment variable {env}"
+    )]
+    EmptyFileKey {
+        profile: String,
+        path: PathBuf,
+        env: String,
+    },
     #[error("no API key for profile {profile:?}: the environment variable {env} is set but empty")]
     EmptyKey { profile: String, env: String },
     #[error("profile {profile:?}: {message}")]
@@ -190,6 +198,13 @@ impl LoadedConfig {
             _ if env_empty => {
                 return Err(ConfigError::EmptyKey {
                     profile: name,
+                    env: p.api_key_env.clone(),
+                });
+            }
+            (None, Some(_)) => {
+                return Err(ConfigError::EmptyFileKey {
+                    profile: name,
+                    path: self.path.clone(),
                     env: p.api_key_env.clone(),
                 });
             }
@@ -348,6 +363,20 @@ mod tests {
         let cfg = load_text(EXAMPLE, false);
         let err = cfg.profile_with_env(None, no_env).unwrap_err();
         assert!(err.to_string().contains("IBL_API_KEY"), "{err}");
+    }
+
+    #[test]
+    fn an_empty_key_in_the_file_is_named_as_such() {
+        let text = "[profiles.p]\nbase_url = \"https://x.example\"\napi_key = \"  \"\n";
+        let err = load_text(text, false)
+            .profile_with_env(None, no_env)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("api_key in") && err.contains("is empty"),
+            "{err}"
+        );
+        assert!(err.contains("IBL_API_KEY"), "{err}");
     }
 
     #[test]
