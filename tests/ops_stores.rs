@@ -1215,7 +1215,8 @@ async fn a_restore_killed_during_a_store_post_adopts_what_the_server_wrote() {
 /// twice.
 #[tokio::test]
 async fn a_resumed_restore_takes_a_unique_set_refusal_as_a_course_memory_written_before() {
-    let (s, path) = killed_after_every_course_post(|held| assert_eq!(held.course.len(), 2)).await;
+    let (s, path) =
+        killed_during_the_last_course_post(|held| assert_eq!(held.course.len(), 2)).await;
 
     let done = s
         .ops
@@ -1277,8 +1278,8 @@ async fn undo_of_one_course_memory_goes_beside_the_one_the_read_showed_after() {
 /// resumed restore sends nothing for it and says why, rather than write it twice.
 #[tokio::test]
 async fn a_resumed_restore_does_not_resend_a_course_memory_it_cannot_check() {
-    // The killed run wrote both; the read shows the first only.
-    let (s, path) = killed_after_every_course_post(|held| {
+    // The killed run wrote both and noted the first; the read shows the first only.
+    let (s, path) = killed_during_the_last_course_post(|held| {
         for memory in &mut held.course {
             memory.catalog_item = None;
         }
@@ -1344,10 +1345,53 @@ async fn a_resumed_restore_that_found_the_course_store_empty_writes_every_course
     assert!(read_backup(&path).expect("backup").restored_at.is_some());
 }
 
-/// multi.mia forgotten, then a restore of that backup killed after the server took every
-/// course POST and before any was noted: the backup (changed by `adjust` first) says the
-/// restore started, the server holds the course memories again.
-async fn killed_after_every_course_post(
+/// Killed during its first course POST: the one memory the read shows is that POST's, so
+/// it is adopted, and the course memories after it, never sent, are written even without a
+/// catalog item: only the POST in flight can be in doubt.
+#[tokio::test]
+async fn only_the_course_post_in_flight_can_be_in_doubt() {
+    use memory_console::api::CourseMemoryWrite;
+    let s = setup(MockConfig::default()).await;
+    let report = forget_all(&s, "multi.mia").await;
+    let path = report.backup.expect("backup");
+    let mut held = read_backup(&path).expect("backup");
+    held.entries.clear();
+    held.mentor.clear();
+    for memory in &mut held.course {
+        memory.catalog_item = None;
+    }
+    held.restore_started_at = Some(time::OffsetDateTime::now_utc());
+    memory_console::store::rewrite_backup(&path, &held).expect("noted start");
+    s.ops
+        .client()
+        .create_course_memory(
+            &main_org(),
+            &mia(),
+            &CourseMemoryWrite::recreate(&held.course[0]),
+        )
+        .await
+        .expect("written by the killed run");
+
+    let done = s
+        .ops
+        .restore(&path, None)
+        .await
+        .expect("nothing after the adopted one is in doubt");
+    assert_eq!(done.course_created.len(), held.course.len() - 1);
+    assert_eq!(done.earlier.course, 1);
+    assert_eq!(
+        s.state()
+            .course_memories("main", "multi.mia")
+            .map(|c| c.len()),
+        Some(held.course.len())
+    );
+}
+
+/// multi.mia forgotten, then a restore of its course memory (the backup, changed by
+/// `adjust` first, keeps course memory only) killed during its last course POST: every
+/// course memory before the last was written and noted, the last was written by the server
+/// and not noted.
+async fn killed_during_the_last_course_post(
     adjust: impl FnOnce(&mut Backup),
 ) -> (Setup, std::path::PathBuf) {
     use memory_console::api::CourseMemoryWrite;
@@ -1355,15 +1399,24 @@ async fn killed_after_every_course_post(
     let report = forget_all(&s, "multi.mia").await;
     let path = report.backup.expect("backup");
     let mut held = read_backup(&path).expect("backup");
+    held.entries.clear();
+    held.mentor.clear();
     adjust(&mut held);
     held.restore_started_at = Some(time::OffsetDateTime::now_utc());
     memory_console::store::rewrite_backup(&path, &held).expect("noted start");
-    for memory in &held.course {
-        s.ops
+    let last = held.course.len() - 1;
+    for (row, memory) in held.course.iter().enumerate() {
+        let written = s
+            .ops
             .client()
             .create_course_memory(&main_org(), &mia(), &CourseMemoryWrite::recreate(memory))
             .await
             .expect("written by the killed run");
+        if row < last {
+            let mut noted = read_backup(&path).expect("backup");
+            noted.revived_course.push((row, written.id));
+            memory_console::store::rewrite_backup(&path, &noted).expect("noted");
+        }
     }
     (s, path)
 }

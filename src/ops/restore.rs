@@ -414,11 +414,19 @@ async fn restore_backup(
     }
     let org = org_scope_override.unwrap_or_else(|| backup.org_scope());
     let user = backup.user_ref();
+    // Rows are written in order, chat, then mentor, then course: a course row can have
+    // been in flight when the run stopped only if every row before it was noted.
+    let course_in_flight = (first_unnoted(&backup).is_none()
+        && backup.revived_mentor.len() >= backup.mentor.len())
+    .then(|| {
+        (0..backup.course.len()).find(|row| !backup.revived_course.iter().any(|(r, _)| r == row))
+    })
+    .flatten();
     let Resumed {
         mut backup,
         unsure: chat_unsure,
     } = adopt_unnoted(client, &org, &user, backup_path, backup).await?;
-    let stores_resumed = revive::adopt_unnoted(client, &org, &user, &mut backup)
+    let stores_resumed = revive::adopt_unnoted(client, &org, &user, &mut backup, course_in_flight)
         .await
         .map_err(|refusal| store_refusal(&user, refusal))?;
     if stores_resumed.changed {

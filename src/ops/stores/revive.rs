@@ -50,11 +50,16 @@ pub(in crate::ops) struct Revived {
 /// with the catalog item, lessons and next steps of a row not yet noted. A noted row that a
 /// whole read no longer shows at all (erased since) is forgotten, so it is written again
 /// rather than counted as restored.
+///
+/// `course_in_flight` is the course row the stopped run may have sent last without noting
+/// it: rows are written in order (chat, mentor, then course), so it is the first course row
+/// not noted, and only when every chat and mentor row was noted.
 pub(in crate::ops) async fn adopt_unnoted(
     client: &ApiClient,
     org: &OrgScope,
     user: &UserRef,
     backup: &mut Backup,
+    course_in_flight: Option<usize>,
 ) -> Result<Resumed, Refusal> {
     let mut resumed = Resumed::default();
     if backup.restore_started_at.is_none() {
@@ -115,7 +120,7 @@ pub(in crate::ops) async fn adopt_unnoted(
             .course_memories_shown(org, user)
             .await
             .map_err(|e| Refusal::Check(StoreKind::Course, e))?;
-        resumed.course_out_of_sight = !whole;
+        resumed.course_in_doubt = course_in_flight.filter(|_| !whole);
         let shown = read.into_items();
         let same = |b: &CourseMemory, m: &CourseMemory| {
             b.catalog_item == m.catalog_item
@@ -161,9 +166,9 @@ pub(in crate::ops) async fn adopt_unnoted(
 pub(in crate::ops) struct Resumed {
     /// The notes changed; the caller writes the backup.
     pub changed: bool,
-    /// The course read showed part of the store, so course memories a stopped run wrote
-    /// may be out of sight.
-    pub course_out_of_sight: bool,
+    /// The course row the stopped run may have written out of sight: the read showed part
+    /// of the store.
+    pub course_in_doubt: Option<usize>,
 }
 
 /// The same category and the same keys with the same values, in any order.
@@ -292,7 +297,8 @@ pub(in crate::ops) async fn write(
         }
         // Judged on the read before this run wrote anything: its own POSTs would make a
         // one-object read of an empty store look partial.
-        if resumed.course_out_of_sight && memory.catalog_item.is_none() {
+        let in_doubt = resumed.course_in_doubt == Some(row);
+        if in_doubt && memory.catalog_item.is_none() {
             unsure.push(memory.id.clone());
             continue;
         }
@@ -311,7 +317,7 @@ pub(in crate::ops) async fn write(
             // this restore wrote may be out of sight; the server keeps one memory per
             // catalog item and says so. That row is written: noted (its id unseen), not
             // sent again, and not a reason to stop.
-            Err(e) if resumed.course_out_of_sight && already_there(&e) => {
+            Err(e) if in_doubt && already_there(&e) => {
                 progress.revived_course.push((row, String::new()));
                 if let Err(e) = rewrite_backup(path, progress) {
                     return Err((done, StoreKind::Course, Stop::Note(e)));
