@@ -4,17 +4,19 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use tokio::task::JoinSet;
-
 use crate::store::{Action, AuditContext, AuditLog, Outcome, Pending, StoreError, Target};
+
+/// The first and last number of the outcome lines written and not yet known durable.
+type Unflushed = Arc<Mutex<Option<(u64, u64)>>>;
 
 /// An audit log with who and where the writes come from.
 #[derive(Debug, Clone)]
 pub struct Trail {
     log: AuditLog,
     ctx: AuditContext,
-    /// Bulk jobs write outcome lines off the worker's path; `settle` waits for them.
-    detached: Option<Arc<Mutex<JoinSet<()>>>>,
+    /// Bulk jobs do not wait for their outcome lines' flush: [`Trail::settle`] waits for
+    /// these.
+    detached: Option<Unflushed>,
     /// Commands also say on stderr when an outcome line is missing; the console cannot,
     /// its screen belongs to the UI.
     stderr_warnings: bool,
@@ -37,9 +39,10 @@ impl Trail {
     }
 
     /// Outcome lines are not a precondition of anything, so a bulk job's workers need not
-    /// wait for their fsync: they are written in the background until [`Trail::settle`].
+    /// wait for their flush: the next intent's flush covers them, and [`Trail::settle`]
+    /// makes sure of the last ones.
     pub fn with_detached_outcomes(mut self) -> Trail {
-        self.detached = Some(Arc::new(Mutex::new(JoinSet::new())));
+        self.detached = Some(Arc::new(Mutex::new(None)));
         self
     }
 
@@ -47,47 +50,48 @@ impl Trail {
         self.log.path()
     }
 
-    /// Records the intent; the caller sends the request only on `Ok`.
+    /// Records the intent; the caller sends the request only on `Ok`. The flush is awaited
+    /// (shared with every other writer), not blocked on: no thread waits for the disk.
     pub async fn intent(&self, action: Action, target: Target) -> Result<Pending, StoreError> {
-        let (log, ctx) = (self.log.clone(), self.ctx.clone());
-        let path = self.log.path().to_path_buf();
-        tokio::task::spawn_blocking(move || log.intent(&ctx, action, target))
-            .await
-            .map_err(|e| StoreError::io("write", &path, std::io::Error::other(e.to_string())))?
+        self.log.intent_async(&self.ctx, action, target).await
     }
 
     /// Records the outcome. Its failure cannot undo the request, so it is logged, not
     /// returned.
     pub async fn finish(&self, pending: Pending, outcome: Outcome) {
-        let warn = self.stderr_warnings;
-        let write = move || {
-            if let Err(e) = pending.finish(outcome) {
-                tracing::error!(error = %e, "audit outcome not written");
-                if warn {
-                    eprintln!(
-                        "warning: a request was sent but its outcome is not in the audit log: {e}"
-                    );
-                }
-            }
-        };
         match &self.detached {
-            Some(set) => {
-                let mut set = set.lock().unwrap_or_else(PoisonError::into_inner);
-                while set.try_join_next().is_some() {}
-                set.spawn_blocking(write);
-            }
+            Some(span) => match pending.write_outcome(outcome) {
+                Ok(line) => {
+                    let mut span = span.lock().unwrap_or_else(PoisonError::into_inner);
+                    // Workers write in any order: keep the lowest and the highest.
+                    *span = Some(span.map_or((line, line), |(first, last)| {
+                        (first.min(line), last.max(line))
+                    }));
+                }
+                Err(e) => self.warn_missing(&e),
+            },
             None => {
-                if let Err(e) = tokio::task::spawn_blocking(write).await {
-                    tracing::error!(error = %e, "audit outcome not written");
+                if let Err(e) = pending.finish_async(outcome).await {
+                    self.warn_missing(&e);
                 }
             }
         }
     }
 
-    /// Waits until every outcome line written in the background is on disk.
+    /// Waits until every outcome line written without waiting is on disk.
     pub async fn settle(&self) {
-        let Some(set) = &self.detached else { return };
-        let mut set = std::mem::take(&mut *set.lock().unwrap_or_else(PoisonError::into_inner));
-        while set.join_next().await.is_some() {}
+        let Some(span) = &self.detached else { return };
+        let taken = span.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let Some((first, last)) = taken else { return };
+        if let Err(e) = self.log.durable(first, last).await {
+            self.warn_missing(&e);
+        }
+    }
+
+    fn warn_missing(&self, e: &StoreError) {
+        tracing::error!(error = %e, "audit outcome not written");
+        if self.stderr_warnings {
+            eprintln!("warning: a request was sent but its outcome is not in the audit log: {e}");
+        }
     }
 }
