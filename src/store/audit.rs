@@ -396,6 +396,22 @@ impl AuditLog {
         })
     }
 
+    /// Writes the intent line without flushing it: for a caller whose own flush covers the
+    /// whole file system (a bulk job's [`super::SyncBarrier`]), awaited before the request.
+    pub fn intent_unflushed(
+        &self,
+        ctx: &AuditContext,
+        action: Action,
+        target: Target,
+    ) -> Result<Pending, StoreError> {
+        let record = intent_record(ctx, action, target);
+        self.write_line(&record)?;
+        Ok(Pending {
+            log: self.clone(),
+            record,
+        })
+    }
+
     /// Returns once lines `first..=last` (numbers from [`Pending::write_outcome`], counted
     /// by this process) are on disk, or with the error of a flush that should have covered
     /// one of them. The flush runs on the blocking pool, one at a time, and every waiter
