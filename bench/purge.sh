@@ -22,7 +22,8 @@
 # bounded by U * P / (R * LATENCY_MS) users per second. Users without memory need fewer
 # requests; they are counted and shown separately ("no memory").
 # Max RSS and CPU (user and sys) come from /usr/bin/time -v, divided per user; for the SDK,
-# wall and CPU are the loop's own (its import, seconds of CPU, is left out).
+# wall and CPU are the loop's own (its import, seconds of CPU, is left out). `threads` is
+# the most threads the measured process had at once, sampled every 0.1 s from /proc.
 # The key reaches curl through a 0600 header file (-H @file) and the SDK through the
 # environment, never through argv.
 set -euo pipefail
