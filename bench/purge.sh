@@ -22,7 +22,8 @@
 # bounded by U * P / (R * LATENCY_MS) users per second. Users without memory need fewer
 # requests; they are counted and shown separately ("no memory").
 # Max RSS and CPU (user and sys) come from /usr/bin/time -v, divided per user; for the SDK,
-# wall and CPU are the loop's own (its import, seconds of CPU, is left out).
+# wall and CPU are the loop's own (its import, seconds of CPU, is left out). `threads` is
+# the most threads the measured process had at once, sampled every 0.1 s from /proc.
 # The key reaches curl through a 0600 header file (-H @file) and the SDK through the
 # environment, never through argv.
 set -euo pipefail
@@ -95,12 +96,33 @@ users_of() {
 
 now() { date +%s.%N; }
 
-# timed NAME CMD...: runs CMD under /usr/bin/time -v; sets WALL, CPU_USER, CPU_SYS, RSS_KB.
+# max_threads PID: the most threads the child of PID (the measured command under
+# /usr/bin/time) had, sampled every 0.1 s until PID ends. Shell builtins only, so the
+# sampling costs the measured run next to nothing.
+max_threads() {
+    local pid=$1 child= key val max=0
+    while kill -0 "$pid" 2>/dev/null; do
+        [ -z "$child" ] && read -r child _ < "/proc/$pid/task/$pid/children" 2>/dev/null
+        if [ -n "$child" ] && [ -r "/proc/$child/status" ]; then
+            while read -r key val _; do
+                [ "$key" = Threads: ] && [ "$val" -gt "$max" ] && max=$val
+            done < "/proc/$child/status" 2>/dev/null || true
+        fi
+        sleep 0.1
+    done
+    echo "$max"
+}
+
+# timed NAME CMD...: runs CMD under /usr/bin/time -v; sets WALL, CPU_USER, CPU_SYS, RSS_KB
+# and THREADS (the most threads it had at once).
 timed() {
     local name=$1; shift
-    local t0 t1
+    local t0 t1 tpid
     t0=$(now)
-    /usr/bin/time -v -o "$WORK/time-$name" "$@" > "$WORK/out-$name" 2> "$WORK/err-$name" || {
+    /usr/bin/time -v -o "$WORK/time-$name" "$@" > "$WORK/out-$name" 2> "$WORK/err-$name" &
+    tpid=$!
+    THREADS=$(max_threads "$tpid")
+    wait "$tpid" || {
         echo "$name failed:" >&2; cat "$WORK/err-$name" >&2; exit 1; }
     t1=$(now)
     WALL=$(echo "$t1 - $t0" | bc -l)
@@ -110,7 +132,7 @@ timed() {
 }
 
 CURL_RATE=
-printf '%-16s %6s %7s %8s %8s %8s %8s %8s %9s %9s  %s\n' run users wall users/s req/user bound/s "of bound" "RSS MiB" "user µs" "sys µs" "outcome"
+printf '%-16s %6s %7s %8s %8s %8s %8s %8s %7s %9s %9s  %s\n' run users wall users/s req/user bound/s "of bound" "RSS MiB" threads "user µs" "sys µs" "outcome"
 # report NAME USERS PARALLEL DONE EMPTY: one line, with the requests counted at the mock.
 report() {
     local name=$1 users=$2 par=$3 done=$4 empty=$5
@@ -125,8 +147,8 @@ report() {
         bound=0; share=-
     fi
     [ -n "$CURL_RATE" ] && vs=$(printf '%.0fx curl' "$(echo "$rate / $CURL_RATE" | bc -l)") || vs=
-    printf '%-16s %6d %7.2f %8.1f %8.2f %8.0f %8s %8.1f %9.0f %9.0f  done %d, no memory %d %s\n' \
-        "$name" "$users" "$WALL" "$rate" "$per_user" "$bound" "$share" "$(echo "$RSS_KB / 1024" | bc -l)" \
+    printf '%-16s %6d %7.2f %8.1f %8.2f %8.0f %8s %8.1f %7d %9.0f %9.0f  done %d, no memory %d %s\n' \
+        "$name" "$users" "$WALL" "$rate" "$per_user" "$bound" "$share" "$(echo "$RSS_KB / 1024" | bc -l)" "$THREADS" \
         "$(echo "$CPU_USER * 1000000 / $users" | bc -l)" "$(echo "$CPU_SYS * 1000000 / $users" | bc -l)" \
         "$done" "$empty" "$vs"
     LAST_RATE=$rate
@@ -211,14 +233,15 @@ done
 # --- max RSS as the job grows ---------------------------------------------------------------
 if [ "$RSS_LINE" = 1 ]; then
     LAT=1
-    declare -A RSS
+    declare -A RSS TH
     for U in 1000 "$RSS_BIG"; do
         start_mock "$U" "$LAT"
         users_of "$U"
         purge_run "rss-$U" 64
         RSS[$U]=$RSS_KB
+        TH[$U]=$THREADS
     done
-    printf 'purge -c 64 max RSS (latency 1 ms): %d users %.1f MiB, %d users %.1f MiB (%+.1f MiB)\n' \
+    printf 'purge -c 64 max RSS (latency 1 ms): %d users %.1f MiB, %d users %.1f MiB (%+.1f MiB); threads %d and %d\n' \
         1000 "$(echo "${RSS[1000]} / 1024" | bc -l)" "$RSS_BIG" "$(echo "${RSS[$RSS_BIG]} / 1024" | bc -l)" \
-        "$(echo "(${RSS[$RSS_BIG]} - ${RSS[1000]}) / 1024" | bc -l)"
+        "$(echo "(${RSS[$RSS_BIG]} - ${RSS[1000]}) / 1024" | bc -l)" "${TH[1000]}" "${TH[$RSS_BIG]}"
 fi

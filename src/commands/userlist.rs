@@ -21,7 +21,7 @@ pub enum Source {
     /// lines cost what a thousand do.
     File { path: PathBuf, file: File },
     /// Every user of the org, a page at a time as workers free up (repeats dropped by the
-    /// paging cursor, which is what still grows with the org: a set of the names listed).
+    /// paging cursor, which is what still grows with the org: 8 bytes a user listed).
     Org { client: ApiClient, org: OrgScope },
 }
 

@@ -159,7 +159,10 @@ impl BackupFile {
         .map_err(|e| {
             StoreError::io("write", &ops.backups, std::io::Error::other(e.to_string()))
         })??;
-        if let Some(barrier) = &ops.flush {
+        // Every request follows an intent, whose wait then covers this file too.
+        if let Some(barrier) = &ops.flush
+            && !ops.trail.flushes_with(barrier)
+        {
             barrier.wait().await?;
         }
         self.path = Some(written);

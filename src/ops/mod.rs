@@ -86,8 +86,12 @@ impl Ops {
 
     /// Backups are written unflushed and made durable by `barrier`, shared with the other
     /// workers of a bulk job; no delete is sent before the flush covering its backup ended.
-    pub fn with_shared_flush(mut self, barrier: SyncBarrier) -> Ops {
-        self.flush = Some(Arc::new(barrier));
+    /// When it also covers the audit log, the intent's wait is that flush (one per user).
+    pub fn with_shared_flush(mut self, barrier: Arc<SyncBarrier>) -> Ops {
+        if barrier.covers(self.trail.path()) {
+            self.trail = self.trail.with_shared_flush(barrier.clone());
+        }
+        self.flush = Some(barrier);
         self
     }
 

@@ -19,6 +19,8 @@ use super::private_file::open_append;
 use super::{StoreError, now_utc};
 use crate::api::{ApiError, OrgScope, UserRef};
 
+mod commit;
+
 /// What an admin did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -291,8 +293,8 @@ struct Inner {
     sync: File,
     /// Lines known durable (group commit): a writer whose line a sync already covered
     /// returns without one of its own, so concurrent workers share a few fsyncs instead of
-    /// queueing one each. Held during the sync, so waiters find out when it ends.
-    synced: Mutex<u64>,
+    /// queueing one each.
+    commit: commit::GroupCommit,
 }
 
 #[derive(Debug)]
@@ -303,6 +305,33 @@ struct Sink {
     torn: bool,
     /// Lines written so far (by this process).
     written: u64,
+}
+
+impl Inner {
+    fn written(&self) -> u64 {
+        self.file
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .written
+    }
+
+    /// One flush, recorded: every line written before it starts is durable if it succeeds.
+    fn flush(&self) -> io::Result<()> {
+        let from = self.commit.synced();
+        let through = self.written();
+        let result = self.sync.sync_data();
+        self.commit.record(from, through, &result);
+        result
+    }
+}
+
+/// Ends an async flush when dropped: after it ran, or unrun if the runtime shut down.
+struct EndRun(Arc<Inner>);
+
+impl Drop for EndRun {
+    fn drop(&mut self) {
+        self.0.commit.end_run();
+    }
 }
 
 impl AuditLog {
@@ -323,7 +352,7 @@ impl AuditLog {
                     torn,
                     written: 0,
                 }),
-                synced: Mutex::new(0),
+                commit: commit::GroupCommit::default(),
             }),
         })
     }
@@ -332,34 +361,15 @@ impl AuditLog {
         &self.inner.path
     }
 
-    /// Writes the intent line. An error here means: do not send the request.
+    /// Writes the intent line, on disk before returning; blocks the thread for the flush.
+    /// An error here means: do not send the request.
     pub fn intent(
         &self,
         ctx: &AuditContext,
         action: Action,
         target: Target,
     ) -> Result<Pending, StoreError> {
-        let record = AuditRecord {
-            time: now_utc(),
-            phase: Phase::Intent,
-            id: uuid::Uuid::new_v4().simple().to_string(),
-            os_user: ctx.os_user.clone(),
-            profile: ctx.profile.clone(),
-            base_url: ctx.base_url.clone(),
-            key_fingerprint: ctx.key_fingerprint.clone(),
-            action,
-            org: target.org,
-            store: target.store,
-            user: target.user,
-            entry_id: target.entry_id,
-            item: target.item,
-            category: target.category,
-            task_id: None,
-            http_status: None,
-            backup_path: target.backup_path,
-            result: None,
-            error: None,
-        };
+        let record = intent_record(ctx, action, target);
         self.append(&record)?;
         Ok(Pending {
             log: self.clone(),
@@ -367,8 +377,74 @@ impl AuditLog {
         })
     }
 
+    /// [`AuditLog::intent`] for async callers: the line is written at once (a short write
+    /// to the page cache) and the flush that makes it durable is awaited, shared with the
+    /// other writers, without holding a thread. An error here means: do not send the
+    /// request.
+    pub async fn intent_async(
+        &self,
+        ctx: &AuditContext,
+        action: Action,
+        target: Target,
+    ) -> Result<Pending, StoreError> {
+        let record = intent_record(ctx, action, target);
+        let line = self.write_line(&record)?;
+        self.durable(line, line).await?;
+        Ok(Pending {
+            log: self.clone(),
+            record,
+        })
+    }
+
+    /// Writes the intent line without flushing it: for a caller whose own flush covers the
+    /// whole file system (a bulk job's [`super::SyncBarrier`]), awaited before the request.
+    pub fn intent_unflushed(
+        &self,
+        ctx: &AuditContext,
+        action: Action,
+        target: Target,
+    ) -> Result<Pending, StoreError> {
+        let record = intent_record(ctx, action, target);
+        self.write_line(&record)?;
+        Ok(Pending {
+            log: self.clone(),
+            record,
+        })
+    }
+
+    /// Returns once lines `first..=last` (numbers from [`Pending::write_outcome`], counted
+    /// by this process) are on disk, or with the error of a flush that should have covered
+    /// one of them. The flush runs on the blocking pool, one at a time, and every waiter
+    /// whose lines were written before it started shares it.
+    pub async fn durable(&self, first: u64, last: u64) -> Result<(), StoreError> {
+        let start_flush = || {
+            let inner = self.inner.clone();
+            let end = EndRun(inner.clone());
+            // Not awaited here: the flush records its result and wakes every waiter, so a
+            // waiter cancelled meanwhile leaves no one hanging.
+            drop(tokio::task::spawn_blocking(move || {
+                let _end = end;
+                // Recorded for the waiters by `flush` itself.
+                let _ = inner.flush();
+            }));
+        };
+        self.inner
+            .commit
+            .wait(first, last, start_flush)
+            .await
+            .map_err(|e| StoreError::io("append to", &self.inner.path, e))
+    }
+
     /// Appends one record as one line, on disk (fsync'd) before returning.
     pub fn append(&self, record: &AuditRecord) -> Result<(), StoreError> {
+        let line_no = self.write_line(record)?;
+        self.sync_through(line_no)
+            .map_err(|e| StoreError::io("append to", &self.inner.path, e))
+    }
+
+    /// Appends one record as one line, not yet flushed; returns its number (counted by
+    /// this process).
+    fn write_line(&self, record: &AuditRecord) -> Result<u64, StoreError> {
         let path = &self.inner.path;
         let mut line = serde_json::to_vec(record).map_err(|e| StoreError::Encode {
             path: path.clone(),
@@ -391,32 +467,46 @@ impl AuditLog {
             .map_err(|e| StoreError::io("append to", path, e))?;
         sink.torn = false;
         sink.written += 1;
-        let line_no = sink.written;
-        drop(sink);
-        self.sync_through(line_no)
-            .map_err(|e| StoreError::io("append to", path, e))
+        Ok(sink.written)
     }
 
-    /// Returns once line `line_no` is on disk, syncing only if no finished sync covered it.
-    fn sync_through(&self, line_no: u64) -> std::io::Result<()> {
-        let mut synced = self
-            .inner
-            .synced
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if *synced >= line_no {
-            return Ok(());
+    /// Returns once line `line_no` is on disk, syncing on this thread unless a finished
+    /// sync covered it.
+    fn sync_through(&self, line_no: u64) -> io::Result<()> {
+        if let Some(result) = self.inner.commit.settled(line_no, line_no) {
+            return result;
         }
-        // Every line counted here was written before the sync starts, so it covers them all.
-        let written = self
-            .inner
-            .file
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .written;
-        self.inner.sync.sync_data()?;
-        *synced = written;
-        Ok(())
+        self.inner.flush()?;
+        // A flush that failed meanwhile on another thread may have covered this line.
+        self.inner
+            .commit
+            .settled(line_no, line_no)
+            .unwrap_or(Ok(()))
+    }
+}
+
+/// The intent line of an action, before it is written.
+fn intent_record(ctx: &AuditContext, action: Action, target: Target) -> AuditRecord {
+    AuditRecord {
+        time: now_utc(),
+        phase: Phase::Intent,
+        id: uuid::Uuid::new_v4().simple().to_string(),
+        os_user: ctx.os_user.clone(),
+        profile: ctx.profile.clone(),
+        base_url: ctx.base_url.clone(),
+        key_fingerprint: ctx.key_fingerprint.clone(),
+        action,
+        org: target.org,
+        store: target.store,
+        user: target.user,
+        entry_id: target.entry_id,
+        item: target.item,
+        category: target.category,
+        task_id: None,
+        http_status: None,
+        backup_path: target.backup_path,
+        result: None,
+        error: None,
     }
 }
 
@@ -434,8 +524,28 @@ impl Pending {
         &self.record.id
     }
 
-    /// Writes the outcome line.
+    /// Writes the outcome line, on disk before returning; blocks the thread for the flush.
     pub fn finish(self, outcome: Outcome) -> Result<(), StoreError> {
+        let (log, record) = self.outcome(outcome);
+        log.append(&record)
+    }
+
+    /// [`Pending::finish`] for async callers: the flush is awaited, not blocked on.
+    pub async fn finish_async(self, outcome: Outcome) -> Result<(), StoreError> {
+        let (log, record) = self.outcome(outcome);
+        let line = log.write_line(&record)?;
+        log.durable(line, line).await
+    }
+
+    /// Writes the outcome line without waiting for the disk; returns its number, for
+    /// [`AuditLog::durable`] later. For bulk jobs, whose outcome lines are a record, not a
+    /// precondition: the next intent's flush covers them anyway.
+    pub fn write_outcome(self, outcome: Outcome) -> Result<u64, StoreError> {
+        let (log, record) = self.outcome(outcome);
+        log.write_line(&record)
+    }
+
+    fn outcome(self, outcome: Outcome) -> (AuditLog, AuditRecord) {
         let mut record = self.record;
         record.time = now_utc();
         record.phase = Phase::Outcome;
@@ -446,7 +556,7 @@ impl Pending {
         if outcome.backup_path.is_some() {
             record.backup_path = outcome.backup_path;
         }
-        self.log.append(&record)
+        (self.log, record)
     }
 }
 
@@ -589,15 +699,15 @@ mod tests {
                         let pending = log
                             .intent(&ctx(), Action::Erase, Target::user(org, &user))
                             .unwrap();
-                        let synced = *log.inner.synced.lock().unwrap();
-                        let written = log.inner.file.lock().unwrap().written;
+                        let synced = log.inner.commit.synced();
+                        let written = log.inner.written();
                         assert!(synced >= 1 && synced <= written, "{synced} of {written}");
                         pending.finish(Outcome::ok()).unwrap();
                     }
                 });
             }
         });
-        assert_eq!(*log.inner.synced.lock().unwrap(), 400);
+        assert_eq!(log.inner.commit.synced(), 400);
         assert_eq!(read_recent(log.path(), 1000).unwrap().len(), 400);
     }
 

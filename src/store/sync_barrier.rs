@@ -5,7 +5,7 @@
 //! Flushing each file on its own (file, then directory) costs two disk round trips per user
 //! and serialises the workers on the disk; waiting here costs one flush per batch instead.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 use tokio::sync::Notify;
@@ -91,6 +91,25 @@ impl SyncBarrier {
         }
     }
 
+    /// Whether this barrier's flush also makes `path` durable: `syncfs` flushes a whole
+    /// file system, so a file on the same one (same device) is covered. Elsewhere the
+    /// flush is the directory's own, which covers no other file.
+    pub fn covers(&self, path: &Path) -> bool {
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::fs::MetadataExt;
+            match (std::fs::metadata(&self.dir), std::fs::metadata(path)) {
+                (Ok(dir), Ok(file)) => dir.dev() == file.dev(),
+                _ => false,
+            }
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = path;
+            false
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -135,6 +154,23 @@ mod tests {
         let s = barrier.lock();
         assert!(s.finished >= 1 && !s.running);
         assert!(s.started < 64, "flushes were shared: {}", s.started);
+    }
+
+    #[test]
+    fn it_covers_files_on_its_own_file_system_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let inside = dir.path().join("audit.jsonl");
+        std::fs::write(&inside, b"x").unwrap();
+        let barrier = SyncBarrier::new(dir.path());
+        assert!(barrier.covers(&inside) == cfg!(target_os = "linux"));
+        assert!(
+            !barrier.covers(&dir.path().join("missing")),
+            "unknown: not covered"
+        );
+        // /proc is another file system everywhere it exists.
+        if std::path::Path::new("/proc/self/status").exists() {
+            assert!(!barrier.covers(std::path::Path::new("/proc/self/status")));
+        }
     }
 
     #[tokio::test]
