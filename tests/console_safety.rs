@@ -209,7 +209,7 @@ async fn an_erase_can_be_undone_once() {
             .as_ref()
             .expect("status")
             .text
-            .contains("nothing was erased")
+            .contains("nothing left to undo: every erase of this run (1 erase) is undone")
     );
     let backups = walk(&r.data.path().join("backups"));
     let b = memory_console::store::read_backup(&backups[0]).expect("backup");
