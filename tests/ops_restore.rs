@@ -1,14 +1,30 @@
 //! What a restore's result tells its callers: whether a stopped restore wrote anything
 //! (the console then says "stopped partway" and offers only the rest for undo, instead of
 //! "refused" with nothing to re-read), which failures are the server's (they set the CLI's
-//! exit code), and the one-line summary of what was written back.
+//! exit code), the one-line summary of what was written back, and the audit outcome line
+//! of each store when a restore stops in chat memory.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use memory_console::api::{ApiError, CourseMemory, MemoryEntry, OrgScope, UserRef};
+use memory_console::api::{
+    ApiClient, ApiError, ClientSettings, CourseMemory, MemoryEntry, OrgScope, UserRef,
+};
 use memory_console::commands::{CmdError, Exit};
-use memory_console::ops::{RestoreError, RestoreReport, StoreKind};
-use memory_console::store::StoreError;
+use memory_console::ops::{Ops, RestoreError, RestoreReport, StoreKind, Trail};
+use memory_console::store::{
+    Action, AuditContext, AuditLog, AuditResult, Backup, Phase, StoreError, read_backup,
+    read_recent, write_backup,
+};
+use secrecy::SecretString;
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+const KEY: &str = "canary-key-0e9a";
+const CHAT: &str = "/api/ai-prompt/orgs/main/users/johndoe/all-chats-memory/";
+const MENTOR: &str = "/api/ai-mentor/orgs/main/users/johndoe/memories/";
+const COURSE: &str = "/api/ai-prompt/orgs/main/users/johndoe/memory/";
 
 fn entry(id: i64) -> MemoryEntry {
     MemoryEntry {
@@ -237,4 +253,100 @@ fn the_summary_names_every_store_written_with_its_count() {
     for (r, want) in cases {
         assert_eq!(r.summary(), want, "{r:?}");
     }
+}
+
+/// Answers with each response in turn, then keeps giving the last.
+struct InTurn {
+    answers: Vec<ResponseTemplate>,
+    next: AtomicUsize,
+}
+
+impl Respond for InTurn {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let i = self.next.fetch_add(1, Ordering::SeqCst);
+        self.answers[i.min(self.answers.len() - 1)].clone()
+    }
+}
+
+fn ops_for(server: &MockServer, dir: &Path) -> Ops {
+    let client = ApiClient::new(&ClientSettings::new(server.uri(), SecretString::from(KEY)))
+        .expect("client");
+    let log = AuditLog::open(dir.join("audit.jsonl")).expect("audit log");
+    let ctx = AuditContext::new("test", &server.uri(), &SecretString::from(KEY));
+    Ops::new(client, Trail::new(log, ctx), "test", dir.join("backups"))
+}
+
+/// A restore that stops in chat memory (the first store) wrote no other store: the audit
+/// says chat failed and mentor and course memory were not attempted, not that they failed.
+#[tokio::test]
+async fn a_restore_stopped_in_chat_audits_the_later_stores_as_not_attempted() {
+    let server = MockServer::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    Mock::given(method("GET"))
+        .and(path(CHAT))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(MENTOR))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"count": 0, "next": null, "previous": null, "results": []})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(COURSE))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
+        .mount(&server)
+        .await;
+    let written = json!({"id": 901, "username": "johndoe", "platform_key": "main",
+        "content": "x", "session_id": null});
+    Mock::given(method("POST"))
+        .and(path(CHAT))
+        .respond_with(InTurn {
+            answers: vec![
+                ResponseTemplate::new(201).set_body_json(written),
+                ResponseTemplate::new(500).set_body_string("\u{1b}]0;pwned\u{7}"),
+            ],
+            next: AtomicUsize::new(0),
+        })
+        .mount(&server)
+        .await;
+    let mut backup = Backup::new(
+        "test",
+        &server.uri(),
+        &OrgScope::new("main"),
+        &UserRef::by_name("johndoe"),
+        vec![entry(1), entry(2), entry(3)],
+    );
+    backup.mentor = vec![
+        serde_json::from_value(json!({"unique_id": "m-1", "name": "n", "category": "c",
+            "entries": [{"unique_id": "e-1", "key": "k", "value": "\u{202e}v"}]}))
+        .expect("a mentor memory"),
+    ];
+    backup.course = vec![course("7")];
+    let file = write_backup(&dir.path().join("backups"), &backup).expect("backup");
+
+    let e = ops_for(&server, dir.path())
+        .restore(&file, None)
+        .await
+        .expect_err("the 500 stops it");
+    assert!(matches!(e, RestoreError::Partial { created: 1, .. }), "{e}");
+    assert!(e.wrote_something());
+    assert_eq!(read_backup(&file).expect("backup").restored_at, None);
+    let outcomes: Vec<_> = read_recent(&dir.path().join("audit.jsonl"), 100)
+        .expect("audit")
+        .into_iter()
+        .filter(|r| r.action == Action::Restore && r.phase == Phase::Outcome)
+        .map(|r| (r.store.unwrap_or_default(), r.result, r.http_status))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("chat".to_owned(), Some(AuditResult::Failed), Some(500)),
+            ("mentor".to_owned(), Some(AuditResult::Refused), None),
+            ("course".to_owned(), Some(AuditResult::Refused), None),
+        ]
+    );
 }
