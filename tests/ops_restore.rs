@@ -350,3 +350,64 @@ async fn a_restore_stopped_in_chat_audits_the_later_stores_as_not_attempted() {
         ]
     );
 }
+
+/// A backup of one store beside chat is audited as that store alone: no chat line for a
+/// chat memory it does not hold (the lines are written before the check refuses it).
+#[tokio::test]
+async fn a_backup_without_chat_entries_is_audited_only_for_its_own_store() {
+    let server = MockServer::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Each store holds memory gathered since, so each restore is refused after its intent.
+    Mock::given(method("GET"))
+        .and(path(MENTOR))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "count": 1, "next": null, "previous": null,
+            "results": [{"unique_id": "new", "name": "\u{1b}[2Jnew", "category": "c",
+                "entries": [{"unique_id": "new-e", "key": "k", "value": "v"}]}]
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(COURSE))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": 99}])))
+        .mount(&server)
+        .await;
+    let ops = ops_for(&server, dir.path());
+    let empty = || {
+        Backup::new(
+            "test",
+            &server.uri(),
+            &OrgScope::new("main"),
+            &UserRef::by_name("johndoe"),
+            Vec::new(),
+        )
+    };
+    let mut mentor_only = empty();
+    mentor_only.mentor = vec![
+        serde_json::from_value(json!({"unique_id": "m-1", "category": "c",
+            "entries": [{"unique_id": "e-1", "key": "k", "value": "\u{202e}v"}]}))
+        .expect("a mentor memory"),
+    ];
+    let mut course_only = empty();
+    course_only.course = vec![course("7"), course("8")];
+    for (backup, store) in [(mentor_only, "mentor"), (course_only, "course")] {
+        let file = write_backup(&dir.path().join("backups"), &backup).expect("backup");
+        let e = ops.restore(&file, None).await.expect_err("memory again");
+        assert!(matches!(e, RestoreError::HasStoreMemory { .. }), "{e}");
+        let lines: Vec<_> = read_recent(&dir.path().join("audit.jsonl"), 100)
+            .expect("audit")
+            .into_iter()
+            .filter(|r| r.backup_path.as_deref() == Some(file.as_path()))
+            .map(|r| (r.phase, r.store.unwrap_or_default(), r.result))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (Phase::Intent, store.to_owned(), None),
+                (Phase::Outcome, store.to_owned(), Some(AuditResult::Refused)),
+            ]
+        );
+    }
+    let requests = server.received_requests().await.expect("recorded");
+    assert!(requests.iter().all(|r| r.method.as_str() == "GET"));
+}
