@@ -411,3 +411,73 @@ async fn a_backup_without_chat_entries_is_audited_only_for_its_own_store() {
     let requests = server.received_requests().await.expect("recorded");
     assert!(requests.iter().all(|r| r.method.as_str() == "GET"));
 }
+
+/// A restore of mentor or course memory alone notes in the backup that it started before
+/// its first POST: a run stopped during that POST is then resumed as one, and what the
+/// server may have written is looked for before anything is sent again.
+#[tokio::test]
+async fn a_restore_of_other_stores_alone_notes_its_start_before_the_first_post() {
+    let server = MockServer::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    Mock::given(method("GET"))
+        .and(path(MENTOR))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"count": 0, "next": null, "previous": null, "results": []})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(COURSE))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
+        .mount(&server)
+        .await;
+    // Every write fails: the stop comes at the first POST of the store.
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500).set_body_string("\u{1b}]0;pwned\u{7}"))
+        .mount(&server)
+        .await;
+    let ops = ops_for(&server, dir.path());
+    let empty = || {
+        Backup::new(
+            "test",
+            &server.uri(),
+            &OrgScope::new("main"),
+            &UserRef::by_name("johndoe"),
+            Vec::new(),
+        )
+    };
+    let mut mentor_only = empty();
+    mentor_only.mentor = vec![
+        serde_json::from_value(json!({"unique_id": "m-1", "category": "c",
+            "entries": [{"unique_id": "e-1", "key": "k", "value": "\u{202e}v"}]}))
+        .expect("a mentor memory"),
+    ];
+    let mut course_only = empty();
+    course_only.course = vec![course("7"), course("8")];
+    for backup in [mentor_only, course_only] {
+        let file = write_backup(&dir.path().join("backups"), &backup).expect("backup");
+        let e = ops
+            .restore(&file, None)
+            .await
+            .expect_err("the 500 stops it");
+        assert!(
+            matches!(
+                e,
+                RestoreError::StorePartial { .. } | RestoreError::StoreUnsure { .. }
+            ),
+            "{e}"
+        );
+        let noted = read_backup(&file).expect("backup");
+        assert!(noted.restore_started_at.is_some(), "{e}");
+        assert_eq!(noted.restored_at, None);
+    }
+    let posts = server
+        .received_requests()
+        .await
+        .expect("recorded")
+        .iter()
+        .filter(|r| r.method.as_str() == "POST")
+        .count();
+    assert_eq!(posts, 2, "one POST each, then it stopped");
+}
