@@ -481,3 +481,97 @@ async fn a_restore_of_other_stores_alone_notes_its_start_before_the_first_post()
         .count();
     assert_eq!(posts, 2, "one POST each, then it stopped");
 }
+
+fn chat_row(id: i64, content: &str, session: Option<&str>) -> serde_json::Value {
+    json!({"id": id, "username": "johndoe", "platform_key": "main", "content": content,
+        "session_id": session})
+}
+
+/// Entries with no content cannot be written back; the report says how many, and says
+/// nothing of the kind when there were none.
+#[tokio::test]
+async fn a_restore_names_the_entries_it_could_not_write_back_and_only_those() {
+    let server = MockServer::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    Mock::given(method("GET"))
+        .and(path(CHAT))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(CHAT))
+        .respond_with(ResponseTemplate::new(201).set_body_json(chat_row(900, "\u{1b}[1mx", None)))
+        .mount(&server)
+        .await;
+    let ops = ops_for(&server, dir.path());
+    let backup = |entries: Vec<MemoryEntry>| {
+        Backup::new(
+            "test",
+            &server.uri(),
+            &OrgScope::new("main"),
+            &UserRef::by_name("johndoe"),
+            entries,
+        )
+    };
+    let mut null = entry(2);
+    null.content = None;
+    let with_null = backup(vec![entry(1), null.clone(), entry(3)]);
+    let file = write_backup(&dir.path().join("backups"), &with_null).expect("backup");
+    let report = ops.restore(&file, None).await.expect("restored");
+    assert_eq!(report.created.len(), 2);
+    assert_eq!(report.skipped_null, [2]);
+    assert_eq!(
+        report.not_restored,
+        ["chat: 1 entry had no content (null) to write back"]
+    );
+    let whole = backup(vec![entry(4), entry(5)]);
+    let file = write_backup(&dir.path().join("backups"), &whole).expect("backup");
+    let report = ops.restore(&file, None).await.expect("restored");
+    assert_eq!(report.created.len(), 2);
+    assert!(report.not_restored.is_empty(), "{:?}", report.not_restored);
+}
+
+/// On resuming, only an entry with both the text and the session of a row not yet noted is
+/// taken as one the stopped run wrote. One that shares only its session (new memory in the
+/// same chat) or only its text (the same words in another chat) is memory gathered since:
+/// the restore is refused and nothing is sent.
+#[tokio::test]
+async fn a_resumed_restore_adopts_no_entry_that_matches_a_row_only_in_part() {
+    let server = MockServer::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut rows = vec![entry(1), entry(2)];
+    rows[0].session_id = Some("s-1".into());
+    rows[1].session_id = Some("s-2".into());
+    let text = rows[1].content.clone().unwrap_or_default();
+    Mock::given(method("GET"))
+        .and(path(CHAT))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            chat_row(700, "said since, in the same chat", Some("s-1")),
+            chat_row(701, &text, Some("another chat")),
+        ])))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(chat_row(900, "x", None)))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let mut backup = Backup::new(
+        "test",
+        &server.uri(),
+        &OrgScope::new("main"),
+        &UserRef::by_name("johndoe"),
+        rows,
+    );
+    backup.restore_started_at = Some(time::OffsetDateTime::now_utc());
+    let file = write_backup(&dir.path().join("backups"), &backup).expect("backup");
+    let e = ops_for(&server, dir.path())
+        .restore(&file, None)
+        .await
+        .expect_err("memory gathered since");
+    assert!(
+        matches!(e, RestoreError::HasMemory { entries: 2, .. }),
+        "{e}"
+    );
+    assert!(read_backup(&file).expect("backup").restored_rows.is_empty());
+}
