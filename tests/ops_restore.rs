@@ -41,21 +41,46 @@ fn course(id: &str) -> CourseMemory {
         .expect("a course memory")
 }
 
-/// A report that wrote `chat` chat entries, `mentor` mentor memories of one entry each, and
-/// `course` course memories.
-fn report(chat: usize, mentor: usize, course_n: usize) -> RestoreReport {
-    RestoreReport {
-        backup_path: PathBuf::from("/backups/b.json"),
-        org: OrgScope::new("main"),
-        user: UserRef::by_name("johndoe"),
-        created: (0..chat as i64).map(entry).collect(),
-        skipped_null: Vec::new(),
-        mentor_memories: mentor,
-        mentor_entries: mentor,
-        course_created: (0..course_n).map(|i| course(&i.to_string())).collect(),
-        not_restored: Vec::new(),
-        restored_at: None,
-    }
+/// `base` with `chat` chat entries written, `mentor` mentor memories of one entry each and
+/// `course` course memories. Built from a report a real restore gave, so it holds whatever
+/// else a report carries (none of it changes what is checked here).
+fn report(base: &RestoreReport, chat: usize, mentor: usize, course_n: usize) -> RestoreReport {
+    let mut r = base.clone();
+    r.created = (0..chat as i64).map(entry).collect();
+    r.skipped_null = Vec::new();
+    r.mentor_memories = mentor;
+    r.mentor_entries = mentor;
+    r.course_created = (0..course_n).map(|i| course(&i.to_string())).collect();
+    r.not_restored = Vec::new();
+    r
+}
+
+/// The report of a restore of one chat entry for johndoe, the user has no memory.
+async fn base_report() -> RestoreReport {
+    let server = MockServer::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    Mock::given(method("GET"))
+        .and(path(CHAT))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(CHAT))
+        .respond_with(ResponseTemplate::new(201).set_body_json(chat_row(900, "x", None)))
+        .mount(&server)
+        .await;
+    let backup = Backup::new(
+        "test",
+        &server.uri(),
+        &OrgScope::new("main"),
+        &UserRef::by_name("johndoe"),
+        vec![entry(1)],
+    );
+    let file = write_backup(&dir.path().join("backups"), &backup).expect("backup");
+    ops_for(&server, dir.path())
+        .restore(&file, None)
+        .await
+        .expect("restored")
 }
 
 fn server_error() -> ApiError {
@@ -147,8 +172,9 @@ fn refusals() -> Vec<RestoreError> {
     ]
 }
 
-#[test]
-fn a_stopped_restore_wrote_something_exactly_when_a_write_was_answered() {
+#[tokio::test]
+async fn a_stopped_restore_wrote_something_exactly_when_a_write_was_answered() {
+    let base = base_report().await;
     for e in refusals() {
         assert!(!e.wrote_something(), "{e}");
     }
@@ -160,8 +186,12 @@ fn a_stopped_restore_wrote_something_exactly_when_a_write_was_answered() {
     }
     // A store that stopped: written is what the report holds, in any store.
     for wrap in [store_partial, store_unsure] {
-        assert!(!wrap(report(0, 0, 0)).wrote_something());
-        for r in [report(1, 0, 0), report(0, 1, 0), report(0, 0, 1)] {
+        assert!(!wrap(report(&base, 0, 0, 0)).wrote_something());
+        for r in [
+            report(&base, 1, 0, 0),
+            report(&base, 0, 1, 0),
+            report(&base, 0, 0, 1),
+        ] {
             let e = wrap(r.clone());
             assert!(e.wrote_something(), "{e}: {r:?}");
         }
@@ -170,19 +200,20 @@ fn a_stopped_restore_wrote_something_exactly_when_a_write_was_answered() {
     let noted = RestoreError::StoreProgress {
         user: "johndoe".into(),
         store: StoreKind::Mentor,
-        report: Box::new(report(0, 0, 0)),
+        report: Box::new(report(&base, 0, 0, 0)),
         source: disk_full(),
     };
     assert!(noted.wrote_something());
     let marked = RestoreError::Mark {
-        report: Box::new(report(0, 0, 0)),
+        report: Box::new(report(&base, 0, 0, 0)),
         source: disk_full(),
     };
     assert!(marked.wrote_something());
 }
 
-#[test]
-fn only_the_servers_errors_set_the_exit_code() {
+#[tokio::test]
+async fn only_the_servers_errors_set_the_exit_code() {
+    let base = base_report().await;
     let from_server = [
         RestoreError::Check {
             user: "johndoe".into(),
@@ -203,7 +234,7 @@ fn only_the_servers_errors_set_the_exit_code() {
         RestoreError::StorePartial {
             user: "johndoe".into(),
             store: StoreKind::Course,
-            report: Box::new(report(1, 0, 0)),
+            report: Box::new(report(&base, 1, 0, 0)),
             source: not_found(),
         },
     ];
@@ -222,7 +253,7 @@ fn only_the_servers_errors_set_the_exit_code() {
             entries: 1,
         },
         progress(1),
-        store_unsure(report(1, 0, 0)),
+        store_unsure(report(&base, 1, 0, 0)),
     ];
     for e in &local {
         assert!(e.api().is_none(), "{e}");
@@ -230,23 +261,27 @@ fn only_the_servers_errors_set_the_exit_code() {
     }
 }
 
-#[test]
-fn the_summary_names_every_store_written_with_its_count() {
+#[tokio::test]
+async fn the_summary_names_every_store_written_with_its_count() {
+    let base = base_report().await;
     let cases = [
-        (report(3, 0, 0), "restored 3 entries for johndoe"),
-        (report(1, 0, 0), "restored 1 entry for johndoe"),
-        (report(0, 0, 0), "restored 0 entries for johndoe"),
+        (report(&base, 3, 0, 0), "restored 3 entries for johndoe"),
+        (report(&base, 1, 0, 0), "restored 1 entry for johndoe"),
+        (report(&base, 0, 0, 0), "restored 0 entries for johndoe"),
         (
-            report(2, 1, 0),
+            report(&base, 2, 1, 0),
             "restored 2 entries of chat memory and 1 mentor memory (1 entry) for johndoe",
         ),
         (
-            report(1, 2, 3),
+            report(&base, 1, 2, 3),
             "restored 1 entry of chat memory, 2 mentor memories (2 entries) and 3 course memories for johndoe",
         ),
-        (report(0, 0, 1), "restored 1 course memory for johndoe"),
         (
-            report(0, 3, 2),
+            report(&base, 0, 0, 1),
+            "restored 1 course memory for johndoe",
+        ),
+        (
+            report(&base, 0, 3, 2),
             "restored 3 mentor memories (3 entries) and 2 course memories for johndoe",
         ),
     ];
