@@ -139,21 +139,23 @@ impl BackupFile {
 
     /// Writes `grown` over the file (or as a new one) and waits until it is durable.
     async fn write(&mut self, ops: &Ops, grown: Backup) -> Result<(), StoreError> {
-        let deferred = ops.flush.is_some();
+        let barrier = ops.flush.clone();
         let dir = ops.backups.clone();
         let existing = self.path.clone();
         let to_write = grown.clone();
-        let written = tokio::task::spawn_blocking(move || match existing {
-            Some(path) => {
-                if deferred {
-                    rewrite_backup_deferred(&path, &to_write)?;
-                } else {
-                    rewrite_backup(&path, &to_write)?;
-                }
-                Ok(path)
+        let written = tokio::task::spawn_blocking(move || {
+            let written = match (existing, &barrier) {
+                (Some(path), Some(_)) => rewrite_backup_deferred(&path, &to_write).map(|()| path),
+                (Some(path), None) => rewrite_backup(&path, &to_write).map(|()| path),
+                (None, Some(_)) => write_backup_deferred(&dir, &to_write),
+                (None, None) => write_backup(&dir, &to_write),
+            }?;
+            // The shared flush is a `syncfs` of the output folder's file system; a backups
+            // folder (or an org's folder in it) linked or mounted elsewhere is not on it.
+            if barrier.is_some_and(|b| !b.covers(&written)) {
+                crate::store::private_file::flush_written(&written)?;
             }
-            None if deferred => write_backup_deferred(&dir, &to_write),
-            None => write_backup(&dir, &to_write),
+            Ok::<_, StoreError>(written)
         })
         .await
         .map_err(|e| {

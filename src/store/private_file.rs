@@ -178,6 +178,16 @@ fn private_mode(opts: &mut OpenOptions) {
 }
 
 /// Makes a rename or link durable: the directory entry lives in the parent directory.
+/// Makes a file written by a `_deferred` function durable on its own: its data, then its
+/// directory entry. For a file a [`super::SyncBarrier`] turns out not to cover (it lies on
+/// another file system, through a symlink or a mount).
+pub fn flush_written(path: &Path) -> Result<(), StoreError> {
+    File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| StoreError::io("sync", path, e))?;
+    sync_parent(path)
+}
+
 fn sync_parent(path: &Path) -> Result<(), StoreError> {
     #[cfg(unix)]
     {
