@@ -1047,15 +1047,16 @@ async fn a_restore_that_stops_in_one_store_says_where_and_audits_each_store() {
             r.action == memory_console::store::Action::Restore
                 && r.phase == memory_console::store::Phase::Outcome
         })
-        .map(|r| (r.store.unwrap_or_default(), r.result))
+        .map(|r| (r.store.unwrap_or_default(), r.result, r.http_status))
         .collect();
     use memory_console::store::AuditResult;
+    // The chat line claims no status: a store's restore is several POSTs, not one answer.
     assert_eq!(
         outcomes,
         vec![
-            ("chat".to_owned(), Some(AuditResult::Ok)),
-            ("mentor".to_owned(), Some(AuditResult::Failed)),
-            ("course".to_owned(), Some(AuditResult::Refused)),
+            ("chat".to_owned(), Some(AuditResult::Ok), None),
+            ("mentor".to_owned(), Some(AuditResult::Failed), Some(404)),
+            ("course".to_owned(), Some(AuditResult::Refused), None),
         ]
     );
 }
@@ -1224,6 +1225,10 @@ async fn a_resumed_restore_takes_a_unique_set_refusal_as_a_course_memory_written
         .await
         .expect("the resumed restore finishes");
     assert!(done.course_created.is_empty(), "nothing written twice");
+    assert_eq!(
+        done.earlier.course, 2,
+        "the one the server said it holds was written by the stopped run: counted"
+    );
     assert_eq!(
         s.state()
             .course_memories("main", "multi.mia")

@@ -224,11 +224,11 @@ impl RestoreError {
         } = self
             && store != StoreKind::Chat
         {
-            return Outcome::ok().status(201);
+            return Outcome::ok();
         }
         let order = |k: StoreKind| StoreKind::ALL.iter().position(|&s| s == k);
         match order(store).cmp(&order(failed_in)) {
-            std::cmp::Ordering::Less => Outcome::ok().status(201),
+            std::cmp::Ordering::Less => Outcome::ok(),
             std::cmp::Ordering::Equal => self.outcome(),
             std::cmp::Ordering::Greater => Outcome::refused(format!(
                 "not attempted: restoring {failed_in} memory stopped"
@@ -244,10 +244,9 @@ impl RestoreError {
             | RestoreError::StoreCheck { source, .. }
             | RestoreError::StorePartial { source, .. } => Outcome::api_error(source),
             // Every entry was written; only the mark on the file is missing.
-            RestoreError::Mark { .. } => Outcome::ok().status(201),
+            RestoreError::Mark { .. } => Outcome::ok(),
             RestoreError::StoreProgress { source, .. } => {
                 Outcome::failed(format!("written, but not noted in the backup: {source}"))
-                    .status(201)
             }
             e => Outcome::refused(e.to_string()),
         }
@@ -367,7 +366,9 @@ impl Ops {
         let result = restore_backup(&self.client, backup_path, org_scope_override, beside).await;
         for (store, p) in pending {
             let outcome = match &result {
-                Ok(_) => Outcome::ok().status(201),
+                // No HTTP status: a store's restore is several POSTs, or none on a resume
+                // that finds everything written already.
+                Ok(_) => Outcome::ok(),
                 Err(e) => e.outcome_for(store),
             };
             self.trail.finish(p, outcome.backup(backup_path)).await;
@@ -534,6 +535,7 @@ async fn restore_backup(
     report.mentor_memories = revived.mentor_memories;
     report.mentor_entries = revived.mentor_entries;
     report.course_created = revived.course;
+    report.earlier.course += revived.course_found;
     report.not_restored = revived.not_restored;
     if !report.skipped_null.is_empty() {
         report.not_restored.push(format!(

@@ -40,6 +40,8 @@ pub(in crate::ops) struct Revived {
     pub mentor_memories: usize,
     pub mentor_entries: usize,
     pub course: Vec<CourseMemory>,
+    /// Course memories the server said it already holds: the stopped run wrote them.
+    pub course_found: usize,
     pub not_restored: Vec<String>,
 }
 
@@ -319,6 +321,7 @@ pub(in crate::ops) async fn write(
             // sent again, and not a reason to stop.
             Err(e) if in_doubt && already_there(&e) => {
                 progress.revived_course.push((row, String::new()));
+                done.course_found += 1;
                 if let Err(e) = rewrite_backup(path, progress) {
                     return Err((done, StoreKind::Course, Stop::Note(e)));
                 }
