@@ -29,7 +29,8 @@ pub enum Status {
     /// The user had no memory: nothing to export or erase. Finished, not failed.
     Empty,
     /// The org has no such user (its memory read said 404 and the users list has no one of
-    /// that name). Finished: a resume does not look again.
+    /// that name). Not finished: a resume looks again, so a re-run until exit 0 never
+    /// hides a mistyped name (and finds a user created since).
     Unknown,
     /// Erased by an earlier run of the job that was killed before it journaled the user:
     /// the memory read says 404 and the backup that run wrote is in the job's directory.
@@ -158,7 +159,7 @@ impl Journal {
     }
 }
 
-/// Users whose last line says they are finished (anything but failed). A torn last line is ended with a newline so
+/// Users whose last line says they are finished (anything but failed or unknown). A torn last line is ended with a newline so
 /// the next record starts on a line of its own.
 fn read_finished(file: &mut File) -> std::io::Result<HashSet<String>> {
     file.seek(SeekFrom::Start(0))?;
@@ -173,7 +174,7 @@ fn read_finished(file: &mut File) -> std::io::Result<HashSet<String>> {
         }
         last_byte = line.last().copied().unwrap_or(b'\n');
         if let Ok(r) = serde_json::from_slice::<Record>(&line) {
-            if r.status == Status::Failed {
+            if matches!(r.status, Status::Failed | Status::Unknown) {
                 finished.remove(&r.user);
             } else {
                 finished.insert(r.user);
