@@ -458,6 +458,12 @@ async fn purge_all_pages_the_org_as_it_goes_and_resumes() {
     first.extend(["--stop-after", "30", "--concurrency", "2"]);
     let out = env.run(&first).await;
     assert_eq!(out.code, 130, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("erasing the users of the org's list, page by page"),
+        "no pipe is involved: {}",
+        out.stderr
+    );
     let pages = |env: &Env| {
         env.mock
             .state()

@@ -93,7 +93,12 @@ pub async fn run(ctx: &Ctx, args: &PurgeArgs) -> CmdResult {
     let whom = match counted {
         Some((total, todo)) => format!("{todo} users to erase ({} done before)", total - todo),
         None => format!(
-            "erasing the users read from the pipe ({} finished before)",
+            "erasing the users {} ({} finished before)",
+            if source.is_org() {
+                "of the org's list, page by page"
+            } else {
+                "read from the pipe"
+            },
             finished.len()
         ),
     };

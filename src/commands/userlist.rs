@@ -72,6 +72,11 @@ impl Source {
         }
     }
 
+    /// Whether the names come from the org's users list (`--all`).
+    pub fn is_org(&self) -> bool {
+        matches!(self, Source::Org { .. })
+    }
+
     /// How many distinct names it holds, and how many of those are not in `finished`: a
     /// pass over the file that keeps nothing but fingerprints, for the prompt and the
     /// progress bar. `None` for a pipe, which can be read only once, and for the org's
