@@ -398,9 +398,10 @@ impl Summary {
         }
         if self.failed > 0 {
             eprintln!(
-                "{} users failed; run the same command with --out {} to retry them",
-                self.failed,
-                self.out_dir.display()
+                "{} failed; run the same command with --out {} to retry {}",
+                crate::text::count_noun(self.failed as usize, "user", "users"),
+                self.out_dir.display(),
+                if self.failed == 1 { "it" } else { "them" }
             );
         }
         if self.unknown > 0 {
