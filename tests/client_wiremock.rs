@@ -634,3 +634,24 @@ async fn a_run_of_throttles_longer_than_the_usual_tries_is_ridden_out() {
         .await
         .expect("five 429s, then the answer");
 }
+
+/// A username too long for a URL (200 KB) is a request that cannot be built: said so, and
+/// not blamed on the network ("could not reach the server").
+#[tokio::test]
+async fn a_request_that_cannot_be_built_is_not_a_network_error() {
+    let server = MockServer::start().await;
+    let huge = UserRef::by_name("x".repeat(200_000));
+    let err = client(&server)
+        .get_memory(&org(), &huge)
+        .await
+        .expect_err("no such URL");
+    assert!(matches!(err, ApiError::InvalidRequest(_)), "{err:?}");
+    assert!(err.to_string().contains("could not be built"), "{err}");
+    assert!(
+        server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    );
+}

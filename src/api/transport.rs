@@ -334,10 +334,16 @@ fn transport_error(e: reqwest::Error) -> ApiError {
         causes.push(s.to_string());
         source = s.source();
     }
+    let builder = e.is_builder();
     let mut reason = e.without_url().to_string();
     for cause in causes {
         reason.push_str(": ");
         reason.push_str(&cause);
+    }
+    // The request could not even be built (a URL too long for the HTTP stack, say): nothing
+    // was sent, and the network is not to blame.
+    if builder {
+        return ApiError::InvalidRequest(format!("the request could not be built: {reason}"));
     }
     ApiError::Connection { reason }
 }
