@@ -453,19 +453,22 @@ impl Summary {
         for f in &self.failures {
             text.push_str(&format!(
                 "  failed {}: {}\n",
-                escape(&f.user),
+                shown_name(&f.user),
                 escape(&f.reason)
             ));
         }
         more(&mut text, self.failed, self.failures.len(), "failed");
         for u in &self.unknown_users {
-            text.push_str(&format!("  unknown {}: not a user of the org\n", escape(u)));
+            text.push_str(&format!(
+                "  unknown {}: not a user of the org\n",
+                shown_name(u)
+            ));
         }
         more(&mut text, self.unknown, self.unknown_users.len(), "unknown");
         for f in &self.incomplete_users {
             text.push_str(&format!(
                 "  incomplete {}: {}\n",
-                escape(&f.user),
+                shown_name(&f.user),
                 escape(&f.reason)
             ));
         }
@@ -482,7 +485,7 @@ impl Summary {
                 .map_or_else(|| "no backup".to_owned(), |p| p.display().to_string());
             text.push_str(&format!(
                 "  erased by an earlier run {}: backup {}\n",
-                escape(&e.user),
+                shown_name(&e.user),
                 escape(&backup)
             ));
         }
@@ -528,9 +531,27 @@ pub fn failed(user: String, reason: impl Into<String>) -> Record {
     }
 }
 
+/// A name as the human summary shows it: escaped, and cut in the middle past 120 columns
+/// (a 200 KB "name" in a users file would bury the summary; `--json` has it whole).
+fn shown_name(name: &str) -> String {
+    crate::text::truncate_middle(&escape(name), 120).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_huge_name_is_cut_in_the_summary_and_kept_escaped() {
+        let huge = format!("\u{1b}]0;x\u{7}{}end", "a".repeat(200_000));
+        let shown = shown_name(&huge);
+        assert!(crate::text::display_width(&shown) <= 120, "{}", shown.len());
+        assert!(
+            shown.starts_with("\\x1b]0;x\\x07") && shown.ends_with("end"),
+            "{shown}"
+        );
+        assert_eq!(shown_name("ann"), "ann");
+    }
 
     #[test]
     fn a_list_counts_everything_and_keeps_only_its_first_entries() {
