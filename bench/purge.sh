@@ -100,6 +100,9 @@ now() { date +%s.%N; }
 # /usr/bin/time) had, sampled every 0.1 s until PID ends. Shell builtins only, so the
 # sampling costs the measured run next to nothing.
 max_threads() {
+    # It runs in a background subshell, which inherits `set -e`: a `read` at the end of a
+    # /proc file without a newline would end it.
+    set +e
     local pid=$1 child= key val max=0
     while kill -0 "$pid" 2>/dev/null; do
         [ -z "$child" ] && read -r child _ < "/proc/$pid/task/$pid/children" 2>/dev/null
@@ -117,14 +120,22 @@ max_threads() {
 # and THREADS (the most threads it had at once).
 timed() {
     local name=$1; shift
-    local t0 t1 tpid
+    local t0 t1 tpid spid
     t0=$(now)
     /usr/bin/time -v -o "$WORK/time-$name" "$@" > "$WORK/out-$name" 2> "$WORK/err-$name" &
     tpid=$!
-    THREADS=$(max_threads "$tpid")
-    wait "$tpid" || {
-        echo "$name failed:" >&2; cat "$WORK/err-$name" >&2; exit 1; }
+    # The sampler runs beside the command, and the clock stops when the command ends: a
+    # sampler in the foreground would see the end up to 0.1 s late, which the wall time
+    # (about 1 s at 64 workers) would charge to purge.
+    max_threads "$tpid" > "$WORK/threads-$name" &
+    spid=$!
+    local status=0
+    wait "$tpid" || status=$?
     t1=$(now)
+    wait "$spid" || true
+    THREADS=$(cat "$WORK/threads-$name")
+    [ "$status" -eq 0 ] || {
+        echo "$name failed:" >&2; cat "$WORK/err-$name" >&2; exit 1; }
     WALL=$(echo "$t1 - $t0" | bc -l)
     CPU_USER=$(awk -F': ' '/User time/ {print $2}' "$WORK/time-$name")
     CPU_SYS=$(awk -F': ' '/System time/ {print $2}' "$WORK/time-$name")
