@@ -711,6 +711,45 @@ mod tests {
         assert_eq!(read_recent(log.path(), 1000).unwrap().len(), 400);
     }
 
+    /// The async path: each intent and outcome returns only once a flush covered its line,
+    /// flushes start again after one ended (one at a time, never stuck "running"), and a
+    /// line left by `write_outcome` is made durable by `durable` over its number.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn async_intents_and_outcomes_return_with_their_lines_synced() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::open(dir.path().join("audit.jsonl")).unwrap();
+        let org = OrgScope::new("main");
+        // A deadline, not a timing: a flush left "running" would hang the test instead.
+        let run = async {
+            for n in 0..3u64 {
+                // Four lines a round: intent, outcome, unflushed intent, its outcome.
+                let b = 4 * n;
+                let user = UserRef::by_name(format!("u{n}\u{1b}]0;x\u{7}\u{202e}"));
+                let p = log
+                    .intent_async(&ctx(), Action::Erase, Target::user(&org, &user))
+                    .await
+                    .expect("intent");
+                assert_eq!(log.inner.written(), b + 1);
+                assert_eq!(log.inner.commit.synced(), b + 1, "intent not flushed");
+                p.finish_async(Outcome::ok()).await.expect("outcome");
+                assert_eq!(log.inner.commit.synced(), b + 2, "outcome not flushed");
+                let q = log
+                    .intent_unflushed(&ctx(), Action::Purge, Target::user(&org, &user))
+                    .expect("unflushed intent");
+                assert_eq!(log.inner.commit.synced(), b + 2, "flushed by no one");
+                let line = q.write_outcome(Outcome::ok()).expect("outcome line");
+                assert_eq!(line, b + 4, "outcome numbered after its intent");
+                log.durable(line, line).await.expect("durable");
+                assert!(log.inner.commit.synced() >= line, "durable returned early");
+            }
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(20), run)
+            .await
+            .expect("every flush ended");
+        let recs = read_recent(log.path(), 100).unwrap();
+        assert_eq!(recs.len(), 12, "every line written, one line each");
+    }
+
     #[test]
     fn a_torn_line_is_skipped_and_the_next_line_stays_whole() {
         let dir = tempfile::tempdir().unwrap();

@@ -178,4 +178,22 @@ mod tests {
         let barrier = SyncBarrier::new("/nonexistent/memory-console-test");
         assert!(barrier.wait().await.is_err());
     }
+
+    #[tokio::test]
+    async fn a_failed_flush_fails_only_its_own_waiters_not_later_ones() {
+        // The first flush fails (its directory is missing), the next succeeds: a waiter that
+        // came after the failure is covered by a good flush and must be let through, or one
+        // full disk moment would stop a bulk job's every later user.
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("later");
+        let barrier = SyncBarrier::new(&sub);
+        assert!(
+            barrier.wait().await.is_err(),
+            "no directory: the flush fails"
+        );
+        std::fs::create_dir(&sub).unwrap();
+        barrier.wait().await.expect("a later flush that succeeded");
+        let s = barrier.lock();
+        assert_eq!((s.started, s.finished), (2, 2), "one flush per waiter here");
+    }
 }
