@@ -777,6 +777,22 @@ mod tests {
         assert_eq!(recs[3].action, Action::Export);
     }
 
+    /// Only a torn end gets a newline first: a log reopened after whole lines (or empty)
+    /// goes on with no blank line between sessions.
+    #[test]
+    fn a_log_reopened_after_whole_lines_gets_no_blank_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        for action in [Action::Erase, Action::Export, Action::Purge] {
+            let log = AuditLog::open(&path).unwrap();
+            let p = log.intent(&ctx(), action, Target::default()).unwrap();
+            p.finish(Outcome::ok()).unwrap();
+        }
+        let raw = std::fs::read_to_string(&path).unwrap();
+        assert!(!raw.starts_with('\n') && !raw.contains("\n\n"), "{raw:?}");
+        assert_eq!(raw.lines().count(), 6);
+    }
+
     #[test]
     fn read_recent_keeps_the_last_n_of_a_long_log() {
         let dir = tempfile::tempdir().unwrap();
