@@ -777,6 +777,37 @@ mod tests {
         assert_eq!(recs[3].action, Action::Export);
     }
 
+    /// The log names whom an action touched, and a failed or refused outcome says so with
+    /// its reason, hostile text included (kept as written, escaped by JSON on the line).
+    #[test]
+    fn lines_name_org_and_user_and_failures_keep_result_and_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let log = AuditLog::open(&path).unwrap();
+        let org = OrgScope::new("main");
+        let why = "boom \u{1b}]52;c;eA==\u{7} \u{202e}kcatta";
+        let outcomes = [Outcome::failed(why), Outcome::refused("no\u{1b}[2J")];
+        for (n, outcome) in outcomes.into_iter().enumerate() {
+            let user = UserRef::by_name(format!("ann{n}"));
+            let p = log
+                .intent(&ctx(), Action::Erase, Target::user(&org, &user))
+                .unwrap();
+            p.finish(outcome).unwrap();
+        }
+        let recs = read_recent(&path, 10).unwrap();
+        assert_eq!(recs.len(), 4);
+        for (i, r) in recs.iter().enumerate() {
+            assert_eq!(r.org.as_deref(), Some("main"), "line {i}");
+            assert_eq!(r.user, Some(format!("ann{}", i / 2)), "line {i}");
+        }
+        assert_eq!(recs[1].result, Some(AuditResult::Failed));
+        assert_eq!(recs[1].error.as_deref(), Some(why));
+        assert_eq!(recs[3].result, Some(AuditResult::Refused));
+        assert_eq!(recs[3].error.as_deref(), Some("no\u{1b}[2J"));
+        let raw = std::fs::read_to_string(&path).unwrap();
+        assert!(!raw.contains('\u{1b}'), "control bytes escaped on the line");
+    }
+
     /// Only a torn end gets a newline first: a log reopened after whole lines (or empty)
     /// goes on with no blank line between sessions.
     #[test]
