@@ -711,6 +711,45 @@ mod tests {
         assert_eq!(read_recent(log.path(), 1000).unwrap().len(), 400);
     }
 
+    /// The async path: each intent and outcome returns only once a flush covered its line,
+    /// flushes start again after one ended (one at a time, never stuck "running"), and a
+    /// line left by `write_outcome` is made durable by `durable` over its number.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn async_intents_and_outcomes_return_with_their_lines_synced() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::open(dir.path().join("audit.jsonl")).unwrap();
+        let org = OrgScope::new("main");
+        // A deadline, not a timing: a flush left "running" would hang the test instead.
+        let run = async {
+            for n in 0..3u64 {
+                // Four lines a round: intent, outcome, unflushed intent, its outcome.
+                let b = 4 * n;
+                let user = UserRef::by_name(format!("u{n}\u{1b}]0;x\u{7}\u{202e}"));
+                let p = log
+                    .intent_async(&ctx(), Action::Erase, Target::user(&org, &user))
+                    .await
+                    .expect("intent");
+                assert_eq!(log.inner.written(), b + 1);
+                assert_eq!(log.inner.commit.synced(), b + 1, "intent not flushed");
+                p.finish_async(Outcome::ok()).await.expect("outcome");
+                assert_eq!(log.inner.commit.synced(), b + 2, "outcome not flushed");
+                let q = log
+                    .intent_unflushed(&ctx(), Action::Purge, Target::user(&org, &user))
+                    .expect("unflushed intent");
+                assert_eq!(log.inner.commit.synced(), b + 2, "flushed by no one");
+                let line = q.write_outcome(Outcome::ok()).expect("outcome line");
+                assert_eq!(line, b + 4, "outcome numbered after its intent");
+                log.durable(line, line).await.expect("durable");
+                assert!(log.inner.commit.synced() >= line, "durable returned early");
+            }
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(20), run)
+            .await
+            .expect("every flush ended");
+        let recs = read_recent(log.path(), 100).unwrap();
+        assert_eq!(recs.len(), 12, "every line written, one line each");
+    }
+
     #[test]
     fn a_torn_line_is_skipped_and_the_next_line_stays_whole() {
         let dir = tempfile::tempdir().unwrap();
@@ -736,6 +775,53 @@ mod tests {
         let recs = read_recent(&path, 10).unwrap();
         assert_eq!(recs.len(), 4);
         assert_eq!(recs[3].action, Action::Export);
+    }
+
+    /// The log names whom an action touched, and a failed or refused outcome says so with
+    /// its reason, hostile text included (kept as written, escaped by JSON on the line).
+    #[test]
+    fn lines_name_org_and_user_and_failures_keep_result_and_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let log = AuditLog::open(&path).unwrap();
+        let org = OrgScope::new("main");
+        let why = "boom \u{1b}]52;c;eA==\u{7} \u{202e}kcatta";
+        let outcomes = [Outcome::failed(why), Outcome::refused("no\u{1b}[2J")];
+        for (n, outcome) in outcomes.into_iter().enumerate() {
+            let user = UserRef::by_name(format!("ann{n}"));
+            let p = log
+                .intent(&ctx(), Action::Erase, Target::user(&org, &user))
+                .unwrap();
+            p.finish(outcome).unwrap();
+        }
+        let recs = read_recent(&path, 10).unwrap();
+        assert_eq!(recs.len(), 4);
+        for (i, r) in recs.iter().enumerate() {
+            assert_eq!(r.org.as_deref(), Some("main"), "line {i}");
+            assert_eq!(r.user, Some(format!("ann{}", i / 2)), "line {i}");
+        }
+        assert_eq!(recs[1].result, Some(AuditResult::Failed));
+        assert_eq!(recs[1].error.as_deref(), Some(why));
+        assert_eq!(recs[3].result, Some(AuditResult::Refused));
+        assert_eq!(recs[3].error.as_deref(), Some("no\u{1b}[2J"));
+        let raw = std::fs::read_to_string(&path).unwrap();
+        assert!(!raw.contains('\u{1b}'), "control bytes escaped on the line");
+    }
+
+    /// Only a torn end gets a newline first: a log reopened after whole lines (or empty)
+    /// goes on with no blank line between sessions.
+    #[test]
+    fn a_log_reopened_after_whole_lines_gets_no_blank_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        for action in [Action::Erase, Action::Export, Action::Purge] {
+            let log = AuditLog::open(&path).unwrap();
+            let p = log.intent(&ctx(), action, Target::default()).unwrap();
+            p.finish(Outcome::ok()).unwrap();
+        }
+        let raw = std::fs::read_to_string(&path).unwrap();
+        assert!(!raw.starts_with('\n') && !raw.contains("\n\n"), "{raw:?}");
+        assert_eq!(raw.lines().count(), 6);
     }
 
     #[test]

@@ -135,6 +135,14 @@ mod tests {
 
     use super::*;
 
+    /// Runs `f` to its end, or fails the test after 5 s: a barrier that never reaches the
+    /// flush its waiter needs then fails here instead of hanging the run.
+    async fn deadline<T>(f: impl std::future::Future<Output = T>) -> T {
+        tokio::time::timeout(std::time::Duration::from_secs(5), f)
+            .await
+            .expect("the waiter never returned")
+    }
+
     #[tokio::test]
     async fn many_waiters_share_few_flushes_and_all_return() {
         let dir = tempfile::tempdir().unwrap();
@@ -148,9 +156,12 @@ mod tests {
                 b.wait().await.unwrap();
             });
         }
-        while let Some(r) = tasks.join_next().await {
-            r.unwrap();
-        }
+        deadline(async {
+            while let Some(r) = tasks.join_next().await {
+                r.unwrap();
+            }
+        })
+        .await;
         let s = barrier.lock();
         assert!(s.finished >= 1 && !s.running);
         assert!(s.started < 64, "flushes were shared: {}", s.started);
@@ -176,6 +187,26 @@ mod tests {
     #[tokio::test]
     async fn a_flush_that_fails_fails_its_waiters() {
         let barrier = SyncBarrier::new("/nonexistent/memory-console-test");
-        assert!(barrier.wait().await.is_err());
+        assert!(deadline(barrier.wait()).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn a_failed_flush_fails_only_its_own_waiters_not_later_ones() {
+        // The first flush fails (its directory is missing), the next succeeds: a waiter that
+        // came after the failure is covered by a good flush and must be let through, or one
+        // full disk moment would stop a bulk job's every later user.
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("later");
+        let barrier = SyncBarrier::new(&sub);
+        assert!(
+            deadline(barrier.wait()).await.is_err(),
+            "no directory: the flush fails"
+        );
+        std::fs::create_dir(&sub).unwrap();
+        deadline(barrier.wait())
+            .await
+            .expect("a later flush that succeeded");
+        let s = barrier.lock();
+        assert_eq!((s.started, s.finished), (2, 2), "one flush per waiter here");
     }
 }

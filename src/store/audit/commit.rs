@@ -179,6 +179,14 @@ mod tests {
         }
     }
 
+    /// Runs `f` to its end, or fails the test after 5 s: a waiter that is never woken (a
+    /// flush left "running", a wake lost) then fails here instead of hanging the run.
+    async fn deadline<T>(f: impl std::future::Future<Output = T>) -> T {
+        tokio::time::timeout(Duration::from_secs(5), f)
+            .await
+            .expect("a waiter was never woken")
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn many_async_writers_share_few_flushes_and_each_returns_with_its_line_durable() {
         let fake = Arc::new(Fake::default());
@@ -193,9 +201,13 @@ mod tests {
                 }
             });
         }
-        while let Some(r) = tasks.join_next().await {
-            r.expect("writer");
-        }
+        // A deadline, not a timing: a waiter never woken must fail the test, not hang it.
+        deadline(async {
+            while let Some(r) = tasks.join_next().await {
+                r.expect("writer");
+            }
+        })
+        .await;
         assert_eq!(fake.commit.synced(), 320);
         let flushes = fake.flushes.load(Ordering::SeqCst);
         assert!(flushes < 160, "{flushes} flushes for 320 lines: not shared");
@@ -213,19 +225,22 @@ mod tests {
                 fake.durable(line, line).await
             });
         }
-        while let Some(r) = tasks.join_next().await {
-            assert!(
-                r.expect("writer").is_err(),
-                "a line the failed flush covered"
-            );
-        }
+        deadline(async {
+            while let Some(r) = tasks.join_next().await {
+                assert!(
+                    r.expect("writer").is_err(),
+                    "a line the failed flush covered"
+                );
+            }
+        })
+        .await;
         fake.fail.store(false, Ordering::SeqCst);
         let line = fake.write();
-        fake.durable(line, line)
+        deadline(fake.durable(line, line))
             .await
             .expect("a new line, a good flush");
         assert!(
-            fake.durable(1, line).await.is_err(),
+            deadline(fake.durable(1, line)).await.is_err(),
             "the span still holds failed lines"
         );
     }
@@ -239,10 +254,8 @@ mod tests {
         tokio::task::yield_now().await;
         cancelled.abort();
         let line = fake.write();
-        tokio::time::timeout(Duration::from_secs(10), fake.durable(line, line))
-            .await
-            .expect("not stuck behind the cancelled waiter")
-            .expect("flushed");
+        // Not stuck behind the cancelled waiter.
+        deadline(fake.durable(line, line)).await.expect("flushed");
     }
 
     #[test]
