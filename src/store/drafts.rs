@@ -209,6 +209,44 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<Draft, StoreError> {
 mod tests {
     use super::*;
 
+    /// A draft file that cannot be read is an error, not "no draft": the editor would
+    /// start empty and its autosave would replace the unread draft.
+    #[test]
+    fn an_unreadable_draft_is_an_error_and_an_unremovable_one_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = draft_path(dir.path(), "prod", "main", "pete");
+        // A folder where the file goes: reading and removing it fail, and not as NotFound.
+        fs::create_dir_all(&path).unwrap();
+        assert!(load_draft(dir.path(), "prod", "main", "pete").is_err());
+        assert!(remove_draft(dir.path(), "prod", "main", "pete").is_err());
+        assert!(path.exists(), "nothing was removed");
+    }
+
+    /// Two names can share a file name (each is made safe for the file system): a draft is
+    /// given back only to the profile, org and user it names, all three.
+    #[test]
+    fn a_draft_in_another_users_file_is_not_theirs() {
+        let dir = tempfile::tempdir().unwrap();
+        let theirs = Draft::new("prod", "other-org", "pete", None, "old", "not yours");
+        let path = draft_path(dir.path(), "prod", "main", "pete");
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, serde_json::to_vec(&theirs).unwrap()).unwrap();
+        assert!(
+            load_draft(dir.path(), "prod", "main", "pete")
+                .unwrap()
+                .is_none(),
+            "same profile and user, another org"
+        );
+        let theirs = Draft::new("prod", "main", "paul", None, "old", "not yours");
+        fs::write(&path, serde_json::to_vec(&theirs).unwrap()).unwrap();
+        assert!(
+            load_draft(dir.path(), "prod", "main", "pete")
+                .unwrap()
+                .is_none(),
+            "same profile and org, another user"
+        );
+    }
+
     #[test]
     fn a_command_line_draft_comes_back_only_on_its_server() {
         let dir = tempfile::tempdir().unwrap();
