@@ -90,6 +90,47 @@ mod tests {
         assert_eq!(safe_name("../../etc/x"), "%2E.%2F..%2Fetc%2Fx");
     }
 
+    /// Windows device names are encoded, with or without an extension and in any case;
+    /// names that only start like one are not.
+    #[test]
+    fn device_names_are_encoded_and_only_they() {
+        for reserved in ["con", "PRN", "aux.json", "Nul", "COM1", "lpt9.txt"] {
+            let s = safe_name(reserved);
+            assert!(s.starts_with('%'), "{reserved} -> {s}");
+            assert!(is_windows_reserved(reserved), "{reserved}");
+        }
+        for ordinary in ["console", "COMX", "COM10", "LPT", "com", "xcon", "nul1"] {
+            assert_eq!(safe_name(ordinary), ordinary, "{ordinary}");
+            assert!(!is_windows_reserved(ordinary), "{ordinary}");
+        }
+    }
+
+    /// A name up to the limit stays whole; a longer one keeps its first 72 characters, then
+    /// `~` and a hash, and never splits a `%XX` escape at the cut.
+    #[test]
+    fn long_names_are_cut_readably_and_never_inside_an_escape() {
+        let exact = "a".repeat(MAX_LEN);
+        assert_eq!(safe_name(&exact), exact, "the limit itself is kept whole");
+        let long = "b".repeat(MAX_LEN + 1);
+        let cut = safe_name(&long);
+        assert_eq!(cut.len(), MAX_LEN - 24 + 1 + 16, "{cut}");
+        assert!(cut.starts_with(&"b".repeat(MAX_LEN - 24)), "{cut}");
+        // Escapes put at each offset around the cut: whatever falls there, the part before
+        // `~` ends on a whole escape or a plain character.
+        for pad in 0..4 {
+            let raw = format!("{}{}", "c".repeat(MAX_LEN - 26 + pad), "/".repeat(20));
+            let s = safe_name(&raw);
+            let (head, hash) = s.split_once('~').expect("cut");
+            assert_eq!(hash.len(), 16, "{s}");
+            assert!(
+                head.len() <= MAX_LEN - 24 && head.len() >= MAX_LEN - 26,
+                "{s}"
+            );
+            let tail_escape = head.rfind('%').map(|i| head.len() - i);
+            assert!(tail_escape.is_none_or(|n| n == 3), "split escape: {s}");
+        }
+    }
+
     #[test]
     fn distinct_names_stay_distinct() {
         assert_ne!(safe_name("a/b"), safe_name("a%2Fb"));
