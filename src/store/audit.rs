@@ -387,13 +387,9 @@ impl AuditLog {
         action: Action,
         target: Target,
     ) -> Result<Pending, StoreError> {
-        let record = intent_record(ctx, action, target);
-        let line = self.write_line(&record)?;
+        let (pending, line) = self.write_intent(ctx, action, target)?;
         self.durable(line, line).await?;
-        Ok(Pending {
-            log: self.clone(),
-            record,
-        })
+        Ok(pending)
     }
 
     /// Writes the intent line without flushing it: for a caller whose own flush covers the
@@ -404,12 +400,24 @@ impl AuditLog {
         action: Action,
         target: Target,
     ) -> Result<Pending, StoreError> {
+        self.write_intent(ctx, action, target)
+            .map(|(pending, _)| pending)
+    }
+
+    /// Writes the intent line, unflushed, and gives its number for [`AuditLog::durable`].
+    fn write_intent(
+        &self,
+        ctx: &AuditContext,
+        action: Action,
+        target: Target,
+    ) -> Result<(Pending, u64), StoreError> {
         let record = intent_record(ctx, action, target);
-        self.write_line(&record)?;
-        Ok(Pending {
+        let line = self.write_line(&record)?;
+        let pending = Pending {
             log: self.clone(),
             record,
-        })
+        };
+        Ok((pending, line))
     }
 
     /// Returns once lines `first..=last` (numbers from [`Pending::write_outcome`], counted
