@@ -496,9 +496,7 @@ async fn one_entry_erased_on_an_object_shaped_server_can_be_undone_beside_the_ot
 /// "memory again".
 #[tokio::test]
 async fn a_restore_stopped_partway_goes_on_from_where_it_stopped() {
-    use memory_console::api::MemoryEntry;
     use memory_console::ops::RestoreError;
-    use memory_console::store::{Backup, write_backup};
 
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -517,17 +515,7 @@ async fn a_restore_stopped_partway_goes_on_from_where_it_stopped() {
         .mount(&server)
         .await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let entry = |id: i64, text: &str| -> MemoryEntry {
-        serde_json::from_value(row(id, text)).expect("entry")
-    };
-    let backup = Backup::new(
-        "test",
-        &server.uri(),
-        &main_org(),
-        &UserRef::by_name("mia"),
-        vec![entry(1, "one"), entry(2, "two"), entry(3, "three")],
-    );
-    let path = write_backup(&dir.path().join("backups"), &backup).expect("backup");
+    let path = mia_backup(&server, dir.path(), &["one", "two", "three"], |_| {});
     let ops = ops_for(&server.uri(), KEY, dir.path());
 
     let stopped = ops
@@ -555,21 +543,8 @@ async fn a_restore_stopped_partway_goes_on_from_where_it_stopped() {
         [901, 902]
     );
     assert!(read_backup(&path).expect("readable").restored_at.is_some());
-    let posted: Vec<String> = server
-        .received_requests()
-        .await
-        .expect("recorded")
-        .iter()
-        .filter(|r| r.method.as_str() == "POST")
-        .map(|r| {
-            serde_json::from_slice::<Value>(&r.body).expect("json")["content"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned()
-        })
-        .collect();
     assert_eq!(
-        posted,
+        posted_contents(&server).await,
         ["one", "two", "two", "three"],
         "`one` is written once"
     );
@@ -580,9 +555,6 @@ async fn a_restore_stopped_partway_goes_on_from_where_it_stopped() {
 /// twice, nor refuse it as memory gathered since.
 #[tokio::test]
 async fn a_resumed_restore_takes_an_entry_written_but_not_noted_as_its_own() {
-    use memory_console::api::MemoryEntry;
-    use memory_console::store::{Backup, write_backup};
-
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(MEM))
@@ -599,18 +571,9 @@ async fn a_resumed_restore_takes_an_entry_written_but_not_noted_as_its_own() {
         .mount(&server)
         .await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let entry = |id: i64, text: &str| -> MemoryEntry {
-        serde_json::from_value(row(id, text)).expect("entry")
-    };
-    let mut backup = Backup::new(
-        "test",
-        &server.uri(),
-        &main_org(),
-        &UserRef::by_name("mia"),
-        vec![entry(1, "one"), entry(2, "two"), entry(3, "three")],
-    );
-    backup.restored_rows = vec![(0, 900)];
-    let path = write_backup(&dir.path().join("backups"), &backup).expect("backup");
+    let path = mia_backup(&server, dir.path(), &["one", "two", "three"], |b| {
+        b.restored_rows = vec![(0, 900)];
+    });
 
     let report = ops_for(&server.uri(), KEY, dir.path())
         .restore(&path, None)
@@ -637,9 +600,7 @@ async fn a_resumed_restore_takes_an_entry_written_but_not_noted_as_its_own() {
 /// instead of refusing it as memory gathered since.
 #[tokio::test]
 async fn a_restore_killed_during_its_first_post_resumes() {
-    use memory_console::api::MemoryEntry;
     use memory_console::ops::RestoreError;
-    use memory_console::store::{Backup, write_backup};
 
     let written_unheard = json!([
         {"id": 900, "username": "mia", "platform_key": "main", "content": "one", "session_id": "s-1"}
@@ -660,17 +621,7 @@ async fn a_restore_killed_during_its_first_post_resumes() {
         .mount(&server)
         .await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let entry = |id: i64, text: &str| -> MemoryEntry {
-        serde_json::from_value(row(id, text)).expect("entry")
-    };
-    let backup = Backup::new(
-        "test",
-        &server.uri(),
-        &main_org(),
-        &UserRef::by_name("mia"),
-        vec![entry(1, "one"), entry(2, "two")],
-    );
-    let path = write_backup(&dir.path().join("backups"), &backup).expect("backup");
+    let path = mia_backup(&server, dir.path(), &["one", "two"], |_| {});
     let ops = ops_for(&server.uri(), KEY, dir.path());
 
     let stopped = ops.restore(&path, None).await.expect_err("stopped");
@@ -714,9 +665,7 @@ async fn a_restore_killed_during_its_first_post_resumes() {
 /// not send it again, writes the entries after it, and stops saying which one it left.
 #[tokio::test]
 async fn a_resumed_restore_does_not_resend_an_entry_a_one_entry_read_hides() {
-    use memory_console::api::MemoryEntry;
     use memory_console::ops::{RestoreError, StoreKind};
-    use memory_console::store::{Backup, write_backup};
 
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -733,19 +682,10 @@ async fn a_resumed_restore_does_not_resend_an_entry_a_one_entry_read_hides() {
         .mount(&server)
         .await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let entry = |id: i64, text: &str| -> MemoryEntry {
-        serde_json::from_value(row(id, text)).expect("entry")
-    };
-    let mut backup = Backup::new(
-        "test",
-        &server.uri(),
-        &main_org(),
-        &UserRef::by_name("mia"),
-        vec![entry(1, "one"), entry(2, "two"), entry(3, "three")],
-    );
-    backup.restored_rows = vec![(0, 900)];
-    backup.restore_started_at = Some(time::OffsetDateTime::now_utc());
-    let path = write_backup(&dir.path().join("backups"), &backup).expect("backup");
+    let path = mia_backup(&server, dir.path(), &["one", "two", "three"], |b| {
+        b.restored_rows = vec![(0, 900)];
+        b.restore_started_at = Some(time::OffsetDateTime::now_utc());
+    });
 
     let stopped = ops_for(&server.uri(), KEY, dir.path())
         .restore(&path, None)
@@ -780,9 +720,6 @@ async fn a_resumed_restore_does_not_resend_an_entry_a_one_entry_read_hides() {
 /// the resumed restore writes them and finishes, doubting none.
 #[tokio::test]
 async fn a_resumed_restore_that_finds_its_last_post_doubts_nothing_after_it() {
-    use memory_console::api::MemoryEntry;
-    use memory_console::store::{Backup, write_backup};
-
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(MEM))
@@ -801,18 +738,9 @@ async fn a_resumed_restore_that_finds_its_last_post_doubts_nothing_after_it() {
         .mount(&server)
         .await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let entry = |id: i64, text: &str| -> MemoryEntry {
-        serde_json::from_value(row(id, text)).expect("entry")
-    };
-    let mut backup = Backup::new(
-        "test",
-        &server.uri(),
-        &main_org(),
-        &UserRef::by_name("mia"),
-        vec![entry(1, "one"), entry(2, "two"), entry(3, "three")],
-    );
-    backup.restore_started_at = Some(time::OffsetDateTime::now_utc());
-    let path = write_backup(&dir.path().join("backups"), &backup).expect("backup");
+    let path = mia_backup(&server, dir.path(), &["one", "two", "three"], |b| {
+        b.restore_started_at = Some(time::OffsetDateTime::now_utc());
+    });
 
     let report = ops_for(&server.uri(), KEY, dir.path())
         .restore(&path, None)
@@ -833,9 +761,6 @@ async fn a_resumed_restore_that_finds_its_last_post_doubts_nothing_after_it() {
 /// backup restored with the memory missing.
 #[tokio::test]
 async fn a_resumed_restore_writes_again_what_was_erased_since_it_stopped() {
-    use memory_console::api::MemoryEntry;
-    use memory_console::store::{Backup, write_backup};
-
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(MEM))
@@ -851,19 +776,10 @@ async fn a_resumed_restore_writes_again_what_was_erased_since_it_stopped() {
         .mount(&server)
         .await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let entry = |id: i64, text: &str| -> MemoryEntry {
-        serde_json::from_value(row(id, text)).expect("entry")
-    };
-    let mut backup = Backup::new(
-        "test",
-        &server.uri(),
-        &main_org(),
-        &UserRef::by_name("mia"),
-        vec![entry(1, "one"), entry(2, "two")],
-    );
-    backup.restored_rows = vec![(0, 900), (1, 901)];
-    backup.restore_started_at = Some(time::OffsetDateTime::now_utc());
-    let path = write_backup(&dir.path().join("backups"), &backup).expect("backup");
+    let path = mia_backup(&server, dir.path(), &["one", "two"], |b| {
+        b.restored_rows = vec![(0, 900), (1, 901)];
+        b.restore_started_at = Some(time::OffsetDateTime::now_utc());
+    });
 
     let report = ops_for(&server.uri(), KEY, dir.path())
         .restore(&path, None)
@@ -877,6 +793,30 @@ async fn a_resumed_restore_writes_again_what_was_erased_since_it_stopped() {
     let noted = read_backup(&path).expect("readable");
     assert_eq!(noted.restored_rows, [(0, 910), (1, 911)]);
     assert!(noted.restored_at.is_some());
+}
+
+/// A backup of mia's chat entries `texts` (ids 1, 2, ... and their sessions) taken from
+/// `server`, changed by `adjust` (what a stopped restore noted), written under `dir`.
+fn mia_backup(
+    server: &MockServer,
+    dir: &Path,
+    texts: &[&str],
+    adjust: impl FnOnce(&mut memory_console::store::Backup),
+) -> std::path::PathBuf {
+    use memory_console::store::{Backup, write_backup};
+    let entries = (1..)
+        .zip(texts)
+        .map(|(id, text)| serde_json::from_value(row(id, text)).expect("entry"))
+        .collect();
+    let mut backup = Backup::new(
+        "test",
+        &server.uri(),
+        &main_org(),
+        &UserRef::by_name("mia"),
+        entries,
+    );
+    adjust(&mut backup);
+    write_backup(&dir.join("backups"), &backup).expect("backup")
 }
 
 /// The `content` of every POST the server received, in order.
