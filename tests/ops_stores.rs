@@ -1216,8 +1216,7 @@ async fn a_restore_killed_during_a_store_post_adopts_what_the_server_wrote() {
 /// twice.
 #[tokio::test]
 async fn a_resumed_restore_takes_a_unique_set_refusal_as_a_course_memory_written_before() {
-    let (s, path) =
-        killed_during_the_last_course_post(|held| assert_eq!(held.course.len(), 2)).await;
+    let (s, path) = killed_during_course_post(1, |held| assert_eq!(held.course.len(), 2)).await;
 
     let done = s
         .ops
@@ -1284,7 +1283,7 @@ async fn undo_of_one_course_memory_goes_beside_the_one_the_read_showed_after() {
 #[tokio::test]
 async fn a_resumed_restore_does_not_resend_a_course_memory_it_cannot_check() {
     // The killed run wrote both and noted the first; the read shows the first only.
-    let (s, path) = killed_during_the_last_course_post(|held| {
+    let (s, path) = killed_during_course_post(1, |held| {
         for memory in &mut held.course {
             memory.catalog_item = None;
         }
@@ -1355,27 +1354,13 @@ async fn a_resumed_restore_that_found_the_course_store_empty_writes_every_course
 /// catalog item: only the POST in flight can be in doubt.
 #[tokio::test]
 async fn only_the_course_post_in_flight_can_be_in_doubt() {
-    use memory_console::api::CourseMemoryWrite;
-    let s = setup(MockConfig::default()).await;
-    let report = forget_all(&s, "multi.mia").await;
-    let path = report.backup.expect("backup");
-    let mut held = read_backup(&path).expect("backup");
-    held.entries.clear();
-    held.mentor.clear();
-    for memory in &mut held.course {
-        memory.catalog_item = None;
-    }
-    held.restore_started_at = Some(time::OffsetDateTime::now_utc());
-    memory_console::store::rewrite_backup(&path, &held).expect("noted start");
-    s.ops
-        .client()
-        .create_course_memory(
-            &main_org(),
-            &mia(),
-            &CourseMemoryWrite::recreate(&held.course[0]),
-        )
-        .await
-        .expect("written by the killed run");
+    let (s, path) = killed_during_course_post(0, |held| {
+        for memory in &mut held.course {
+            memory.catalog_item = None;
+        }
+    })
+    .await;
+    let held = read_backup(&path).expect("backup");
 
     let done = s
         .ops
@@ -1393,10 +1378,11 @@ async fn only_the_course_post_in_flight_can_be_in_doubt() {
 }
 
 /// multi.mia forgotten, then a restore of its course memory (the backup, changed by
-/// `adjust` first, keeps course memory only) killed during its last course POST: every
-/// course memory before the last was written and noted, the last was written by the server
-/// and not noted.
-async fn killed_during_the_last_course_post(
+/// `adjust` first, keeps course memory only) killed during the POST of course row
+/// `in_flight`: every course memory before it was written and noted, that one was written
+/// by the server and not noted, and none after it was sent.
+async fn killed_during_course_post(
+    in_flight: usize,
     adjust: impl FnOnce(&mut Backup),
 ) -> (Setup, std::path::PathBuf) {
     use memory_console::api::CourseMemoryWrite;
@@ -1407,17 +1393,17 @@ async fn killed_during_the_last_course_post(
     held.entries.clear();
     held.mentor.clear();
     adjust(&mut held);
+    assert!(in_flight < held.course.len());
     held.restore_started_at = Some(time::OffsetDateTime::now_utc());
     memory_console::store::rewrite_backup(&path, &held).expect("noted start");
-    let last = held.course.len() - 1;
-    for (row, memory) in held.course.iter().enumerate() {
+    for (row, memory) in held.course.iter().enumerate().take(in_flight + 1) {
         let written = s
             .ops
             .client()
             .create_course_memory(&main_org(), &mia(), &CourseMemoryWrite::recreate(memory))
             .await
             .expect("written by the killed run");
-        if row < last {
+        if row < in_flight {
             let mut noted = read_backup(&path).expect("backup");
             noted.revived_course.push((row, written.id));
             memory_console::store::rewrite_backup(&path, &noted).expect("noted");
