@@ -408,23 +408,7 @@ async fn a_backup_without_chat_entries_is_audited_only_for_its_own_store() {
         .mount(&server)
         .await;
     let ops = ops_for(&server, dir.path());
-    let empty = || {
-        Backup::new(
-            "test",
-            &server.uri(),
-            &OrgScope::new("main"),
-            &UserRef::by_name("johndoe"),
-            Vec::new(),
-        )
-    };
-    let mut mentor_only = empty();
-    mentor_only.mentor = vec![
-        serde_json::from_value(json!({"unique_id": "m-1", "category": "c",
-            "entries": [{"unique_id": "e-1", "key": "k", "value": "\u{202e}v"}]}))
-        .expect("a mentor memory"),
-    ];
-    let mut course_only = empty();
-    course_only.course = vec![course("7"), course("8")];
+    let [mentor_only, course_only] = store_only_backups(&server);
     for (backup, store) in [(mentor_only, "mentor"), (course_only, "course")] {
         let file = write_backup(&dir.path().join("backups"), &backup).expect("backup");
         let e = ops.restore(&file, None).await.expect_err("memory again");
@@ -473,23 +457,7 @@ async fn a_restore_of_other_stores_alone_notes_its_start_before_the_first_post()
         .mount(&server)
         .await;
     let ops = ops_for(&server, dir.path());
-    let empty = || {
-        Backup::new(
-            "test",
-            &server.uri(),
-            &OrgScope::new("main"),
-            &UserRef::by_name("johndoe"),
-            Vec::new(),
-        )
-    };
-    let mut mentor_only = empty();
-    mentor_only.mentor = vec![
-        serde_json::from_value(json!({"unique_id": "m-1", "category": "c",
-            "entries": [{"unique_id": "e-1", "key": "k", "value": "\u{202e}v"}]}))
-        .expect("a mentor memory"),
-    ];
-    let mut course_only = empty();
-    course_only.course = vec![course("7"), course("8")];
+    let [mentor_only, course_only] = store_only_backups(&server);
     for backup in [mentor_only, course_only] {
         let file = write_backup(&dir.path().join("backups"), &backup).expect("backup");
         let e = ops
@@ -609,4 +577,27 @@ async fn a_resumed_restore_adopts_no_entry_that_matches_a_row_only_in_part() {
         "{e}"
     );
     assert!(read_backup(&file).expect("backup").restored_rows.is_empty());
+}
+
+/// Two backups of johndoe beside chat memory: one mentor memory (its value holding a bidi
+/// override), and two course memories.
+fn store_only_backups(server: &MockServer) -> [Backup; 2] {
+    let empty = || {
+        Backup::new(
+            "test",
+            &server.uri(),
+            &OrgScope::new("main"),
+            &UserRef::by_name("johndoe"),
+            Vec::new(),
+        )
+    };
+    let mut mentor_only = empty();
+    mentor_only.mentor = vec![
+        serde_json::from_value(json!({"unique_id": "m-1", "category": "c",
+            "entries": [{"unique_id": "e-1", "key": "k", "value": "\u{202e}v"}]}))
+        .expect("a mentor memory"),
+    ];
+    let mut course_only = empty();
+    course_only.course = vec![course("7"), course("8")];
+    [mentor_only, course_only]
 }
