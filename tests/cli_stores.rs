@@ -580,25 +580,9 @@ async fn a_stopped_and_resumed_restore_says_what_each_run_wrote() {
     );
     assert_eq!(held(&env, "all.three"), (1, 3, 2));
 
-    let out = env
-        .run(&[
-            "memory",
-            "delete",
-            "--org",
-            "main",
-            "--user",
-            "all.three",
-            "--yes",
-        ])
-        .await;
+    let out = delete(&env, &[]).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let chat_backup = out
-        .stderr
-        .lines()
-        .find_map(|l| l.split("backup at ").nth(1))
-        .expect("backup path")
-        .trim()
-        .to_owned();
+    let chat_backup = out.json()["backup"].as_str().expect("backup").to_owned();
     let out = env
         .run(&["memory", "restore", "--backup", &chat_backup])
         .await;
@@ -606,18 +590,7 @@ async fn a_stopped_and_resumed_restore_says_what_each_run_wrote() {
     assert_eq!(out.text(), "chat: 1 entry restored\n");
 
     // And in JSON: one row, for the one store the backup holds.
-    let out = env
-        .run(&[
-            "memory",
-            "delete",
-            "--org",
-            "main",
-            "--user",
-            "all.three",
-            "--yes",
-            "--json",
-        ])
-        .await;
+    let out = delete(&env, &[]).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     let chat_backup = out.json()["backup"].as_str().expect("backup").to_owned();
     let out = env
