@@ -591,6 +591,14 @@ async fn a_resumed_restore_takes_an_entry_written_but_not_noted_as_its_own() {
         .filter(|r| r.method.as_str() == "POST")
         .count();
     assert_eq!(posts, 1, "`two` is not written twice");
+    let gets = server
+        .received_requests()
+        .await
+        .expect("recorded")
+        .iter()
+        .filter(|r| r.method.as_str() == "GET")
+        .count();
+    assert_eq!(gets, 1, "the check uses the read that found `two`");
     let noted = read_backup(&path).expect("readable").restored_rows;
     assert!(noted.contains(&(1, 901)), "{noted:?}");
 }

@@ -426,6 +426,7 @@ async fn restore_backup(
     let Resumed {
         mut backup,
         unsure: chat_unsure,
+        shown: chat_shown,
     } = adopt_unnoted(client, &org, &user, backup_path, backup).await?;
     let stores_resumed = revive::adopt_unnoted(client, &org, &user, &mut backup, course_in_flight)
         .await
@@ -456,7 +457,7 @@ async fn restore_backup(
     }
     // Every store is checked before anything is sent to any of them.
     if !writes.is_empty() {
-        check_chat(client, &org, &user, &backup, beside).await?;
+        check_chat(client, &org, &user, &backup, beside, chat_shown).await?;
     }
     revive::check(client, &org, &user, &backup)
         .await
@@ -626,6 +627,8 @@ struct Resumed {
     /// The row whose POST the stopped run may have sent unseen: the server's read shows
     /// one entry at a time, so an entry written after the first is out of sight.
     unsure: Option<usize>,
+    /// The chat read it made, for the check that follows (no second GET).
+    shown: Option<Vec<MemoryEntry>>,
 }
 
 /// A restore that was stopped may have had one POST answered by the server but not yet
@@ -645,6 +648,7 @@ async fn adopt_unnoted(
         return Ok(Resumed {
             backup,
             unsure: None,
+            shown: None,
         });
     }
     let read = client
@@ -693,7 +697,11 @@ async fn adopt_unnoted(
             && !current.is_empty()
             && first_unnoted(&backup) == in_flight
     });
-    Ok(Resumed { backup, unsure })
+    Ok(Resumed {
+        backup,
+        unsure,
+        shown: Some(read.entries),
+    })
 }
 
 /// The first row with content that the backup does not note as written back.
@@ -705,20 +713,25 @@ fn first_unnoted(backup: &Backup) -> Option<usize> {
 
 /// Refuses when the user has chat memory again, except the entries an erase of one entry
 /// left alone (the backup names them) and those `beside` (an undo just wrote them back).
+/// `shown` is a read just made (by a resumed restore), else the memory is read here.
 async fn check_chat(
     client: &ApiClient,
     org: &OrgScope,
     user: &UserRef,
     backup: &Backup,
     beside: &[i64],
+    shown: Option<Vec<MemoryEntry>>,
 ) -> Result<(), RestoreError> {
-    let current = client
-        .get_memory(org, user)
-        .await
-        .map_err(|source| RestoreError::Check {
-            user: user.username.clone(),
-            source,
-        })?;
+    let current = match shown {
+        Some(entries) => entries,
+        None => client
+            .get_memory(org, user)
+            .await
+            .map_err(|source| RestoreError::Check {
+                user: user.username.clone(),
+                source,
+            })?,
+    };
     // Entries the erase left alone may still be there; anything else is memory gathered
     // since (or the backup's own entries back again), and a restore does not mix with it.
     let only_kept = current
