@@ -489,6 +489,10 @@ async fn an_export_through_the_one_entry_read_says_it_may_be_incomplete() {
     let held = read_backup(&files[0]).expect("restorable");
     assert_eq!(held.entries.len(), 1, "what the read showed");
     assert_eq!(held.read_gaps.len(), 1, "the file says what it may miss");
+    // The summary counts the bytes exported once, incomplete or not.
+    let text_bytes: usize = held.entries.iter().map(|e| e.text().len()).sum();
+    assert!(text_bytes > 0);
+    assert_eq!(v["bytes"], text_bytes, "{v}");
     let journal = std::fs::read_to_string(dir.join("journal.jsonl")).expect("journal");
     assert!(journal.contains(r#""status":"incomplete""#), "{journal}");
     // Reading again would show the same: a resume does not.

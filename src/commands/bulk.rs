@@ -179,13 +179,10 @@ where
             Status::Done => report.done += 1,
             Status::Empty => report.empty += 1,
             Status::Unknown => report.unknown.push(record.user),
-            Status::Incomplete => {
-                report.bytes += record.bytes;
-                report.incomplete.push(Failure {
-                    user: record.user,
-                    reason: record.reason.unwrap_or_default(),
-                })
-            }
+            Status::Incomplete => report.incomplete.push(Failure {
+                user: record.user,
+                reason: record.reason.unwrap_or_default(),
+            }),
             Status::ErasedEarlier => report.erased_earlier.push(Earlier {
                 user: record.user,
                 backup: record.backup,
