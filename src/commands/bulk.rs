@@ -4,7 +4,6 @@
 //! users: only counters and the first [`LISTED`] names of each kind are kept (the journal
 //! has every one).
 
-use std::collections::HashSet;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -16,7 +15,7 @@ use tokio::sync::{Mutex, mpsc};
 use tokio::task::JoinSet;
 
 use super::exit::{CmdError, CmdResult, Exit};
-use super::journal::{Journal, Record, Status};
+use super::journal::{Finished, Journal, Record, Status};
 use super::output::{print_json, write_stdout};
 use super::progress::Progress;
 use super::userlist::{Line, Source};
@@ -106,7 +105,7 @@ struct Fed {
 /// A job: its source of users, the users an earlier run finished, and how to run.
 pub struct Job<'a> {
     pub source: Source,
-    pub finished: HashSet<String>,
+    pub finished: Finished,
     /// Users to do, for the progress bar (see [`Source::count`]); unknown for a pipe.
     pub todo: Option<u64>,
     pub concurrency: usize,
@@ -225,7 +224,7 @@ where
 /// take them; counts what it reads. Runs on a blocking thread: the file is read as needed.
 fn feed(
     lines: Box<dyn Iterator<Item = Line> + Send>,
-    finished: &HashSet<String>,
+    finished: &Finished,
     tx: &mpsc::Sender<String>,
     count_rest: bool,
 ) -> Fed {

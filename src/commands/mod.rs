@@ -17,6 +17,7 @@ mod progress;
 mod purge;
 mod purge_earlier;
 mod purge_unknown;
+mod repeats;
 mod show_config;
 mod store_erase;
 mod stores_read;

@@ -1,14 +1,16 @@
 //! Which users a bulk job covers: a users file, read line by line as the job goes (never
 //! held whole), or every user of the org, listed page by page as the job goes.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::fs::File;
-use std::hash::{BuildHasher, RandomState};
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use super::context::Ctx;
 use super::exit::{CmdError, CmdResult};
+use super::journal::Finished;
+use super::repeats::{Once, Repeats};
 use super::users::all_users;
 use crate::api::{ApiClient, OrgScope, PageCursor, UsersQuery};
 use crate::cli::UserSelection;
@@ -18,8 +20,14 @@ use crate::text::sanitize_single_line;
 #[derive(Debug)]
 pub enum Source {
     /// A users file (or a pipe: `--users-file <(...)`), opened once and streamed: a million
-    /// lines cost what a thousand do.
-    File { path: PathBuf, file: File },
+    /// lines cost what a thousand do. Every read goes through this one descriptor, so the
+    /// count and the job see the same file even if its path is replaced meanwhile.
+    File {
+        path: PathBuf,
+        file: File,
+        /// Its names that may repeat, found by the first [`Source::count`] (a regular file only).
+        repeats: OnceLock<Arc<Repeats>>,
+    },
     /// Every user of the org, a page at a time as workers free up (repeats dropped by the
     /// paging cursor, which is what still grows with the org: 8 bytes a user listed).
     Org { client: ApiClient, org: OrgScope },
@@ -41,6 +49,7 @@ pub async fn select(ctx: &Ctx, org: &OrgScope, sel: &UserSelection) -> CmdResult
         Some(path) => Ok(Source::File {
             path: path.clone(),
             file: open(path)?,
+            repeats: OnceLock::new(),
         }),
         None => Ok(Source::Org {
             client: ctx.client.clone(),
@@ -63,8 +72,19 @@ impl Source {
                 page: VecDeque::new(),
                 failed: false,
             })),
-            Source::File { file, .. } => {
-                let mut once = Dedup::default();
+            Source::File {
+                file,
+                path,
+                repeats,
+            } => {
+                // A counted file was read to its end by the count: start it over.
+                let mut once = match repeats.into_inner() {
+                    Some(repeats) => {
+                        rewind(&file, &path)?;
+                        Once::scanned(repeats)
+                    }
+                    None => Once::default(),
+                };
                 Ok(Box::new(FileLines::new(BufReader::new(file)).filter(
                     move |l| !matches!(l, Line::Name(n) if !once.first(n)),
                 )))
@@ -77,11 +97,12 @@ impl Source {
         matches!(self, Source::Org { .. })
     }
 
-    /// How many distinct names it holds, and how many of those are not in `finished`: a
-    /// pass over the file that keeps nothing but fingerprints, for the prompt and the
-    /// progress bar. `None` for a pipe, which can be read only once, and for the org's
+    /// How many distinct names it holds, and how many of those are not in `finished`, for
+    /// the prompt and the progress bar. The first count reads the file twice: once to find
+    /// the names that may repeat ([`Repeats`]), once to count; memory stays flat in the
+    /// file's length. `None` for a pipe, which can be read only once, and for the org's
     /// list, which is read as the job goes.
-    pub fn count(&self, finished: &HashSet<String>) -> CmdResult<Option<(u64, u64)>> {
+    pub fn count(&self, finished: &Finished) -> CmdResult<Option<(u64, u64)>> {
         let mut total = 0;
         let mut todo = 0;
         let mut tally = |name: &str| {
@@ -92,12 +113,33 @@ impl Source {
         };
         match self {
             Source::Org { .. } => return Ok(None),
-            Source::File { path, file } => {
-                if !file.metadata().is_ok_and(|m| m.is_file()) {
-                    return Ok(None);
-                }
-                let mut once = Dedup::default();
-                for line in FileLines::new(BufReader::new(open(path)?)) {
+            Source::File {
+                path,
+                file,
+                repeats,
+            } => {
+                let len = match file.metadata() {
+                    Ok(m) if m.is_file() => m.len(),
+                    _ => return Ok(None),
+                };
+                let reader: &File = file;
+                let repeats = match repeats.get() {
+                    Some(repeats) => repeats.clone(),
+                    None => {
+                        rewind(reader, path)?;
+                        let names =
+                            FileLines::new(BufReader::new(reader)).filter_map(|l| match l {
+                                Line::Name(n) => Some(n),
+                                _ => None,
+                            });
+                        repeats
+                            .get_or_init(|| Arc::new(Repeats::scan(names, len)))
+                            .clone()
+                    }
+                };
+                rewind(reader, path)?;
+                let mut once = Once::scanned(repeats);
+                for line in FileLines::new(BufReader::new(reader)) {
                     if let Line::Name(n) = line
                         && once.first(&n)
                     {
@@ -114,19 +156,12 @@ fn open(path: &Path) -> CmdResult<File> {
     File::open(path).map_err(|e| CmdError::usage(format!("cannot read {}: {e}", path.display())))
 }
 
-/// Drops repeats without keeping the names: a 64-bit keyed hash of each (8 bytes a name
-/// rather than the name itself). Two different names sharing one would need about 4 billion
-/// names in one file to be likely.
-#[derive(Default)]
-struct Dedup {
-    key: RandomState,
-    seen: HashSet<u64>,
-}
-
-impl Dedup {
-    fn first(&mut self, name: &str) -> bool {
-        self.seen.insert(self.key.hash_one(name))
-    }
+/// Back to the start of a regular file (`&File` reads and seeks: the reads of a count and of
+/// the job share one offset).
+fn rewind(mut file: &File, path: &Path) -> CmdResult<()> {
+    file.seek(SeekFrom::Start(0))
+        .map(drop)
+        .map_err(|e| CmdError::other(format!("cannot read {}: {e}", path.display())))
 }
 
 /// The names of a users file: one per line, trimmed; blank lines and `#` comments dropped.
@@ -182,7 +217,7 @@ impl<R: BufRead> Iterator for FileLines<R> {
 /// Names of a users file's text, repeats dropped, order kept (lines that are not names,
 /// or not UTF-8, left out).
 pub fn parse_users(text: &str) -> Vec<String> {
-    let mut once = Dedup::default();
+    let mut once = Once::default();
     FileLines::new(text.as_bytes())
         .filter_map(|l| match l {
             Line::Name(n) if once.first(&n) => Some(n),
@@ -295,8 +330,9 @@ mod tests {
         let source = Source::File {
             file: File::open(&path).unwrap(),
             path,
+            repeats: OnceLock::new(),
         };
-        let finished = HashSet::from(["bob".to_owned(), "zed".to_owned()]);
+        let finished = Finished::from_iter(["bob", "zed"]);
         assert_eq!(source.count(&finished).unwrap(), Some((3, 2)));
         let lines: Vec<Line> = source.lines().unwrap().collect();
         assert_eq!(
@@ -308,5 +344,24 @@ mod tests {
                 Line::Name("cy".into()),
             ]
         );
+    }
+
+    #[test]
+    fn the_job_reads_the_file_it_counted_even_if_its_path_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("users.txt");
+        std::fs::write(&path, "ann\nbob\nann\n").unwrap();
+        let source = Source::File {
+            file: File::open(&path).unwrap(),
+            path: path.clone(),
+            repeats: OnceLock::new(),
+        };
+        assert_eq!(source.count(&Finished::default()).unwrap(), Some((2, 2)));
+        // Another file moved over the path between the count and the job.
+        let other = dir.path().join("other.txt");
+        std::fs::write(&other, "zed\nann\nzed\n").unwrap();
+        std::fs::rename(&other, &path).unwrap();
+        let lines: Vec<Line> = source.lines().unwrap().collect();
+        assert_eq!(lines, [Line::Name("ann".into()), Line::Name("bob".into())]);
     }
 }
