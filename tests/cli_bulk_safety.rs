@@ -339,3 +339,30 @@ async fn a_second_ctrl_c_quits_at_once() {
     let finished = journal_lines(&out_dir.join("journal.jsonl"));
     resume_finishes(&env, &args, finished).await;
 }
+
+/// A backups folder that cannot be made (here a symbolic link to a folder that is gone)
+/// stops the purge before its first request, naming the link, instead of failing every
+/// user one by one.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_backups_folder_that_cannot_be_made_stops_the_purge_before_any_request() {
+    let env = Env::start(config(1)).await;
+    let script = Scripted::default();
+    let server = scripted(script.clone()).await;
+    let file = users_file(&env, &["ann", "bob", "cy"]);
+    let out_dir = env.path("job");
+    std::fs::create_dir_all(&out_dir).expect("out dir");
+    let link = out_dir.join("backups");
+    std::os::unix::fs::symlink(env.path("gone"), &link).expect("symlink");
+    let args = purge_args(&file, out_dir.to_str().expect("UTF-8"), "2");
+    let out = run_command(env.command(&args, &server.uri()), b"").await;
+    assert_ne!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains(&format!("{} is a symbolic link to ", link.display())),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("nothing was erased"), "{}", out.stderr);
+    let memory_requests = script.seen().iter().filter(|s| !s.user.is_empty()).count();
+    assert_eq!(memory_requests, 0, "{:?}", script.seen());
+}

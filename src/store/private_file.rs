@@ -17,9 +17,40 @@ pub fn create_private_dir_all(dir: &Path) -> Result<(), StoreError> {
         use std::os::unix::fs::DirBuilderExt;
         builder.mode(0o700);
     }
-    builder
-        .create(dir)
-        .map_err(|e| StoreError::io("create directory", dir, e))
+    builder.create(dir).map_err(|e| {
+        let e = match e.kind() {
+            io::ErrorKind::AlreadyExists | io::ErrorKind::NotADirectory => {
+                blocking_component(dir).unwrap_or(e)
+            }
+            _ => e,
+        };
+        StoreError::io("create directory", dir, e)
+    })
+}
+
+/// Why `dir` cannot be made although "it exists": the part of its path that is a symbolic
+/// link leading nowhere, or a file where a directory should be. "File exists" alone does not
+/// say which part.
+fn blocking_component(dir: &Path) -> Option<io::Error> {
+    dir.ancestors().find_map(|part| {
+        let meta = fs::symlink_metadata(part).ok()?;
+        let why = if meta.file_type().is_symlink() {
+            if fs::metadata(part).is_ok_and(|m| m.is_dir()) {
+                return None;
+            }
+            let target = fs::read_link(part).ok()?;
+            format!(
+                "{} is a symbolic link to {}, which is not a directory that exists",
+                part.display(),
+                target.display()
+            )
+        } else if meta.is_dir() {
+            return None;
+        } else {
+            format!("{} is a file, not a directory", part.display())
+        };
+        Some(io::Error::new(io::ErrorKind::AlreadyExists, why))
+    })
 }
 
 /// Writes `bytes` to `path`, replacing what is there, so that a reader sees the old file or
@@ -278,5 +309,32 @@ mod tests {
         fs::write(&blocker, b"").unwrap();
         let err = write_atomic(&blocker.join("x"), b"").unwrap_err();
         assert!(err.to_string().contains("blocker"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_that_cannot_be_made_names_the_part_in_the_way() {
+        let root = tempfile::tempdir().unwrap();
+        let link = root.path().join("backups");
+        std::os::unix::fs::symlink(root.path().join("gone"), &link).unwrap();
+        let err = create_private_dir_all(&link.join("main")).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains(&format!("{} is a symbolic link to ", link.display()))
+                && text.contains("gone"),
+            "{text}"
+        );
+        let file = root.path().join("plain");
+        fs::write(&file, b"").unwrap();
+        let err = create_private_dir_all(&file.join("main")).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains(&format!("{} is a file, not a directory", file.display())),
+            "{err}"
+        );
+        // A link to a folder that exists is fine.
+        let good = root.path().join("good");
+        std::os::unix::fs::symlink(root.path(), &good).unwrap();
+        create_private_dir_all(&good.join("main")).unwrap();
     }
 }
