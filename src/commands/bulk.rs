@@ -7,6 +7,8 @@
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
+#[cfg(test)]
+use std::sync::atomic::AtomicU64;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -205,11 +207,29 @@ where
     let fed = feeder
         .await
         .map_err(|e| CmdError::other(format!("reading the users stopped: {e}")))?;
-    if let Some(j) = journal {
-        j.sync()?;
-    }
-    if let Some(e) = journal_error {
+    if let Some(mut e) = journal_error {
+        // The journal is what lets a re-run skip finished users: say how far the job got
+        // and that the same command goes on once the journal can be written again.
+        if let Some(j) = journal {
+            let _ = j.sync();
+        }
+        e.message = format!(
+            "{}\nthe job stopped after {seen} users in this run, the rest not started; make \
+             room (or fix the folder), then run the same command again: it goes on from the \
+             journal",
+            e.message
+        );
         return Err(e);
+    }
+    if let Some(j) = journal {
+        j.sync().map_err(|mut e| {
+            e.message = format!(
+                "{}\nthe job ran to its end, but its last journal lines may not be on disk: \
+                 a re-run looks at those users again",
+                e.message
+            );
+            e
+        })?;
     }
     report.total = fed.total;
     report.skipped = fed.skipped;
@@ -562,5 +582,57 @@ mod tests {
         let mut few = Listed::default();
         few.push("ann");
         assert!(!few.cut());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_journal_that_cannot_be_written_stops_the_job_and_says_how_to_go_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("users.txt");
+        std::fs::write(
+            &path,
+            (0..10).map(|i| format!("u{i}\n")).collect::<String>(),
+        )
+        .unwrap();
+        let journal = Journal::on_a_full_disk();
+        let started = Arc::new(AtomicU64::new(0));
+        let counter = started.clone();
+        let job = Job {
+            source: Source::File {
+                file: std::fs::File::open(&path).unwrap(),
+                path,
+                repeats: Default::default(),
+            },
+            finished: Finished::default(),
+            todo: None,
+            concurrency: 1,
+            stop_after: None,
+            label: "test",
+            journal: Some(&journal),
+        };
+        let err = run(job, move |user| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            async move {
+                // Long enough for the journal's failure to be seen before most users start.
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                failed(user, "x")
+            }
+        })
+        .await
+        .expect_err("a journal that cannot be written stops the job");
+        assert!(
+            err.message.starts_with("cannot append to /dev/full"),
+            "{err}"
+        );
+        assert!(err.message.contains("run the same command again"), "{err}");
+        let seen = started.load(Ordering::SeqCst);
+        assert!(
+            err.message.contains(&format!("stopped after {seen} users")),
+            "{err}"
+        );
+        assert!(
+            seen < 10,
+            "users stop being started once the journal fails: {seen}"
+        );
     }
 }

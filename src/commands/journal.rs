@@ -167,6 +167,20 @@ impl Journal {
         ))
     }
 
+    /// A journal whose every append fails as on a full disk.
+    #[cfg(all(test, target_os = "linux"))]
+    pub(super) fn on_a_full_disk() -> Journal {
+        let path = PathBuf::from("/dev/full");
+        let file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .expect("/dev/full");
+        Journal {
+            path,
+            sink: Mutex::new((file, 0)),
+        }
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
