@@ -499,3 +499,32 @@ async fn an_export_through_the_one_entry_read_says_it_may_be_incomplete() {
     let out = env.run(&args).await;
     assert_eq!(out.json()["skipped"], 2, "{}", out.stderr);
 }
+
+/// An export folder that cannot be made stops the export before it reads anyone.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_export_folder_that_cannot_be_made_stops_before_any_read() {
+    let env = Env::start(config(3)).await;
+    let dir = env.path("export");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("main"), b"in the way").expect("file");
+    let file = users_file(&env, &["u01", "u02"]);
+    let args = [
+        "export",
+        "--org",
+        "main",
+        "--users-file",
+        &file,
+        "--out",
+        dir.to_str().unwrap(),
+    ];
+    let out = env.run(&args).await;
+    assert_ne!(out.code, 0, "{}", out.stderr);
+    let main = dir.join("main");
+    assert!(
+        out.stderr
+            .contains(&format!("{} is a file, not a directory", main.display())),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.count_user(Method::GET, "u01", None), 0);
+}

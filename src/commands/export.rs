@@ -7,12 +7,13 @@ use std::sync::Arc;
 
 use super::bulk::{self, Job, Places, Summary, failed};
 use super::context::Ctx;
-use super::exit::CmdResult;
+use super::exit::{CmdError, CmdResult};
 use super::journal::{Journal, Record, Status};
 use super::stores_read::{self, UserStores};
 use super::userlist;
 use crate::api::{ApiClient, OrgScope, StoreRead, UserRef};
 use crate::cli::{ExportArgs, StoreChoice};
+use crate::store::private_file::create_private_dir_all;
 use crate::store::{Backup, write_backup};
 use crate::text::count_noun;
 
@@ -31,6 +32,9 @@ pub async fn run(ctx: &Ctx, args: &ExportArgs) -> CmdResult {
     let (journal, finished) =
         Journal::open(&args.out, "export", &org.key, ctx.connection.base_url())?;
     let todo = source.count(&finished)?.map(|(_, todo)| todo);
+    // Every file goes there: a folder that cannot be made stops the job before it starts.
+    let files = args.out.join(crate::store::safe_name(&org.key));
+    create_private_dir_all(&files).map_err(|e| CmdError::other(e.to_string()))?;
     let shared = Arc::new(Shared {
         client: ctx.client.clone(),
         org: org.clone(),
@@ -50,7 +54,7 @@ pub async fn run(ctx: &Ctx, args: &ExportArgs) -> CmdResult {
     let report = bulk::run(job, move |user| export_one(shared.clone(), user)).await?;
     let places = Places {
         out_dir: args.out.clone(),
-        backups: args.out.join(crate::store::safe_name(&org.key)),
+        backups: files,
         journal: journal.path().to_path_buf(),
     };
     Summary::new("export", &org.key, report, places).emit(ctx.json)
