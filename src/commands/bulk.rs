@@ -269,9 +269,9 @@ fn feed(
                     }
                 }
             }
-            Line::NotUtf8(n) => {
+            Line::Bad(n, why) => {
                 if fed.bad_lines.count < LISTED as u64 {
-                    eprintln!("users file line {n} is not UTF-8: skipped");
+                    eprintln!("users file line {n} {}: skipped", why.why());
                 }
                 fed.bad_lines.push(n);
             }
@@ -601,7 +601,7 @@ mod tests {
             source: Source::File {
                 file: std::fs::File::open(&path).unwrap(),
                 path,
-                repeats: Default::default(),
+                counted: Default::default(),
             },
             finished: Finished::default(),
             todo: None,

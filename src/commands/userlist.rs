@@ -3,9 +3,10 @@
 
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Seek, SeekFrom};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Take};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
+use std::time::SystemTime;
 
 use super::context::Ctx;
 use super::exit::{CmdError, CmdResult};
@@ -25,20 +26,58 @@ pub enum Source {
     File {
         path: PathBuf,
         file: File,
-        /// Its names that may repeat, found by the first [`Source::count`] (a regular file only).
-        repeats: OnceLock<Arc<Repeats>>,
+        /// What the first [`Source::count`] found (a regular file only).
+        counted: OnceLock<Counted>,
     },
     /// Every user of the org, a page at a time as workers free up (repeats dropped by the
     /// paging cursor, which is what still grows with the org: 8 bytes a user listed).
     Org { client: ApiClient, org: OrgScope },
 }
 
+/// Why a line of a users file is not taken as a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadLine {
+    NotUtf8,
+    /// Longer than [`MAX_LINE`]: no user name is, and holding it would let one line (of
+    /// `/dev/zero`, say) take all memory.
+    TooLong,
+}
+
+impl BadLine {
+    pub fn why(self) -> String {
+        match self {
+            BadLine::NotUtf8 => "is not UTF-8".to_owned(),
+            BadLine::TooLong => format!("is longer than {MAX_LINE} bytes"),
+        }
+    }
+}
+
+/// The longest line taken as a name.
+pub const MAX_LINE: usize = 1024;
+
+/// A regular users file as the first count read it: its names that may repeat, and its
+/// length and modification time then. The job reads no further than that length and stops
+/// if the file changes under it, so it handles exactly the users it announced.
+#[derive(Debug)]
+pub struct Counted {
+    repeats: Arc<Repeats>,
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl Counted {
+    fn still_matches(&self, file: &File) -> bool {
+        file.metadata()
+            .is_ok_and(|m| m.len() == self.len && m.modified().ok() == self.modified)
+    }
+}
+
 /// One line of the source as the job sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Line {
     Name(String),
-    /// A line that is not UTF-8, by its number (1-based): reported, the others go on.
-    NotUtf8(u64),
+    /// A line that is not a name, by its number (1-based) and why: reported, the others go on.
+    Bad(u64, BadLine),
     /// The file could not be read on (after this many lines): the rest is not covered.
     ReadError(String),
 }
@@ -49,7 +88,7 @@ pub async fn select(ctx: &Ctx, org: &OrgScope, sel: &UserSelection) -> CmdResult
         Some(path) => Ok(Source::File {
             path: path.clone(),
             file: open(path)?,
-            repeats: OnceLock::new(),
+            counted: OnceLock::new(),
         }),
         None => Ok(Source::Org {
             client: ctx.client.clone(),
@@ -75,19 +114,28 @@ impl Source {
             Source::File {
                 file,
                 path,
-                repeats,
+                counted,
             } => {
-                // A counted file was read to its end by the count: start it over.
-                let mut once = match repeats.into_inner() {
-                    Some(repeats) => {
-                        rewind(&file, &path)?;
-                        Once::scanned(repeats)
-                    }
-                    None => Once::default(),
+                let Some(counted) = counted.into_inner() else {
+                    let mut once = Once::default();
+                    return Ok(Box::new(
+                        FileLines::new(BufReader::new(file))
+                            .filter(move |l| !matches!(l, Line::Name(n) if !once.first(n))),
+                    ));
                 };
-                Ok(Box::new(FileLines::new(BufReader::new(file)).filter(
-                    move |l| !matches!(l, Line::Name(n) if !once.first(n)),
-                )))
+                // The count read the file to its end: start it over.
+                rewind(&file, &path)?;
+                let watch = file
+                    .try_clone()
+                    .map_err(|e| CmdError::other(format!("cannot read {}: {e}", path.display())))?;
+                Ok(Box::new(Watched {
+                    lines: FileLines::new(BufReader::new(file.take(counted.len))),
+                    once: Once::scanned(counted.repeats.clone()),
+                    counted,
+                    file: watch,
+                    path,
+                    ended: false,
+                }))
             }
         }
     }
@@ -116,30 +164,36 @@ impl Source {
             Source::File {
                 path,
                 file,
-                repeats,
+                counted,
             } => {
-                let len = match file.metadata() {
-                    Ok(m) if m.is_file() => m.len(),
+                let meta = match file.metadata() {
+                    Ok(m) if m.is_file() => m,
                     _ => return Ok(None),
                 };
                 let reader: &File = file;
-                let repeats = match repeats.get() {
-                    Some(repeats) => repeats.clone(),
+                let counted = match counted.get() {
+                    Some(counted) => counted,
                     None => {
+                        // Length and time before reading: a change during the reads shows.
+                        let (len, modified) = (meta.len(), meta.modified().ok());
                         rewind(reader, path)?;
-                        let names =
-                            FileLines::new(BufReader::new(reader)).filter_map(|l| match l {
+                        let names = FileLines::new(BufReader::new(reader.take(len))).filter_map(
+                            |l| match l {
                                 Line::Name(n) => Some(n),
                                 _ => None,
-                            });
-                        repeats
-                            .get_or_init(|| Arc::new(Repeats::scan(names, len)))
-                            .clone()
+                            },
+                        );
+                        let repeats = Arc::new(Repeats::scan(names, len));
+                        counted.get_or_init(|| Counted {
+                            repeats,
+                            len,
+                            modified,
+                        })
                     }
                 };
                 rewind(reader, path)?;
-                let mut once = Once::scanned(repeats);
-                for line in FileLines::new(BufReader::new(reader)) {
+                let mut once = Once::scanned(counted.repeats.clone());
+                for line in FileLines::new(BufReader::new(reader.take(counted.len))) {
                     if let Line::Name(n) = line
                         && once.first(&n)
                     {
@@ -164,7 +218,47 @@ fn rewind(mut file: &File, path: &Path) -> CmdResult<()> {
         .map_err(|e| CmdError::other(format!("cannot read {}: {e}", path.display())))
 }
 
-/// The names of a users file: one per line, trimmed; blank lines and `#` comments dropped.
+/// The lines of a counted users file, repeats dropped, up to the length it was counted at;
+/// before each line it checks the file is as counted. A file truncated, rewritten or added
+/// to while the job runs ends the job with an error saying so (exit 1), rather than
+/// skipping users, handling some twice or reading a name half written; the journal lets
+/// the same command cover the file as it is then.
+struct Watched {
+    lines: FileLines<BufReader<Take<File>>>,
+    once: Once,
+    counted: Counted,
+    file: File,
+    path: PathBuf,
+    ended: bool,
+}
+
+impl Iterator for Watched {
+    type Item = Line;
+
+    fn next(&mut self) -> Option<Line> {
+        while !self.ended {
+            if !self.counted.still_matches(&self.file) {
+                self.ended = true;
+                return Some(Line::ReadError(format!(
+                    "{} changed while the job ran (after line {}): the job stopped there, so \
+                     it handled no name read after the change; run the same command again to \
+                     go on with the file as it is now",
+                    self.path.display(),
+                    self.lines.number
+                )));
+            }
+            match self.lines.next() {
+                Some(Line::Name(n)) if !self.once.first(&n) => continue,
+                None => self.ended = true,
+                line => return line,
+            }
+        }
+        None
+    }
+}
+
+/// The names of a users file: one per line, trimmed; blank lines and `#` comments dropped,
+/// and a byte-order mark at its start.
 pub struct FileLines<R> {
     reader: R,
     buf: Vec<u8>,
@@ -181,6 +275,38 @@ impl<R: BufRead> FileLines<R> {
             ended: false,
         }
     }
+
+    /// Reads one line, at most [`MAX_LINE`] bytes of it kept; `Ok(None)` at the end, and
+    /// `Ok(Some(false))` for a line longer than that (the rest of it read and dropped).
+    fn read_line(&mut self) -> std::io::Result<Option<bool>> {
+        self.buf.clear();
+        let limit = MAX_LINE as u64 + 2;
+        if (&mut self.reader)
+            .take(limit)
+            .read_until(b'\n', &mut self.buf)?
+            == 0
+        {
+            return Ok(None);
+        }
+        if self.buf.len() as u64 == limit && self.buf.last() != Some(&b'\n') {
+            loop {
+                let chunk = self.reader.fill_buf()?;
+                if chunk.is_empty() {
+                    break;
+                }
+                let (used, done) = match chunk.iter().position(|&b| b == b'\n') {
+                    Some(i) => (i + 1, true),
+                    None => (chunk.len(), false),
+                };
+                self.reader.consume(used);
+                if done {
+                    break;
+                }
+            }
+            return Ok(Some(false));
+        }
+        Ok(Some(true))
+    }
 }
 
 impl<R: BufRead> Iterator for FileLines<R> {
@@ -188,15 +314,24 @@ impl<R: BufRead> Iterator for FileLines<R> {
 
     fn next(&mut self) -> Option<Line> {
         while !self.ended {
-            self.buf.clear();
-            match self.reader.read_until(b'\n', &mut self.buf) {
-                Ok(0) => self.ended = true,
-                Ok(_) => {
+            match self.read_line() {
+                Ok(None) => self.ended = true,
+                Ok(Some(fits)) => {
                     self.number += 1;
+                    if !fits {
+                        return Some(Line::Bad(self.number, BadLine::TooLong));
+                    }
                     let Ok(text) = std::str::from_utf8(&self.buf) else {
-                        return Some(Line::NotUtf8(self.number));
+                        return Some(Line::Bad(self.number, BadLine::NotUtf8));
+                    };
+                    let text = match self.number {
+                        1 => text.strip_prefix('\u{feff}').unwrap_or(text),
+                        _ => text,
                     };
                     let name = text.trim();
+                    if name.len() > MAX_LINE {
+                        return Some(Line::Bad(self.number, BadLine::TooLong));
+                    }
                     if !name.is_empty() && !name.starts_with('#') {
                         return Some(Line::Name(name.to_owned()));
                     }
@@ -227,7 +362,7 @@ pub fn parse_users(text: &str) -> Vec<String> {
 }
 
 /// Reads a whole source into names (for the dry run, which lists every user anyway); lines
-/// that are not UTF-8 are reported on stderr by number and returned.
+/// that are not names (not UTF-8, too long) are reported on stderr by number and returned.
 pub async fn collect(ctx: &Ctx, source: Source) -> CmdResult<(Vec<String>, Vec<u64>)> {
     if let Source::Org { org, .. } = &source {
         let users = all_users(ctx, org, "").await?;
@@ -238,8 +373,8 @@ pub async fn collect(ctx: &Ctx, source: Source) -> CmdResult<(Vec<String>, Vec<u
     for line in source.lines()? {
         match line {
             Line::Name(n) => names.push(n),
-            Line::NotUtf8(n) => {
-                eprintln!("users file line {n} is not UTF-8: skipped");
+            Line::Bad(n, why) => {
+                eprintln!("users file line {n} {}: skipped", why.why());
                 bad.push(n);
             }
             Line::ReadError(e) => return Err(CmdError::other(e)),
@@ -314,8 +449,8 @@ mod tests {
             lines,
             [
                 Line::Name("ann".into()),
-                Line::NotUtf8(2),
-                Line::NotUtf8(5),
+                Line::Bad(2, BadLine::NotUtf8),
+                Line::Bad(5, BadLine::NotUtf8),
                 Line::Name("dee".into()),
                 Line::Name("ann".into()),
             ]
@@ -330,7 +465,7 @@ mod tests {
         let source = Source::File {
             file: File::open(&path).unwrap(),
             path,
-            repeats: OnceLock::new(),
+            counted: OnceLock::new(),
         };
         let finished = Finished::from_iter(["bob", "zed"]);
         assert_eq!(source.count(&finished).unwrap(), Some((3, 2)));
@@ -340,7 +475,7 @@ mod tests {
             [
                 Line::Name("ann".into()),
                 Line::Name("bob".into()),
-                Line::NotUtf8(4),
+                Line::Bad(4, BadLine::NotUtf8),
                 Line::Name("cy".into()),
             ]
         );
@@ -354,7 +489,7 @@ mod tests {
         let source = Source::File {
             file: File::open(&path).unwrap(),
             path: path.clone(),
-            repeats: OnceLock::new(),
+            counted: OnceLock::new(),
         };
         assert_eq!(source.count(&Finished::default()).unwrap(), Some((2, 2)));
         // Another file moved over the path between the count and the job.
@@ -363,5 +498,79 @@ mod tests {
         std::fs::rename(&other, &path).unwrap();
         let lines: Vec<Line> = source.lines().unwrap().collect();
         assert_eq!(lines, [Line::Name("ann".into()), Line::Name("bob".into())]);
+    }
+
+    fn counted_source(dir: &Path, text: &[u8]) -> Source {
+        let path = dir.join("users.txt");
+        std::fs::write(&path, text).unwrap();
+        let source = Source::File {
+            file: File::open(&path).unwrap(),
+            path,
+            counted: OnceLock::new(),
+        };
+        source.count(&Finished::default()).unwrap();
+        source
+    }
+
+    #[test]
+    fn a_file_changed_after_its_count_stops_the_job_before_the_next_name() {
+        let dir = tempfile::tempdir().unwrap();
+        type Change = fn(&Path);
+        let changes: [(&str, Change); 3] = [
+            ("appended", |p| {
+                let mut f = std::fs::OpenOptions::new().append(true).open(p).unwrap();
+                std::io::Write::write_all(&mut f, b"ann").unwrap();
+            }),
+            ("truncated", |p| std::fs::write(p, b"").unwrap()),
+            ("rewritten in place", |p| {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                std::fs::write(p, b"cy\nbob\nann\n").unwrap();
+            }),
+        ];
+        for (what, change) in changes {
+            let source = counted_source(dir.path(), b"ann\nbob\ncy\n");
+            let mut lines = source.lines().unwrap();
+            assert_eq!(lines.next(), Some(Line::Name("ann".into())), "{what}");
+            change(&dir.path().join("users.txt"));
+            match lines.next() {
+                Some(Line::ReadError(e)) => {
+                    assert!(
+                        e.contains("changed while the job ran (after line 1)"),
+                        "{e}"
+                    )
+                }
+                other => panic!("{what}: {other:?}"),
+            }
+            assert_eq!(lines.next(), None, "{what}");
+        }
+    }
+
+    #[test]
+    fn long_lines_and_a_byte_order_mark_are_not_names() {
+        let long = "x".repeat(MAX_LINE + 1);
+        let fits = "y".repeat(MAX_LINE);
+        let text = format!("\u{feff}ann\n{long}\nbob\n{fits}\r\n\u{feff}cy\n{long}");
+        let lines: Vec<Line> = FileLines::new(text.as_bytes()).collect();
+        assert_eq!(
+            lines,
+            [
+                Line::Name("ann".into()),
+                Line::Bad(2, BadLine::TooLong),
+                Line::Name("bob".into()),
+                Line::Name(fits),
+                Line::Name("\u{feff}cy".into()),
+                Line::Bad(6, BadLine::TooLong),
+            ]
+        );
+        // A line without end (`/dev/zero`) is read in pieces and dropped, never held.
+        let endless = std::io::Read::take(std::io::repeat(b'z'), 50 << 20);
+        let mut lines = FileLines::new(BufReader::new(endless));
+        assert_eq!(lines.next(), Some(Line::Bad(1, BadLine::TooLong)));
+        assert!(
+            lines.buf.capacity() <= 4 * MAX_LINE,
+            "{}",
+            lines.buf.capacity()
+        );
+        assert_eq!(lines.next(), None);
     }
 }
