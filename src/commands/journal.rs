@@ -106,6 +106,10 @@ struct JobFile {
 pub struct Journal {
     path: PathBuf,
     sink: Mutex<(File, u64)>,
+    /// An exclusive lock on `job.lock` for the job's life: a second run of the same command
+    /// on the same folder would handle every user again beside the first. The system drops
+    /// it when the process ends, however it ends, so a killed run never blocks its resume.
+    _running: Option<File>,
 }
 
 impl Journal {
@@ -118,6 +122,7 @@ impl Journal {
         base_url: &str,
     ) -> CmdResult<(Journal, Finished)> {
         create_private_dir_all(dir)?;
+        let running = lock_running(dir)?;
         let want = JobFile {
             job: job.into(),
             org: org.into(),
@@ -162,6 +167,7 @@ impl Journal {
             Journal {
                 path,
                 sink: Mutex::new((file, 0)),
+                _running: Some(running),
             },
             finished,
         ))
@@ -178,6 +184,7 @@ impl Journal {
         Journal {
             path,
             sink: Mutex::new((file, 0)),
+            _running: None,
         }
     }
 
@@ -208,6 +215,24 @@ impl Journal {
         sink.0
             .sync_all()
             .map_err(|e| CmdError::other(format!("cannot sync {}: {e}", self.path.display())))
+    }
+}
+
+fn lock_running(dir: &Path) -> CmdResult<File> {
+    let path = dir.join("job.lock");
+    let file = open_append(&path)?;
+    match rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => Ok(file),
+        Err(e) if e == rustix::io::Errno::WOULDBLOCK => Err(CmdError::usage(format!(
+            "another run of this job is using {} right now; wait for it to end (or stop it), \
+             then run the same command again",
+            dir.display()
+        ))),
+        Err(e) => Err(CmdError::other(format!(
+            "cannot lock {}: {}",
+            path.display(),
+            std::io::Error::from(e)
+        ))),
     }
 }
 
@@ -277,14 +302,25 @@ mod tests {
         }
         assert!(!done.contains("eve"), "a torn line finishes no one");
         j.append(&rec("bob", Status::Done)).unwrap();
+        drop(j);
         let (_, done) = Journal::open(dir.path(), "purge", "main", "http://x").unwrap();
         assert!(done.contains("bob"));
     }
 
     #[test]
+    fn a_second_run_on_the_same_folder_is_refused_while_the_first_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Journal::open(dir.path(), "purge", "main", "http://x").unwrap();
+        let err = Journal::open(dir.path(), "purge", "main", "http://x").unwrap_err();
+        assert!(err.message.contains("another run of this job"), "{err}");
+        drop(first);
+        Journal::open(dir.path(), "purge", "main", "http://x").expect("free once it ended");
+    }
+
+    #[test]
     fn another_job_or_org_is_refused() {
         let dir = tempfile::tempdir().unwrap();
-        Journal::open(dir.path(), "purge", "main", "http://x").unwrap();
+        drop(Journal::open(dir.path(), "purge", "main", "http://x").unwrap());
         assert!(Journal::open(dir.path(), "export", "main", "http://x").is_err());
         assert!(Journal::open(dir.path(), "purge", "other", "http://x").is_err());
     }
