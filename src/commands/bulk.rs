@@ -165,14 +165,16 @@ where
     let mut report = RunReport::default();
     let mut journal_error = None;
     let mut seen = 0u64;
+    let mut journaled = 0u64;
     while let Some(record) = rx.recv().await {
-        if let Some(j) = journal
-            && let Err(e) = j.append(&record)
-            && journal_error.is_none()
-        {
-            // Without a journal a re-run could not skip finished users: stop here.
-            stop.store(true, Ordering::Relaxed);
-            journal_error = Some(e);
+        match journal.map(|j| j.append(&record)) {
+            Some(Ok(())) => journaled += 1,
+            Some(Err(e)) if journal_error.is_none() => {
+                // Without a journal a re-run could not skip finished users: stop here.
+                stop.store(true, Ordering::Relaxed);
+                journal_error = Some(e);
+            }
+            _ => {}
         }
         seen += 1;
         report.bytes += record.bytes;
@@ -214,9 +216,9 @@ where
             let _ = j.sync();
         }
         e.message = format!(
-            "{}\nthe job stopped after {seen} users in this run, the rest not started; make \
-             room (or fix the folder), then run the same command again: it goes on from the \
-             journal",
+            "{}\nthe job stopped: {journaled} users of this run are in the journal, the rest \
+             not started or not recorded; make room (or fix the folder), then run the same \
+             command again: it goes on from the journal",
             e.message
         );
         return Err(e);
@@ -627,7 +629,8 @@ mod tests {
         assert!(err.message.contains("run the same command again"), "{err}");
         let seen = started.load(Ordering::SeqCst);
         assert!(
-            err.message.contains(&format!("stopped after {seen} users")),
+            err.message
+                .contains("the job stopped: 0 users of this run are in the journal"),
             "{err}"
         );
         assert!(
