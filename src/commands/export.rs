@@ -13,7 +13,7 @@ use super::stores_read::{self, UserStores};
 use super::userlist;
 use crate::api::{ApiClient, OrgScope, StoreRead, UserRef};
 use crate::cli::{ExportArgs, StoreChoice};
-use crate::store::private_file::create_private_dir_all;
+use crate::store::private_file::create_writable_dir;
 use crate::store::{Backup, write_backup};
 use crate::text::count_noun;
 
@@ -34,7 +34,7 @@ pub async fn run(ctx: &Ctx, args: &ExportArgs) -> CmdResult {
     let todo = source.count(&finished)?.map(|(_, todo)| todo);
     // Every file goes there: a folder that cannot be made stops the job before it starts.
     let files = args.out.join(crate::store::safe_name(&org.key));
-    create_private_dir_all(&files).map_err(|e| CmdError::other(e.to_string()))?;
+    create_writable_dir(&files).map_err(|e| CmdError::other(e.to_string()))?;
     let shared = Arc::new(Shared {
         client: ctx.client.clone(),
         org: org.clone(),

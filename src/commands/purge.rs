@@ -22,7 +22,7 @@ use super::userlist;
 use crate::api::{OrgScope, UserRef};
 use crate::cli::{PurgeArgs, StoreName, stores_of};
 use crate::ops::{Ops, StoreKind, StoreOutcome, Trail};
-use crate::store::private_file::create_private_dir_all;
+use crate::store::private_file::create_writable_dir;
 use crate::store::{Action, SyncBarrier, read_backup, safe_name};
 
 /// What every purge worker shares.
@@ -116,7 +116,7 @@ pub async fn run(ctx: &Ctx, args: &PurgeArgs) -> CmdResult {
     let backups = out_dir.join("backups");
     // Every user's backup goes there: a folder that cannot be made stops the job before
     // its first request, not once per user.
-    create_private_dir_all(&backups.join(safe_name(&org.key)))
+    create_writable_dir(&backups.join(safe_name(&org.key)))
         .map_err(|e| CmdError::other(format!("{e}; nothing was erased")))?;
     // Backups are flushed together (group commit) and outcome lines are written off the
     // workers' path: no user is erased before the flush covering their backup has ended.

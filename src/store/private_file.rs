@@ -28,6 +28,20 @@ pub fn create_private_dir_all(dir: &Path) -> Result<(), StoreError> {
     })
 }
 
+/// Makes `dir` (as [`create_private_dir_all`]) and checks a file can be created in it, by
+/// creating one and removing it: a read-only folder or file system shows here, before a job
+/// sends its first request, instead of once for every user.
+pub fn create_writable_dir(dir: &Path) -> Result<(), StoreError> {
+    create_private_dir_all(dir)?;
+    let probe = dir.join(format!(".write-check-{}", std::process::id()));
+    let mut opts = OpenOptions::new();
+    opts.write(true).create_new(true);
+    private_mode(&mut opts);
+    opts.open(&probe)
+        .map_err(|e| StoreError::io("create files in", dir, e))?;
+    fs::remove_file(&probe).map_err(|e| StoreError::io("remove", &probe, e))
+}
+
 /// Why `dir` cannot be made although "it exists": the part of its path that is a symbolic
 /// link leading nowhere, or a file where a directory should be. "File exists" alone does not
 /// say which part.
@@ -336,5 +350,25 @@ mod tests {
         let good = root.path().join("good");
         std::os::unix::fs::symlink(root.path(), &good).unwrap();
         create_private_dir_all(&good.join("main")).unwrap();
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_folder_where_no_file_can_be_made_is_found_before_use() {
+        // /proc/self exists and is a folder, but no one (root included) creates files there.
+        let err = create_writable_dir(Path::new("/proc/self")).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("cannot create files in /proc/self:"),
+            "{err}"
+        );
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("backups").join("main");
+        create_writable_dir(&dir).unwrap();
+        assert_eq!(
+            fs::read_dir(&dir).unwrap().count(),
+            0,
+            "the check leaves nothing"
+        );
     }
 }
