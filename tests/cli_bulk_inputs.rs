@@ -237,12 +237,17 @@ async fn a_lookup_that_fails_fails_the_user_and_is_retried_on_resume() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn lines_that_are_not_utf8_are_reported_by_number_and_the_rest_go_on() {
+async fn lines_that_are_not_names_are_reported_by_number_and_the_rest_go_on() {
     let env = Env::start(config(3)).await;
     let file = write_file(
         &env,
         "users.txt",
-        b"# request 9\nu01\n\xff\xfeu02\nu02\ncaf\xe9\nu03\n",
+        &[
+            &b"\xef\xbb\xbf# request 9\nu01\n\xff\xfeu02\nu02\ncaf\xe9\nu03\n"[..],
+            &[b'u'; 2000][..],
+            b"\n",
+        ]
+        .concat(),
     );
     let out_dir = env.path("job");
     let mut args = purge_args(&file, out_dir.to_str().expect("UTF-8"));
@@ -251,10 +256,19 @@ async fn lines_that_are_not_utf8_are_reported_by_number_and_the_rest_go_on() {
     assert_eq!(out.code, 5, "{}", out.stderr);
     let v = out.json();
     assert_eq!(v["done"], 3, "{v}");
-    assert_eq!(v["bad_lines"], 2, "{v}");
-    assert_eq!(v["bad_line_numbers"], json!([3, 5]));
+    assert_eq!(
+        v["total"], 3,
+        "the byte-order mark is not part of a name: {v}"
+    );
+    assert_eq!(v["bad_lines"], 3, "{v}");
+    assert_eq!(v["bad_line_numbers"], json!([3, 5, 7]));
     assert!(out.stderr.contains("line 3 is not UTF-8"), "{}", out.stderr);
     assert!(out.stderr.contains("line 5 is not UTF-8"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("line 7 is longer than 1024 bytes"),
+        "{}",
+        out.stderr
+    );
     for u in user_names(3) {
         assert!(
             env.mock

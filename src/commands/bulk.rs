@@ -69,7 +69,7 @@ pub struct RunReport {
     pub erased_earlier: Listed<Earlier>,
     /// Exports that hold only part of what a store keeps, with what may be missing.
     pub incomplete: Listed<Failure>,
-    /// Source lines that are not UTF-8, by number.
+    /// Source lines that are not names (not UTF-8, too long), by number.
     pub bad_lines: Listed<u64>,
     /// The users file could not be read to its end.
     pub read_error: Option<String>,
@@ -332,7 +332,7 @@ pub struct Summary {
     /// Exports whose file holds only part of a store, with what may be missing.
     pub incomplete: u64,
     pub incomplete_users: Vec<Failure>,
-    /// Lines of the users file that are not UTF-8 (skipped), by number from 1.
+    /// Lines of the users file that are not names (skipped), by number from 1.
     pub bad_lines: u64,
     pub bad_line_numbers: Vec<u64>,
     /// The users file could not be read to its end.
@@ -424,14 +424,14 @@ impl Summary {
         }
         if self.unknown > 0 {
             eprintln!(
-                "{} names are not users of {}: nothing was erased for them (the journal lists them)",
-                self.unknown,
+                "{} not users of {}: nothing was erased for them (the journal lists them)",
+                crate::text::count_noun(self.unknown as usize, "name is", "names are"),
                 escape(&self.org)
             );
         }
         if self.bad_lines > 0 {
             eprintln!(
-                "{} lines of the users file are not UTF-8 and were skipped",
+                "{} lines of the users file are not names (not UTF-8, or over 1 024 bytes) and were skipped",
                 self.bad_lines
             );
         }
@@ -514,11 +514,11 @@ impl Summary {
             "erased by an earlier run",
         );
         for n in &self.bad_line_numbers {
-            text.push_str(&format!("  line {n} of the users file is not UTF-8\n"));
+            text.push_str(&format!("  line {n} of the users file is not a name\n"));
         }
         if self.bad_lines > self.bad_line_numbers.len() as u64 {
             text.push_str(&format!(
-                "  ... and {} more lines that are not UTF-8\n",
+                "  ... and {} more lines that are not names\n",
                 self.bad_lines - self.bad_line_numbers.len() as u64
             ));
         }
