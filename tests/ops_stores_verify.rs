@@ -17,6 +17,7 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 const KEY: &str = "canary-key-77e1";
 const COURSE: &str = "/api/ai-prompt/orgs/main/users/mia/memory/";
+const MENTOR: &str = "/api/ai-mentor/orgs/main/users/mia/";
 const HOSTILE: &str = "\u{1b}]0;owned\u{7}\u{1b}[2J\u{202e}lesson\u{2066}";
 
 fn ops_for(base_url: &str, dir: &Path, verify: VerifyPolicy) -> Ops {
@@ -94,4 +95,79 @@ async fn erasing_one_course_memory_waits_between_reads_for_a_server_that_erases_
     assert_eq!(ids, ["c-1"], "only the erased memory is in the backup");
     assert_eq!(backup.course[0].lessons, json!(HOSTILE), "byte for byte");
     assert_eq!(backup.kept_course, ["c-2", "c-3"]);
+}
+
+fn mentor(id: &str, category: &str, value: &str) -> Value {
+    json!({"unique_id": id, "name": "user memory", "username": "mia", "platform": "main",
+        "category": category, "is_auto_generated": false,
+        "entries": [{"unique_id": format!("{id}-e"), "key": "note", "value": value}]})
+}
+
+/// Before the DELETE of m-1: m-1 and m-2 of category "goals", m-3 of another. After it:
+/// m-3, and m-4, a memory of "goals" someone added after the erase read: not one it erased.
+struct AddedMeanwhile(Arc<Mutex<Vec<String>>>);
+
+impl Respond for AddedMeanwhile {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let mut deleted = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if req.method == Method::DELETE {
+            deleted.push(req.url.path().to_owned());
+            return ResponseTemplate::new(204);
+        }
+        let results = if deleted.len() < 2 {
+            vec![
+                mentor("m-1", "goals", HOSTILE),
+                mentor("m-2", "goals", "run a marathon"),
+                mentor("m-3", "hobbies", "chess"),
+            ]
+        } else {
+            vec![
+                mentor("m-3", "hobbies", "chess"),
+                mentor("m-4", "goals", "added meanwhile"),
+            ]
+        };
+        ResponseTemplate::new(200).set_body_json(json!({
+            "count": results.len(), "next": null, "previous": null, "results": results
+        }))
+    }
+}
+
+#[tokio::test]
+async fn a_category_erase_is_verified_by_what_it_erased_not_by_what_was_added_since() {
+    let server = MockServer::start().await;
+    let deleted = Arc::default();
+    Mock::given(method("GET"))
+        .and(path(format!("{MENTOR}memories/")))
+        .respond_with(AddedMeanwhile(Arc::clone(&deleted)))
+        .mount(&server)
+        .await;
+    for id in ["m-1", "m-2"] {
+        Mock::given(method("DELETE"))
+            .and(path(format!("{MENTOR}memory/{id}/")))
+            .respond_with(AddedMeanwhile(Arc::clone(&deleted)))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let verify = VerifyPolicy {
+        tries: 1,
+        first_pause: Duration::from_millis(5),
+        ..VerifyPolicy::default()
+    };
+    let erased = ops_for(&server.uri(), dir.path(), verify)
+        .erase_mentor_category(&OrgScope::new("main"), &UserRef::by_name("mia"), "goals")
+        .await
+        .expect("the two memories it read are gone; m-4 is not one of them");
+    assert_eq!(erased.items, 2, "entries erased");
+    let backup = read_backup(&erased.backup).expect("backup");
+    let ids: Vec<Option<&str>> = backup
+        .mentor
+        .iter()
+        .map(|m| m.unique_id.as_deref())
+        .collect();
+    assert_eq!(ids, [Some("m-1"), Some("m-2")]);
+    assert_eq!(backup.kept_mentor, ["m-3-e"]);
+    let held = &backup.mentor[0].entries[0].value;
+    assert_eq!(held.as_deref(), Some(HOSTILE), "byte for byte");
 }
