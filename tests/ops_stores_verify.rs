@@ -171,3 +171,54 @@ async fn a_category_erase_is_verified_by_what_it_erased_not_by_what_was_added_si
     let held = &backup.mentor[0].entries[0].value;
     assert_eq!(held.as_deref(), Some(HOSTILE), "byte for byte");
 }
+
+/// Shows m-1 and m-2 of "goals" and m-3 of another category until a DELETE comes; answers
+/// every DELETE 404 (someone else erased the category first); then shows m-3 alone.
+struct ErasedElsewhere(Arc<Mutex<bool>>);
+
+impl Respond for ErasedElsewhere {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let mut deleted = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if req.method == Method::DELETE {
+            *deleted = true;
+            return ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."}));
+        }
+        let mut results = vec![mentor("m-3", "hobbies", "chess")];
+        if !*deleted {
+            results.push(mentor("m-1", "goals", HOSTILE));
+            results.push(mentor("m-2", "goals", "run a marathon"));
+        }
+        ResponseTemplate::new(200).set_body_json(json!({
+            "count": results.len(), "next": null, "previous": null, "results": results
+        }))
+    }
+}
+
+#[tokio::test]
+async fn a_category_someone_else_erased_first_counts_no_entries_as_erased_here() {
+    let server = MockServer::start().await;
+    let deleted = Arc::default();
+    Mock::given(method("GET"))
+        .and(path(format!("{MENTOR}memories/")))
+        .respond_with(ErasedElsewhere(Arc::clone(&deleted)))
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ErasedElsewhere(deleted))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let verify = VerifyPolicy {
+        tries: 1,
+        first_pause: Duration::from_millis(5),
+        ..VerifyPolicy::default()
+    };
+    let erased = ops_for(&server.uri(), dir.path(), verify)
+        .erase_mentor_category(&OrgScope::new("main"), &UserRef::by_name("mia"), "goals")
+        .await
+        .expect("the category reads empty");
+    assert_eq!(erased.items, 0, "both DELETEs found nothing to delete");
+    let backup = read_backup(&erased.backup).expect("the backup stays");
+    assert_eq!(backup.mentor.len(), 2);
+}
