@@ -893,4 +893,108 @@ mod tests {
         let raw = std::fs::read_to_string(&path).unwrap();
         assert!(raw.contains("\"store\":\"mentor\""), "{raw}");
     }
+
+    #[test]
+    fn every_error_with_an_http_status_logs_that_status_and_only_those() {
+        let with = [
+            (ApiError::Unauthorized { detail: None }, 401),
+            (ApiError::Forbidden { detail: None }, 403),
+            (ApiError::NotFound { detail: None }, 404),
+            (ApiError::RateLimited { retry_after: None }, 429),
+            (
+                ApiError::Validation {
+                    status: 422,
+                    messages: Vec::new(),
+                },
+                422,
+            ),
+            (
+                ApiError::Server {
+                    status: 503,
+                    excerpt: "\u{1b}[2J".into(),
+                },
+                503,
+            ),
+            (
+                ApiError::UnexpectedStatus {
+                    status: 418,
+                    excerpt: String::new(),
+                },
+                418,
+            ),
+        ];
+        for (e, status) in with {
+            assert_eq!(http_status_of(&e), Some(status), "{e:?}");
+            assert_eq!(Outcome::api_error(&e).http_status, Some(status));
+        }
+        let without = [
+            ApiError::Timeout,
+            ApiError::Connection {
+                reason: "refused".into(),
+            },
+            ApiError::TooLarge { limit: 1 },
+            ApiError::InvalidRequest("bad".into()),
+        ];
+        for e in without {
+            assert_eq!(http_status_of(&e), None, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn the_os_user_without_user_in_the_environment_is_the_name_of_this_uid() {
+        // `id` reads the same passwd file by other code: the name, or the bare uid.
+        let id = |flag: &str| {
+            std::process::Command::new("id")
+                .arg(flag)
+                .output()
+                .ok()
+                .filter(|o| o.status.success())
+                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        };
+        let expected = match id("-un") {
+            Some(name) => name,
+            None => format!("uid {}", id("-u").expect("id -u")),
+        };
+        assert_eq!(user_from_uid(), Some(expected));
+    }
+
+    #[test]
+    fn a_log_that_cannot_be_opened_is_an_error_not_an_empty_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a-file");
+        std::fs::write(&file, b"x").unwrap();
+        // Under a file: "not a directory", not "not found".
+        assert!(read_recent(&file.join("audit.jsonl"), 5).is_err());
+    }
+
+    #[test]
+    fn the_backup_and_task_of_an_action_are_on_its_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let log = AuditLog::open(&path).unwrap();
+        let before = dir.path().join("backup-\u{202e}1.json");
+        let during = dir.path().join("backup-2.json");
+        let target = Target::user(&OrgScope::new("main"), &UserRef::by_name("ann"))
+            .entry(3)
+            .backup(&before);
+        let p = log.intent(&ctx(), Action::Restore, target).unwrap();
+        p.finish(Outcome::ok().status(202).task("t-9").backup(&during))
+            .unwrap();
+        let p = log
+            .intent(&ctx(), Action::Update, Target::default().backup(&before))
+            .unwrap();
+        p.finish(Outcome::failed("no")).unwrap();
+        let recs = read_recent(&path, 10).unwrap();
+        assert_eq!(recs.len(), 4);
+        assert_eq!(recs[0].backup_path.as_deref(), Some(before.as_path()));
+        assert_eq!(recs[1].backup_path.as_deref(), Some(during.as_path()));
+        assert_eq!(recs[1].task_id.as_deref(), Some("t-9"));
+        assert_eq!(recs[1].entry_id, Some(3));
+        assert_eq!(
+            recs[3].backup_path.as_deref(),
+            Some(before.as_path()),
+            "an outcome without a backup of its own keeps the intent's"
+        );
+        assert_eq!(recs[3].task_id, None);
+    }
 }

@@ -324,4 +324,75 @@ mod tests {
         assert_eq!(kept.len(), MAX_KEPT_TASKS);
         assert_eq!(kept[0].task_id, "t3", "the oldest went first");
     }
+
+    /// A task of `profile` at `base_url`, with an id that carries hostile text.
+    fn task_at(profile: &str, base_url: &str, id: &str) -> TaskRecord {
+        TaskRecord {
+            base_url: base_url.into(),
+            ..task(profile, id)
+        }
+    }
+
+    #[test]
+    fn one_task_id_under_several_profiles_and_servers_is_kept_and_ended_apart() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("tasks.json");
+        // Two servers can hand out the same task id; so can two profiles of one server.
+        let id = "t1\u{1b}]0;owned\u{7}\u{202e}";
+        let places = [("a", "http://x"), ("b", "http://x"), ("a", "http://y")];
+        for (profile, base_url) in places {
+            record_task(&path, &task_at(profile, base_url, id)).expect("record");
+        }
+        for (profile, base_url) in places {
+            let tasks = load_tasks(&path, profile, base_url).expect("load").tasks;
+            let got: Vec<_> = tasks
+                .iter()
+                .map(|t| (t.profile.as_str(), t.base_url.as_str(), t.task_id.as_str()))
+                .collect();
+            assert_eq!(got, [(profile, base_url, id)], "its own task, once");
+        }
+        end_task(&path, "a", "http://x", id).expect("end");
+        assert!(
+            load_tasks(&path, "a", "http://x")
+                .expect("load")
+                .tasks
+                .is_empty()
+        );
+        for (profile, base_url) in &places[1..] {
+            assert_eq!(
+                load_tasks(&path, profile, base_url)
+                    .expect("load")
+                    .tasks
+                    .len(),
+                1,
+                "ending a's task at http://x left {profile} at {base_url} alone"
+            );
+        }
+    }
+
+    #[test]
+    fn a_tasks_file_that_cannot_be_read_is_an_error_not_an_empty_book() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // A folder where the file should be: reading it fails, and not with "not found".
+        let path = dir.path().join("tasks.json");
+        fs::create_dir(&path).expect("a folder in the file's place");
+        assert!(load_tasks(&path, "a", "http://x").is_err());
+        assert!(record_task(&path, &task("a", "t1")).is_err());
+        assert!(end_task(&path, "a", "http://x", "t1").is_err());
+        assert!(path.is_dir(), "nothing was written over it or moved");
+    }
+
+    #[test]
+    fn a_file_of_another_format_is_set_aside_not_read_as_tasks() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("tasks.json");
+        let foreign = br#"{"format": "memory-console-backup", "tasks": [{"profile": "a",
+            "base_url": "http://x", "org": "main", "username": "ann", "task_id": "t1",
+            "kind": "update"}]}"#;
+        fs::write(&path, foreign).expect("write");
+        let loaded = load_tasks(&path, "a", "http://x").expect("load");
+        assert!(loaded.tasks.is_empty(), "{:?}", loaded.tasks);
+        let aside = loaded.set_aside.expect("set aside");
+        assert_eq!(fs::read(&aside).expect("kept"), foreign);
+    }
 }

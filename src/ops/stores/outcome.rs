@@ -255,4 +255,115 @@ mod tests {
             })
         );
     }
+
+    fn stopped(failure: StoreFailure, backup: Option<&str>, erased: usize) -> StoreEraseError {
+        StoreEraseError {
+            store: StoreKind::Mentor,
+            failure,
+            backup: backup.map(PathBuf::from),
+            erased,
+        }
+    }
+
+    #[test]
+    fn a_stopped_erase_says_how_many_deletes_went_and_where_their_backup_is() {
+        // A hostile path is shown as the file system has it; the console escapes it later.
+        let path = "/b/\u{1b}]0;x\u{7}\u{202e}.json";
+        let still = || StoreFailure::StillThere("entry \"e-1\"".into());
+        let none = stopped(still(), Some(path), 0).to_string();
+        assert!(none.ends_with("; nothing was erased"), "{none}");
+        let one = stopped(still(), Some(path), 1).to_string();
+        assert!(
+            one.ends_with(&format!(
+                "; the server accepted 1 delete; everything deleted is in the backup at {path}"
+            )),
+            "{one}"
+        );
+        let three = stopped(still(), Some(path), 3).to_string();
+        assert!(
+            three.ends_with(&format!(
+                "; the server accepted 3 deletes; everything deleted is in the backup at {path}"
+            )),
+            "{three}"
+        );
+        let lost = stopped(still(), None, 2).to_string();
+        assert!(lost.ends_with("; the server accepted 2 deletes"), "{lost}");
+        assert!(
+            none.starts_with("the server accepted the delete of entry \"e-1\" but still shows it")
+        );
+    }
+
+    #[test]
+    fn only_a_read_or_a_delete_the_server_refused_carries_its_error() {
+        let e = || ApiError::Server {
+            status: 503,
+            excerpt: "busy".into(),
+        };
+        let read = stopped(StoreFailure::Read(StoreKind::Course, e()), None, 0);
+        assert!(matches!(
+            read.api(),
+            Some(ApiError::Server { status: 503, .. })
+        ));
+        let delete = stopped(
+            StoreFailure::Delete {
+                what: "memory \"c-1\"".into(),
+                source: ApiError::Forbidden { detail: None },
+            },
+            Some("/b/x.json"),
+            1,
+        );
+        assert!(matches!(delete.api(), Some(ApiError::Forbidden { .. })));
+        for failure in [
+            StoreFailure::NothingThere("no such entry".into()),
+            StoreFailure::StillThere("entry".into()),
+            StoreFailure::Runaway(3),
+            StoreFailure::NoAddress("a memory".into()),
+        ] {
+            assert!(stopped(failure, None, 0).api().is_none());
+        }
+    }
+
+    #[test]
+    fn each_outcome_reads_as_what_happened_and_only_failure_is_not_forgotten() {
+        let rows = [
+            (StoreOutcome::Erased { items: 3 }, "erased 3", true),
+            (StoreOutcome::AlreadyEmpty, "already empty", true),
+            (
+                StoreOutcome::Unavailable {
+                    reason: "405".into(),
+                },
+                "unavailable, treated as empty: 405",
+                true,
+            ),
+            (
+                StoreOutcome::Failed {
+                    failure: "kept".into(),
+                    erased: 0,
+                },
+                "FAILED: kept",
+                false,
+            ),
+        ];
+        for (outcome, summary, forgotten) in rows {
+            assert_eq!(outcome.summary(), summary);
+            assert_eq!(outcome.forgotten(), forgotten, "{summary}");
+        }
+        let err = stopped(StoreFailure::Runaway(7), Some("/b/x.json"), 7);
+        assert_eq!(
+            StoreOutcome::from(&err),
+            StoreOutcome::Failed {
+                failure: "the server still shows new items after 7 were erased; stopped".into(),
+                erased: 7,
+            }
+        );
+        let report = ForgetReport {
+            backup: None,
+            stores: vec![(StoreKind::Chat, StoreOutcome::AlreadyEmpty)],
+        };
+        assert_eq!(report.outcome(StoreKind::Course), None, "not asked for");
+        assert_eq!(
+            report.outcome(StoreKind::Chat),
+            Some(&StoreOutcome::AlreadyEmpty)
+        );
+    }
 }
