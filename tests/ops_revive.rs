@@ -1,7 +1,8 @@
-//! Resuming a stopped restore of mentor and course memory (`ops/stores/revive.rs`): which
-//! memories the server shows are taken as written by the stopped run (only a whole match
-//! of a row not yet noted, never one already accounted for), and which notes of that run
-//! are dropped, on disk too, because the memory they name is gone.
+//! Restoring mentor and course memory (`ops/stores/revive.rs`): the "memory again" check,
+//! and on resuming a stopped restore, which memories the server shows are taken as written
+//! by the stopped run (only a whole match of a row not yet noted, never one already
+//! accounted for) and which notes of that run are dropped, on disk too, because the memory
+//! they name is gone.
 
 use std::path::{Path, PathBuf};
 
@@ -452,4 +453,60 @@ async fn a_mentor_memory_matching_a_row_only_in_part_is_not_adopted() {
             .revived_mentor
             .is_empty()
     );
+}
+
+/// Before anything is sent, a mentor memory is "memory again" unless the erase left it (its
+/// id among those the backup names as left) or an earlier run of this restore wrote it. With
+/// two memories left and one new, the new one alone refuses the restore.
+#[tokio::test]
+async fn memory_gathered_since_refuses_the_restore_beside_what_the_erase_left() {
+    let server = MockServer::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    get(
+        &server,
+        CHAT,
+        ResponseTemplate::new(200).set_body_json(json!([])),
+    )
+    .await;
+    get(
+        &server,
+        MENTOR,
+        ResponseTemplate::new(200).set_body_json(page(vec![
+            mentor_json(
+                "m-1",
+                "left",
+                &[("k-1", "a", "1"), ("k-2", "b", "\u{202e}2")],
+            ),
+            mentor_json("m-9", "since", &[("n-1", "c", "\u{1b}]0;new\u{7}")]),
+        ])),
+    )
+    .await;
+    post(
+        &server,
+        MENTOR,
+        ResponseTemplate::new(201).set_body_json(page(vec![])),
+    )
+    .await;
+    let mut backup = Backup::new(
+        "test",
+        &server.uri(),
+        &OrgScope::new("main"),
+        &UserRef::by_name("johndoe"),
+        Vec::new(),
+    );
+    backup.mentor = vec![mentor("b-1", "erased", &[("old-1", "d", "4")])];
+    backup.kept_mentor = vec!["k-1".into(), "k-2".into()];
+    let (_, result) = restore(&server, dir.path(), &backup).await;
+    assert!(
+        matches!(
+            result,
+            Err(RestoreError::HasStoreMemory {
+                store: StoreKind::Mentor,
+                items: 1,
+                ..
+            })
+        ),
+        "{result:?}"
+    );
+    assert_eq!(posts(&server).await, 0);
 }
