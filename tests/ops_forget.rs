@@ -141,6 +141,18 @@ async fn every_store_is_in_the_backup_when_the_first_delete_arrives() {
         .forget(&OrgScope::new("main"), &user(), &StoreKind::ALL)
         .await;
     assert!(!report.forgotten(), "every DELETE was refused: {report:?}");
+    // Each store's failure names the item whose DELETE was refused.
+    for (kind, item) in [
+        (StoreKind::Mentor, "mentor memory \"m-1\""),
+        (StoreKind::Course, "course memory \"31\""),
+    ] {
+        match report.outcome(kind) {
+            Some(StoreOutcome::Failed { failure, erased: 0 }) => {
+                assert!(failure.contains(item), "{failure}")
+            }
+            other => panic!("{kind}: {other:?}"),
+        }
+    }
     let seen = first.lock().expect("lock").clone();
     assert_eq!(
         seen,

@@ -510,3 +510,60 @@ async fn memory_gathered_since_refuses_the_restore_beside_what_the_erase_left() 
     );
     assert_eq!(posts(&server).await, 0);
 }
+
+/// Expiry dates the server's answer does not carry (changed, or left out) are counted
+/// across the memories written, and the report says so; one kept is not counted.
+#[tokio::test]
+async fn the_report_counts_the_expiry_dates_the_server_did_not_keep() {
+    let server = MockServer::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    get(
+        &server,
+        CHAT,
+        ResponseTemplate::new(200).set_body_json(json!([])),
+    )
+    .await;
+    get(
+        &server,
+        MENTOR,
+        ResponseTemplate::new(200).set_body_json(page(vec![])),
+    )
+    .await;
+    post(
+        &server,
+        MENTOR,
+        ResponseTemplate::new(201).set_body_json(page(vec![json!({"unique_id": "m-5",
+            "category": "c", "entries": [
+                {"unique_id": "e-a", "key": "a", "value": "1", "expires_at": "2030-01-01T00:00:00Z"},
+                {"unique_id": "e-b", "key": "b", "value": "\u{202e}2", "expires_at": "2026-02-01T00:00:00Z"},
+                {"unique_id": "e-c", "key": "c", "value": "\u{1b}[2J"}]})])),
+    )
+    .await;
+    let mut backup = Backup::new(
+        "test",
+        &server.uri(),
+        &OrgScope::new("main"),
+        &UserRef::by_name("johndoe"),
+        Vec::new(),
+    );
+    backup.mentor = vec![
+        serde_json::from_value(json!({"unique_id": "b-1", "category": "c", "entries": [
+            {"unique_id": "o-a", "key": "a", "value": "1", "expires_at": "2030-01-01T00:00:00Z"},
+            {"unique_id": "o-b", "key": "b", "value": "\u{202e}2", "expires_at": "2031-01-01T00:00:00Z"},
+            {"unique_id": "o-c", "key": "c", "value": "\u{1b}[2J", "expires_at": "2032-01-01T00:00:00Z"}]}))
+        .expect("a mentor memory"),
+    ];
+    let file = write_backup(&dir.path().join("backups"), &backup).expect("backup");
+    let done = ops_for(&server, dir.path())
+        .restore(&file, None)
+        .await
+        .expect("restored");
+    assert_eq!(done.mentor_memories, 1);
+    assert!(
+        done.not_restored
+            .iter()
+            .any(|n| n == "expiry: 2 mentor entries lost their expires_at (the server sets it)"),
+        "{:?}",
+        done.not_restored
+    );
+}
