@@ -303,3 +303,121 @@ async fn a_store_that_erases_in_the_background_is_waited_for() {
     assert_eq!(count("DELETE"), 2, "one DELETE each");
     assert_eq!(count("GET"), 3, "read, still there, gone");
 }
+
+/// Answers a store's reads with each body in turn, then keeps giving the last.
+struct InTurn {
+    bodies: Vec<Value>,
+    calls: AtomicUsize,
+}
+
+impl Respond for InTurn {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let i = self.calls.fetch_add(1, Ordering::SeqCst);
+        ResponseTemplate::new(200).set_body_json(&self.bodies[i.min(self.bodies.len() - 1)])
+    }
+}
+
+/// A mentor memory that appears while the sweep runs (the re-read after the first DELETEs
+/// shows it) is told apart from those already deleted: it is added to the backup and
+/// deleted too, and the store then reads empty.
+#[tokio::test]
+async fn a_memory_that_appears_during_the_sweep_is_backed_up_and_deleted_too() {
+    let server = MockServer::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let since = json!({"unique_id": "m-9", "category": "since", "entries": [
+        {"unique_id": "e-9", "key": "new", "value": "\u{1b}]8;;x\u{7}"}]});
+    Mock::given(method("GET"))
+        .and(path(MENTOR))
+        .respond_with(InTurn {
+            bodies: vec![page(mentor_rows()), page(vec![since]), page(vec![])],
+            calls: AtomicUsize::new(0),
+        })
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let report = ops_for(&server, dir.path())
+        .forget(&OrgScope::new("main"), &user(), &[StoreKind::Mentor])
+        .await;
+    assert_eq!(
+        report.outcome(StoreKind::Mentor),
+        Some(&StoreOutcome::Erased { items: 3 }),
+        "{report:?}"
+    );
+    let held = read_backup(&report.backup.expect("backup")).expect("backup");
+    assert_eq!(held.mentor.len(), 3, "the one seen later is in the backup");
+    let deletes = server
+        .received_requests()
+        .await
+        .expect("recorded")
+        .iter()
+        .filter(|r| r.method.as_str() == "DELETE")
+        .count();
+    assert_eq!(deletes, 3);
+}
+
+/// A mentor memory without an id of its own goes entry by entry (`memory-entries/{id}/`);
+/// when one of its entries has no id either, nothing of it is deleted (the entry would be
+/// left behind unseen) and the store's failure says so.
+#[tokio::test]
+async fn a_mentor_memory_without_an_id_goes_entry_by_entry_or_not_at_all() {
+    for (entries, deletes) in [
+        (
+            json!([{"unique_id": "e-1", "key": "a", "value": "\u{202e}1"},
+                {"unique_id": "e-2", "key": "b", "value": "2"}]),
+            vec!["e-1", "e-2"],
+        ),
+        (
+            json!([{"unique_id": "e-1", "key": "a", "value": "1"},
+                {"key": "b", "value": "\u{1b}[2J"}]),
+            vec![],
+        ),
+    ] {
+        let server = MockServer::start().await;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let memory = json!({"category": "c", "name": "shared name", "entries": entries});
+        Mock::given(method("GET"))
+            .and(path(MENTOR))
+            .respond_with(InTurn {
+                bodies: vec![page(vec![memory]), page(vec![])],
+                calls: AtomicUsize::new(0),
+            })
+            .mount(&server)
+            .await;
+        Mock::given(method("DELETE"))
+            .respond_with(ResponseTemplate::new(204))
+            .mount(&server)
+            .await;
+        let report = ops_for(&server, dir.path())
+            .forget(&OrgScope::new("main"), &user(), &[StoreKind::Mentor])
+            .await;
+        let sent: Vec<String> = server
+            .received_requests()
+            .await
+            .expect("recorded")
+            .iter()
+            .filter(|r| r.method.as_str() == "DELETE")
+            .map(|r| r.url.path().to_owned())
+            .collect();
+        let want: Vec<String> = deletes
+            .iter()
+            .map(|id| format!("/api/ai-mentor/orgs/main/users/johndoe/memory-entries/{id}/"))
+            .collect();
+        assert_eq!(sent, want);
+        if deletes.is_empty() {
+            match report.outcome(StoreKind::Mentor) {
+                Some(StoreOutcome::Failed { failure, erased: 0 }) => {
+                    assert!(failure.contains("no id"), "{failure}")
+                }
+                other => panic!("{other:?}"),
+            }
+        } else {
+            assert_eq!(
+                report.outcome(StoreKind::Mentor),
+                Some(&StoreOutcome::Erased { items: 2 })
+            );
+        }
+    }
+}
