@@ -570,54 +570,55 @@ async fn the_report_counts_the_expiry_dates_the_server_did_not_keep() {
 
 /// The course row a stopped run may have sent unseen (the read shows one object) is taken
 /// as written only when the server refuses it as a second memory for its catalog item: a
-/// 500 stops the restore, and nothing is noted for that row.
+/// 500, or a 400 for another reason, stops the restore, and nothing is noted for that row.
 #[tokio::test]
 async fn a_failed_post_of_the_course_row_in_doubt_is_a_stop_not_a_row_found() {
-    let server = MockServer::start().await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    get(
-        &server,
-        CHAT,
-        ResponseTemplate::new(200).set_body_json(json!([])),
-    )
-    .await;
-    get(
-        &server,
-        COURSE,
-        ResponseTemplate::new(200).set_body_json(json!({"id": 77, "catalog_item": "left",
-            "lessons": {"l": "\u{202e}x"}, "next_steps": null})),
-    )
-    .await;
-    post(
-        &server,
-        COURSE,
+    for refusal in [
         ResponseTemplate::new(500).set_body_string("\u{1b}]0;pwned\u{7}"),
-    )
-    .await;
-    let mut backup = resumed(&server);
-    backup.course = vec![
-        serde_json::from_value(json!({"id": 55, "catalog_item": "cat-1",
-            "lessons": {"l": "\u{1b}[2J"}, "next_steps": null}))
-        .expect("a course memory"),
-    ];
-    backup.kept_course = vec!["77".into()];
-    let file = write_backup(&dir.path().join("backups"), &backup).expect("backup");
-    let result = ops_for(&server, dir.path()).restore(&file, None).await;
-    assert!(
-        matches!(
-            result,
-            Err(RestoreError::StorePartial {
-                store: StoreKind::Course,
-                ..
-            })
-        ),
-        "{result:?}"
-    );
-    assert_eq!(posts(&server).await, 1);
-    assert!(
-        read_backup(&file)
-            .expect("backup")
-            .revived_course
-            .is_empty()
-    );
+        ResponseTemplate::new(400)
+            .set_body_json(json!({"lessons": ["\u{202e}not a valid JSON value"]})),
+    ] {
+        let server = MockServer::start().await;
+        let dir = tempfile::tempdir().expect("tempdir");
+        get(
+            &server,
+            CHAT,
+            ResponseTemplate::new(200).set_body_json(json!([])),
+        )
+        .await;
+        get(
+            &server,
+            COURSE,
+            ResponseTemplate::new(200).set_body_json(json!({"id": 77, "catalog_item": "left",
+                "lessons": {"l": "\u{202e}x"}, "next_steps": null})),
+        )
+        .await;
+        post(&server, COURSE, refusal).await;
+        let mut backup = resumed(&server);
+        backup.course = vec![
+            serde_json::from_value(json!({"id": 55, "catalog_item": "cat-1",
+                "lessons": {"l": "\u{1b}[2J"}, "next_steps": null}))
+            .expect("a course memory"),
+        ];
+        backup.kept_course = vec!["77".into()];
+        let file = write_backup(&dir.path().join("backups"), &backup).expect("backup");
+        let result = ops_for(&server, dir.path()).restore(&file, None).await;
+        assert!(
+            matches!(
+                result,
+                Err(RestoreError::StorePartial {
+                    store: StoreKind::Course,
+                    ..
+                })
+            ),
+            "{result:?}"
+        );
+        assert_eq!(posts(&server).await, 1);
+        assert!(
+            read_backup(&file)
+                .expect("backup")
+                .revived_course
+                .is_empty()
+        );
+    }
 }
