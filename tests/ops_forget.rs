@@ -83,11 +83,14 @@ fn course_rows() -> Value {
     ])
 }
 
+/// What each backup file on disk holds: chat entries, mentor memories, course memories.
+type Held = Vec<(usize, usize, usize)>;
+
 /// Notes what the backup on disk holds (chat, mentor, course) when the first DELETE
 /// arrives, and refuses every DELETE (400), so the forget erases nothing.
 struct Snapshot {
     backups: PathBuf,
-    first: Arc<Mutex<Option<Vec<(usize, usize, usize)>>>>,
+    first: Arc<Mutex<Option<Held>>>,
 }
 
 impl Respond for Snapshot {

@@ -217,11 +217,12 @@ async fn a_memory_already_noted_is_not_taken_for_a_second_row_of_the_same_conten
     post(
         &server,
         MENTOR,
-        ResponseTemplate::new(201).set_body_json(page(vec![mentor_json(
-            "m-2",
-            "c",
-            &[("e-2", "a", "\u{202e}same")],
-        )])),
+        // The answer holds another memory of the user first: the ids noted are those of
+        // the memory of the same category and entry count.
+        ResponseTemplate::new(201).set_body_json(page(vec![
+            mentor_json("m-0", "other", &[("e-x", "z", "0")]),
+            mentor_json("m-2", "c", &[("e-2", "a", "\u{202e}same")]),
+        ])),
     )
     .await;
     let mut backup = resumed(&server);
