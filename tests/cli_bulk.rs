@@ -532,3 +532,34 @@ async fn an_export_folder_that_cannot_be_made_stops_before_any_read() {
     );
     assert_eq!(env.count_user(Method::GET, "u01", None), 0);
 }
+
+/// The export summary names its folder for what it holds: files, not backups.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_export_summary_calls_its_folder_files() {
+    let env = Env::start(config(2)).await;
+    let dir = env.path("export");
+    let file = users_file(&env, &["u01"]);
+    let args = [
+        "export",
+        "--org",
+        "main",
+        "--users-file",
+        &file,
+        "--out",
+        dir.to_str().unwrap(),
+    ];
+    let out = env.run(&args).await;
+    // The mock's published read shows one entry: the export says it may be incomplete.
+    assert!(
+        out.stderr.contains("1 file holds only part"),
+        "{}",
+        out.stderr
+    );
+    let folder = dir.join("main");
+    let text = out.text();
+    assert!(
+        text.contains(&format!("files: {}\n", folder.display())),
+        "{text}"
+    );
+    assert!(!text.contains("backups:"), "{text}");
+}

@@ -503,3 +503,47 @@ async fn purge_all_pages_the_org_as_it_goes_and_resumes() {
         );
     }
 }
+
+/// A folder given as the users file is refused before the job starts: nothing is written
+/// to the output folder and no request is sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_folder_as_the_users_file_is_refused_before_the_job_starts() {
+    let env = Env::start(config(3)).await;
+    let folder = env.path("a-folder");
+    std::fs::create_dir_all(&folder).expect("folder");
+    let out_dir = env.path("job");
+    let args = purge_args(
+        folder.to_str().expect("UTF-8"),
+        out_dir.to_str().expect("UTF-8"),
+    );
+    let out = env.run(&args).await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!(
+            "{} is a folder, not a users file",
+            folder.display()
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(!out_dir.exists(), "nothing made in the output folder");
+    assert_eq!(env.mock.state().count(Method::GET), 0);
+}
+
+/// `users | head`: a reader that has seen enough closes the pipe; that is not an error.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reader_that_stops_early_is_not_an_error() {
+    let env = Env::start(config(3)).await;
+    let mut child = env
+        .command(&["users", "--org", "main"], &env.mock.base_url())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("joined")
+        .expect("ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

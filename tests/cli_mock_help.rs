@@ -19,6 +19,10 @@ fn run(args: &[&str]) -> (Option<i32>, String, String) {
 fn mock_server_help_lists_only_its_own_options() {
     let (code, help, _) = run(&["mock-server", "--help"]);
     assert_eq!(code, Some(0));
+    assert!(
+        help.contains("Usage: memory-console mock-server [OPTIONS]"),
+        "{help}"
+    );
     for own in ["--addr", "--users", "--latency-ms", "--api-key", "--seed"] {
         assert!(help.contains(own), "{own} missing:\n{help}");
     }

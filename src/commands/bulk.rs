@@ -437,8 +437,8 @@ impl Summary {
         }
         if self.incomplete > 0 {
             eprintln!(
-                "{} files hold only part of what a store keeps (the server showed no more); the journal and the files' read_gaps say what may be missing",
-                self.incomplete
+                "{} only part of what a store keeps (the server showed no more); the journal and the files' read_gaps say what may be missing",
+                crate::text::count_noun(self.incomplete as usize, "file holds", "files hold")
             );
         }
         if self.failed > 0 || self.unknown > 0 || self.bad_lines > 0 || self.incomplete > 0 {
@@ -522,7 +522,13 @@ impl Summary {
                 self.bad_lines - self.bad_line_numbers.len() as u64
             ));
         }
-        text.push_str(&format!("backups: {}\n", self.backups.display()));
+        // An export's folder holds its files; a purge's, the backups of what it erased.
+        let folder = if self.job == "export" {
+            "files"
+        } else {
+            "backups"
+        };
+        text.push_str(&format!("{folder}: {}\n", self.backups.display()));
         text.push_str(&format!("journal: {}\n", self.journal.display()));
         text
     }

@@ -17,9 +17,11 @@ pub fn print_json<T: Serialize + ?Sized>(value: &T) -> CmdResult<()> {
 /// Writes bytes to stdout as they are; a closed pipe is an error, not a panic.
 pub fn write_stdout(bytes: &[u8]) -> CmdResult<()> {
     let mut out = std::io::stdout().lock();
-    out.write_all(bytes)
-        .and_then(|()| out.flush())
-        .map_err(|e| CmdError::other(format!("cannot write to stdout: {e}")))
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        // A reader that has seen enough (`| head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => result.map_err(|e| CmdError::other(format!("cannot write to stdout: {e}"))),
+    }
 }
 
 /// Asks the person at the terminal to type `expected` to go on. Refuses outright when stdin

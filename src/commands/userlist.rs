@@ -207,7 +207,16 @@ impl Source {
 }
 
 fn open(path: &Path) -> CmdResult<File> {
-    File::open(path).map_err(|e| CmdError::usage(format!("cannot read {}: {e}", path.display())))
+    let file = File::open(path)
+        .map_err(|e| CmdError::usage(format!("cannot read {}: {e}", path.display())))?;
+    // A folder opens, then fails at the first read: say so before the job starts.
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(CmdError::usage(format!(
+            "{} is a folder, not a users file",
+            path.display()
+        )));
+    }
+    Ok(file)
 }
 
 /// Back to the start of a regular file (`&File` reads and seeks: the reads of a count and of

@@ -93,6 +93,7 @@ fn parse_fraction(text: &str) -> Result<f64, String> {
 #[derive(clap::Parser, Debug)]
 #[command(
     name = "memory-console mock-server",
+    bin_name = "memory-console mock-server",
     about = "Run the ibl-compatible mock server in the foreground."
 )]
 pub struct MockServerCli {
