@@ -146,4 +146,25 @@ mod tests {
         assert_eq!(d.logs(), Path::new("/data/logs"));
         assert_eq!(d.tasks(), Path::new("/data/tasks.json"));
     }
+
+    #[test]
+    fn the_data_dir_is_made_private_and_only_when_missing() {
+        let parent = tempfile::tempdir().unwrap();
+        let d = DataDir::new(parent.path().join("a").join("data"));
+        d.create().unwrap();
+        let meta = std::fs::metadata(d.root()).unwrap();
+        assert!(meta.is_dir());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(meta.permissions().mode() & 0o777, 0o700);
+        }
+        d.create().expect("a second call finds it there");
+    }
+
+    #[test]
+    fn times_in_messages_are_rfc3339() {
+        let t = time::OffsetDateTime::from_unix_timestamp(1_767_323_045).unwrap();
+        assert_eq!(rfc3339(t), "2026-01-02T03:04:05Z");
+    }
 }
