@@ -277,10 +277,8 @@ fn feed(
                 }
                 fed.bad_lines.push(n);
             }
-            Line::ReadError(e) => {
-                eprintln!("error: {e}");
-                fed.read_error = Some(e);
-            }
+            // Said once, by the summary.
+            Line::ReadError(e) => fed.read_error = Some(e),
         }
     }
     fed

@@ -55,6 +55,11 @@ impl BadLine {
 /// The longest line taken as a name.
 pub const MAX_LINE: usize = 1024;
 
+/// How much of a line too long to be a name is read past before giving up on the file: a
+/// line without end (`/dev/zero`) ends the job with an error instead of holding its feeder
+/// (and a Ctrl-C) for ever.
+const MAX_DROPPED: u64 = 64 << 20;
+
 /// A regular users file as the first count read it: its names that may repeat, and its
 /// length and modification time then. The job reads no further than that length and stops
 /// if the file changes under it, so it handles exactly the users it announced.
@@ -62,13 +67,55 @@ pub const MAX_LINE: usize = 1024;
 pub struct Counted {
     repeats: Arc<Repeats>,
     len: u64,
-    modified: Option<SystemTime>,
+    stamp: Stamp,
 }
 
 impl Counted {
     fn still_matches(&self, file: &File) -> bool {
-        file.metadata()
-            .is_ok_and(|m| m.len() == self.len && m.modified().ok() == self.modified)
+        file.metadata().is_ok_and(|m| {
+            let now = Stamp::of(&m);
+            // A file moved over its path, or removed, loses its last link, which sets its
+            // change time: its content is as it was, and the job reads on.
+            m.len() == self.len
+                && now.modified == self.stamp.modified
+                && (now.changed == self.stamp.changed || unlinked(&m))
+        })
+    }
+}
+
+/// What tells a file changed besides its length: its modification time, and on Unix its
+/// change time, which a write sets and no one can set back (`cp -p`, `touch -r` and
+/// `rsync -t --inplace` restore the modification time after rewriting in place).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    modified: Option<SystemTime>,
+    changed: (i64, i64),
+}
+
+#[cfg(unix)]
+fn unlinked(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    meta.nlink() == 0
+}
+
+#[cfg(not(unix))]
+fn unlinked(_: &std::fs::Metadata) -> bool {
+    false
+}
+
+impl Stamp {
+    fn of(meta: &std::fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        let changed = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.ctime(), meta.ctime_nsec())
+        };
+        #[cfg(not(unix))]
+        let changed = (0, 0);
+        Stamp {
+            modified: meta.modified().ok(),
+            changed,
+        }
     }
 }
 
@@ -175,7 +222,7 @@ impl Source {
                     Some(counted) => counted,
                     None => {
                         // Length and time before reading: a change during the reads shows.
-                        let (len, modified) = (meta.len(), meta.modified().ok());
+                        let (len, stamp) = (meta.len(), Stamp::of(&meta));
                         rewind(reader, path)?;
                         let names = FileLines::new(BufReader::new(reader.take(len))).filter_map(
                             |l| match l {
@@ -187,7 +234,7 @@ impl Source {
                         counted.get_or_init(|| Counted {
                             repeats,
                             len,
-                            modified,
+                            stamp,
                         })
                     }
                 };
@@ -267,7 +314,7 @@ impl Iterator for Watched {
 }
 
 /// The names of a users file: one per line, trimmed; blank lines and `#` comments dropped,
-/// and a byte-order mark at its start.
+/// and byte-order marks at the start of a line.
 pub struct FileLines<R> {
     reader: R,
     buf: Vec<u8>,
@@ -298,7 +345,15 @@ impl<R: BufRead> FileLines<R> {
             return Ok(None);
         }
         if self.buf.len() as u64 == limit && self.buf.last() != Some(&b'\n') {
+            let mut dropped = 0u64;
             loop {
+                if dropped > MAX_DROPPED {
+                    return Err(std::io::Error::other(format!(
+                        "line {} has no end after {} MiB",
+                        self.number + 1,
+                        MAX_DROPPED >> 20
+                    )));
+                }
                 let chunk = self.reader.fill_buf()?;
                 if chunk.is_empty() {
                     break;
@@ -308,6 +363,7 @@ impl<R: BufRead> FileLines<R> {
                     None => (chunk.len(), false),
                 };
                 self.reader.consume(used);
+                dropped += used as u64;
                 if done {
                     break;
                 }
@@ -333,10 +389,8 @@ impl<R: BufRead> Iterator for FileLines<R> {
                     let Ok(text) = std::str::from_utf8(&self.buf) else {
                         return Some(Line::Bad(self.number, BadLine::NotUtf8));
                     };
-                    let text = match self.number {
-                        1 => text.strip_prefix('\u{feff}').unwrap_or(text),
-                        _ => text,
-                    };
+                    // A byte-order mark starts a file, or a line where files were joined.
+                    let text = text.trim_start_matches('\u{feff}');
                     let name = text.trim();
                     if name.len() > MAX_LINE {
                         return Some(Line::Bad(self.number, BadLine::TooLong));
@@ -525,7 +579,14 @@ mod tests {
     fn a_file_changed_after_its_count_stops_the_job_before_the_next_name() {
         let dir = tempfile::tempdir().unwrap();
         type Change = fn(&Path);
-        let changes: [(&str, Change); 3] = [
+        let changes: [(&str, Change); 4] = [
+            ("rewritten with its time put back (cp -p)", |p| {
+                let before = std::fs::metadata(p).unwrap().modified().unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                std::fs::write(p, b"cy\nbob\nann\n").unwrap();
+                let f = std::fs::OpenOptions::new().write(true).open(p).unwrap();
+                f.set_modified(before).unwrap();
+            }),
             ("appended", |p| {
                 let mut f = std::fs::OpenOptions::new().append(true).open(p).unwrap();
                 std::io::Write::write_all(&mut f, b"ann").unwrap();
@@ -567,7 +628,7 @@ mod tests {
                 Line::Bad(2, BadLine::TooLong),
                 Line::Name("bob".into()),
                 Line::Name(fits),
-                Line::Name("\u{feff}cy".into()),
+                Line::Name("cy".into()),
                 Line::Bad(6, BadLine::TooLong),
             ]
         );
