@@ -108,3 +108,21 @@ impl Ops {
         &self.trail
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verify_pauses_double_from_the_first() {
+        let policy = VerifyPolicy::default();
+        let pauses: Vec<u64> = (0..4).map(|a| policy.pause(a).as_millis() as u64).collect();
+        // 1.5 s in all before "still there": room for a server that erases in the background.
+        assert_eq!(pauses, [100, 200, 400, 800]);
+        assert_eq!(
+            policy.pause(u32::MAX),
+            policy.pause(16),
+            "capped, never overflows"
+        );
+    }
+}
