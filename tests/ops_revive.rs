@@ -94,6 +94,42 @@ async fn restore(server: &MockServer, dir: &Path, backup: &Backup) -> (PathBuf, 
 
 type RestoreResult = Result<usize, RestoreError>;
 
+/// The restore refused as "memory again" in `store` (`items` memories) before sending
+/// anything, and noted nothing as written in that store.
+async fn assert_refused_as_memory_again(
+    server: &MockServer,
+    file: &Path,
+    result: &RestoreResult,
+    store: StoreKind,
+    items: usize,
+) {
+    assert!(
+        matches!(
+            result,
+            Err(RestoreError::HasStoreMemory { store: s, items: n, .. }) if *s == store && *n == items
+        ),
+        "{result:?}"
+    );
+    assert_eq!(posts(server).await, 0);
+    let held = read_backup(file).expect("backup");
+    let noted = match store {
+        StoreKind::Mentor => held.revived_mentor.len(),
+        StoreKind::Course => held.revived_course.len(),
+        StoreKind::Chat => held.restored_rows.len(),
+    };
+    assert_eq!(noted, 0, "nothing noted as written");
+}
+
+/// A chat memory read that shows no entry.
+async fn empty_chat(server: &MockServer) {
+    get(
+        server,
+        CHAT,
+        ResponseTemplate::new(200).set_body_json(json!([])),
+    )
+    .await;
+}
+
 /// A note of the stopped run whose memory the whole read no longer shows (erased since) is
 /// dropped and the backup rewritten at once, even when the restore then stops at its first
 /// POST: a later run whose read shows only part of the store would otherwise keep the note
@@ -103,12 +139,7 @@ type RestoreResult = Result<usize, RestoreError>;
 async fn notes_of_memory_erased_since_are_dropped_on_disk_even_when_the_restore_stops() {
     let server = MockServer::start().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    get(
-        &server,
-        CHAT,
-        ResponseTemplate::new(200).set_body_json(json!([])),
-    )
-    .await;
+    empty_chat(&server).await;
     let left = mentor_json("m-left", "kept", &[("k-1", "left", "\u{202e}by the erase")]);
     get(
         &server,
@@ -199,12 +230,7 @@ async fn notes_of_memory_erased_since_are_dropped_on_disk_even_when_the_restore_
 async fn a_memory_already_noted_is_not_taken_for_a_second_row_of_the_same_content() {
     let server = MockServer::start().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    get(
-        &server,
-        CHAT,
-        ResponseTemplate::new(200).set_body_json(json!([])),
-    )
-    .await;
+    empty_chat(&server).await;
     get(
         &server,
         MENTOR,
@@ -253,12 +279,7 @@ async fn a_memory_already_noted_is_not_taken_for_a_second_row_of_the_same_conten
 async fn a_mentor_memory_without_entry_ids_is_never_adopted() {
     let server = MockServer::start().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    get(
-        &server,
-        CHAT,
-        ResponseTemplate::new(200).set_body_json(json!([])),
-    )
-    .await;
+    empty_chat(&server).await;
     get(
         &server,
         MENTOR,
@@ -274,24 +295,7 @@ async fn a_mentor_memory_without_entry_ids_is_never_adopted() {
     let mut backup = resumed(&server);
     backup.mentor = vec![mentor("b-1", "c", &[])];
     let (file, result) = restore(&server, dir.path(), &backup).await;
-    assert!(
-        matches!(
-            result,
-            Err(RestoreError::HasStoreMemory {
-                store: StoreKind::Mentor,
-                items: 1,
-                ..
-            })
-        ),
-        "{result:?}"
-    );
-    assert_eq!(posts(&server).await, 0);
-    assert!(
-        read_backup(&file)
-            .expect("backup")
-            .revived_mentor
-            .is_empty()
-    );
+    assert_refused_as_memory_again(&server, &file, &result, StoreKind::Mentor, 1).await;
 }
 
 /// A course memory that shares the catalog item and next steps of a row but not its
@@ -301,12 +305,7 @@ async fn a_mentor_memory_without_entry_ids_is_never_adopted() {
 async fn a_course_memory_matching_a_row_only_in_part_is_not_adopted() {
     let server = MockServer::start().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    get(
-        &server,
-        CHAT,
-        ResponseTemplate::new(200).set_body_json(json!([])),
-    )
-    .await;
+    empty_chat(&server).await;
     get(
         &server,
         COURSE,
@@ -327,24 +326,7 @@ async fn a_course_memory_matching_a_row_only_in_part_is_not_adopted() {
         .expect("a course memory"),
     ];
     let (file, result) = restore(&server, dir.path(), &backup).await;
-    assert!(
-        matches!(
-            result,
-            Err(RestoreError::HasStoreMemory {
-                store: StoreKind::Course,
-                items: 1,
-                ..
-            })
-        ),
-        "{result:?}"
-    );
-    assert_eq!(posts(&server).await, 0);
-    assert!(
-        read_backup(&file)
-            .expect("backup")
-            .revived_course
-            .is_empty()
-    );
+    assert_refused_as_memory_again(&server, &file, &result, StoreKind::Course, 1).await;
 }
 
 /// The course twin of the test above: two rows of the same content (no catalog item), the
@@ -355,12 +337,7 @@ async fn a_course_memory_matching_a_row_only_in_part_is_not_adopted() {
 async fn a_course_memory_already_noted_is_not_taken_for_a_second_row_of_the_same_content() {
     let server = MockServer::start().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    get(
-        &server,
-        CHAT,
-        ResponseTemplate::new(200).set_body_json(json!([])),
-    )
-    .await;
+    empty_chat(&server).await;
     let same = json!({"lessons": {"l": "\u{202e}same"}, "next_steps": ["\u{1b}[2J"]});
     let third = json!({"catalog_item": "cat-d", "lessons": "d", "next_steps": null});
     let with_id = |id: i64, body: &Value| {
@@ -412,12 +389,7 @@ async fn a_course_memory_already_noted_is_not_taken_for_a_second_row_of_the_same
 async fn a_mentor_memory_matching_a_row_only_in_part_is_not_adopted() {
     let server = MockServer::start().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    get(
-        &server,
-        CHAT,
-        ResponseTemplate::new(200).set_body_json(json!([])),
-    )
-    .await;
+    empty_chat(&server).await;
     get(
         &server,
         MENTOR,
@@ -436,24 +408,7 @@ async fn a_mentor_memory_matching_a_row_only_in_part_is_not_adopted() {
     let mut backup = resumed(&server);
     backup.mentor = vec![mentor("b-1", "c", &[("old-1", "a", "\u{1b}[2J")])];
     let (file, result) = restore(&server, dir.path(), &backup).await;
-    assert!(
-        matches!(
-            result,
-            Err(RestoreError::HasStoreMemory {
-                store: StoreKind::Mentor,
-                items: 2,
-                ..
-            })
-        ),
-        "{result:?}"
-    );
-    assert_eq!(posts(&server).await, 0);
-    assert!(
-        read_backup(&file)
-            .expect("backup")
-            .revived_mentor
-            .is_empty()
-    );
+    assert_refused_as_memory_again(&server, &file, &result, StoreKind::Mentor, 2).await;
 }
 
 /// Before anything is sent, a mentor memory is "memory again" unless the erase left it (its
@@ -463,12 +418,7 @@ async fn a_mentor_memory_matching_a_row_only_in_part_is_not_adopted() {
 async fn memory_gathered_since_refuses_the_restore_beside_what_the_erase_left() {
     let server = MockServer::start().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    get(
-        &server,
-        CHAT,
-        ResponseTemplate::new(200).set_body_json(json!([])),
-    )
-    .await;
+    empty_chat(&server).await;
     get(
         &server,
         MENTOR,
@@ -497,19 +447,8 @@ async fn memory_gathered_since_refuses_the_restore_beside_what_the_erase_left() 
     );
     backup.mentor = vec![mentor("b-1", "erased", &[("old-1", "d", "4")])];
     backup.kept_mentor = vec!["k-1".into(), "k-2".into()];
-    let (_, result) = restore(&server, dir.path(), &backup).await;
-    assert!(
-        matches!(
-            result,
-            Err(RestoreError::HasStoreMemory {
-                store: StoreKind::Mentor,
-                items: 1,
-                ..
-            })
-        ),
-        "{result:?}"
-    );
-    assert_eq!(posts(&server).await, 0);
+    let (file, result) = restore(&server, dir.path(), &backup).await;
+    assert_refused_as_memory_again(&server, &file, &result, StoreKind::Mentor, 1).await;
 }
 
 /// Expiry dates the server's answer does not carry (changed, or left out) are counted
@@ -518,12 +457,7 @@ async fn memory_gathered_since_refuses_the_restore_beside_what_the_erase_left() 
 async fn the_report_counts_the_expiry_dates_the_server_did_not_keep() {
     let server = MockServer::start().await;
     let dir = tempfile::tempdir().expect("tempdir");
-    get(
-        &server,
-        CHAT,
-        ResponseTemplate::new(200).set_body_json(json!([])),
-    )
-    .await;
+    empty_chat(&server).await;
     get(
         &server,
         MENTOR,
