@@ -293,17 +293,19 @@ impl Iterator for Watched {
 
     fn next(&mut self) -> Option<Line> {
         while !self.ended {
+            let line = self.lines.next();
+            // Checked after the read: a line handed on was read whole before any change.
             if !self.counted.still_matches(&self.file) {
                 self.ended = true;
+                let handled = self.lines.number - u64::from(line.is_some());
                 return Some(Line::ReadError(format!(
-                    "{} changed while the job ran (after line {}): the job stopped there, so \
-                     it handled no name read after the change; run the same command again to \
-                     go on with the file as it is now",
+                    "{} changed while the job ran (after line {handled}): the job stopped \
+                     there, so it handled no name read after the change; run the same command \
+                     again to go on with the file as it is now",
                     self.path.display(),
-                    self.lines.number
                 )));
             }
-            match self.lines.next() {
+            match line {
                 Some(Line::Name(n)) if !self.once.first(&n) => continue,
                 None => self.ended = true,
                 line => return line,
