@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::bulk::{self, Job, Places, Summary, failed};
 use super::context::Ctx;
-use super::exit::{CmdError, CmdResult};
+use super::exit::CmdResult;
 use super::journal::{Journal, Record, Status};
 use super::stores_read::{self, UserStores};
 use super::userlist;
@@ -34,7 +34,7 @@ pub async fn run(ctx: &Ctx, args: &ExportArgs) -> CmdResult {
     let todo = source.count(&finished)?.map(|(_, todo)| todo);
     // Every file goes there: a folder that cannot be made stops the job before it starts.
     let files = args.out.join(crate::store::safe_name(&org.key));
-    create_writable_dir(&files).map_err(|e| CmdError::other(e.to_string()))?;
+    create_writable_dir(&files)?;
     let shared = Arc::new(Shared {
         client: ctx.client.clone(),
         org: org.clone(),
