@@ -7,9 +7,7 @@
 //! those users are looked at again, and both jobs are safe to repeat (a purged user reads
 //! back empty and counts as "nothing to erase").
 
-use std::collections::HashSet;
 use std::fs::File;
-use std::hash::{BuildHasher, RandomState};
 use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
@@ -17,6 +15,7 @@ use std::sync::{Mutex, PoisonError};
 use serde::{Deserialize, Serialize};
 
 use super::exit::{CmdError, CmdResult};
+use super::repeats::NameSet;
 use crate::store::private_file::{create_private_dir_all, open_append, write_new};
 
 const SYNC_EVERY: u64 = 256;
@@ -44,30 +43,26 @@ pub enum Status {
     Failed,
 }
 
-/// The users an earlier run of the job finished, held as 64-bit keyed fingerprints: 8 bytes
-/// a user however long the names, so resuming a job of a million users does not hold the
-/// names. Two names sharing a fingerprint would need about 4 billion users to be likely.
+/// The users an earlier run of the job finished, as fingerprints ([`NameSet`]): resuming a
+/// job of a million users does not hold their names.
 #[derive(Debug, Default)]
-pub struct Finished {
-    key: RandomState,
-    prints: HashSet<u64>,
-}
+pub struct Finished(NameSet);
 
 impl Finished {
     pub fn contains(&self, user: &str) -> bool {
-        self.prints.contains(&self.key.hash_one(user))
+        self.0.contains(user)
     }
 
     fn insert(&mut self, user: &str) {
-        self.prints.insert(self.key.hash_one(user));
+        self.0.insert(user);
     }
 
     fn remove(&mut self, user: &str) {
-        self.prints.remove(&self.key.hash_one(user));
+        self.0.remove(user);
     }
 
     pub fn len(&self) -> usize {
-        self.prints.len()
+        self.0.len()
     }
 }
 

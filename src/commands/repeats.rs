@@ -64,10 +64,7 @@ fn filter_bits(file_len: u64) -> u64 {
 /// through, later times not. Holds 8 bytes a name for a pipe (read once, so nothing is known
 /// before), and only the candidates of [`Repeats`] for a file scanned before.
 pub enum Once {
-    Unscanned {
-        key: RandomState,
-        seen: HashSet<u64>,
-    },
+    Unscanned(NameSet),
     Scanned {
         repeats: Arc<Repeats>,
         seen: HashSet<u64>,
@@ -76,10 +73,34 @@ pub enum Once {
 
 impl Default for Once {
     fn default() -> Once {
-        Once::Unscanned {
-            key: RandomState::new(),
-            seen: HashSet::new(),
-        }
+        Once::Unscanned(NameSet::default())
+    }
+}
+
+/// Names held as 64-bit keyed fingerprints: 8 bytes a name however long it is. Two names
+/// sharing one would need about 4 billion names to be likely.
+#[derive(Debug, Default)]
+pub struct NameSet {
+    key: RandomState,
+    prints: HashSet<u64>,
+}
+
+impl NameSet {
+    /// Whether `name` was not in the set before.
+    pub fn insert(&mut self, name: &str) -> bool {
+        self.prints.insert(self.key.hash_one(name))
+    }
+
+    pub fn remove(&mut self, name: &str) {
+        self.prints.remove(&self.key.hash_one(name));
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.prints.contains(&self.key.hash_one(name))
+    }
+
+    pub fn len(&self) -> usize {
+        self.prints.len()
     }
 }
 
@@ -95,7 +116,7 @@ impl Once {
     /// Whether this is the first time `name` comes.
     pub fn first(&mut self, name: &str) -> bool {
         match self {
-            Once::Unscanned { key, seen } => seen.insert(key.hash_one(name)),
+            Once::Unscanned(seen) => seen.insert(name),
             Once::Scanned { repeats, seen } => {
                 let print = repeats.key.hash_one(name);
                 !repeats.maybe.contains(&print) || seen.insert(print)
