@@ -231,21 +231,30 @@ fn lock_running(dir: &Path) -> CmdResult<File> {
     }
 }
 
-/// Users whose last line says they are finished (anything but failed or unknown). A torn last line is ended with a newline so
-/// the next record starts on a line of its own.
+/// Users whose last line says they are finished (anything but failed or unknown). A torn
+/// last line is cut off, so the next record starts on a line of its own.
 fn read_finished(file: &mut File) -> std::io::Result<Finished> {
     file.seek(SeekFrom::Start(0))?;
     let mut finished = Finished::default();
     let mut reader = BufReader::new(&mut *file);
     let mut line = Vec::new();
-    let mut last_byte = b'\n';
+    // The end of the last line that ended with a newline, and whether the one after it (if
+    // any) is a whole record anyway.
+    let (mut whole, mut len, mut tail_parses) = (0u64, 0u64, true);
     loop {
         line.clear();
-        if reader.read_until(b'\n', &mut line)? == 0 {
+        let n = reader.read_until(b'\n', &mut line)?;
+        if n == 0 {
             break;
         }
-        last_byte = line.last().copied().unwrap_or(b'\n');
-        if let Ok(r) = serde_json::from_slice::<Record>(&line) {
+        len += n as u64;
+        let record = serde_json::from_slice::<Record>(&line);
+        if line.last() == Some(&b'\n') {
+            whole = len;
+        } else {
+            tail_parses = record.is_ok();
+        }
+        if let Ok(r) = record {
             if matches!(r.status, Status::Failed | Status::Unknown) {
                 finished.remove(&r.user);
             } else {
@@ -253,8 +262,15 @@ fn read_finished(file: &mut File) -> std::io::Result<Finished> {
             }
         }
     }
-    if last_byte != b'\n' {
-        file.write_all(b"\n")?;
+    drop(reader);
+    if whole < len {
+        // A line a killed process or a full disk cut short: gone, so the journal stays one
+        // JSON record a line for any reader. One whole but for its newline is ended instead.
+        if tail_parses {
+            file.write_all(b"\n")?;
+        } else {
+            file.set_len(whole)?;
+        }
     }
     Ok(finished)
 }
@@ -296,6 +312,12 @@ mod tests {
             assert_eq!(done.contains(user), finished, "{user}");
         }
         assert!(!done.contains("eve"), "a torn line finishes no one");
+        let text = std::fs::read_to_string(dir.path().join("journal.jsonl")).unwrap();
+        assert!(
+            text.lines()
+                .all(|l| serde_json::from_str::<Record>(l).is_ok()),
+            "the torn line is gone: {text}"
+        );
         j.append(&rec("bob", Status::Done)).unwrap();
         drop(j);
         let (_, done) = Journal::open(dir.path(), "purge", "main", "http://x").unwrap();
