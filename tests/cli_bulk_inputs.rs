@@ -202,6 +202,11 @@ async fn the_lookup_is_retried_like_every_read() {
     );
     assert_eq!(v["unknown"], 1, "{v}");
     assert_eq!(v["unknown_users"], json!(["ghost"]));
+    assert!(
+        out.stderr.contains("1 name is not a user of main:"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(v["failed"], 0, "the 503 was retried: {v}");
     let queries = script.queries.lock().expect("lock").clone();
     assert_eq!(queries, ["known", "ghost"], "one search per name, by name");

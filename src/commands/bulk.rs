@@ -422,8 +422,12 @@ impl Summary {
         }
         if self.unknown > 0 {
             eprintln!(
-                "{} not users of {}: nothing was erased for them (the journal lists them)",
-                crate::text::count_noun(self.unknown as usize, "name is", "names are"),
+                "{} of {}: nothing was erased for them (the journal lists them)",
+                crate::text::count_noun(
+                    self.unknown as usize,
+                    "name is not a user",
+                    "names are not users"
+                ),
                 escape(&self.org)
             );
         }
